@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { parseAgentIds, type AgentIdentity } from './agents.js';
+import { parseBusinessHours, type BusinessHours } from './business-hours.js';
+
+export { ConfigError } from './errors.js';
+export { isAgent, type AgentIdentity } from './agents.js';
+export type { BusinessHours } from './business-hours.js';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .optional();
+
+const url = (what: string) =>
+  optionalText.refine((value) => value === undefined || /^https?:\/\/[^\s]+$/.test(value), {
+    message: `must be an http(s) URL (${what})`,
+  });
+
+const integer = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
+    .refine((value) => /^\d+$/.test(value), { message: 'must be a whole number' })
+    .transform(Number)
+    .refine((value) => value >= min && value <= max, { message: `must be between ${min} and ${max}` });
+
+const fraction = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? String(fallback) : value))
+    .refine((value) => /^(0(\.\d+)?|1(\.0+)?)$/.test(value), { message: 'must be a number from 0 to 1' })
+    .transform(Number);
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The environment variables the bot reads, with their defaults and checks. */
+const environmentSchema = z.object({
+  PORT: integer(3978, 0, 65535),
+  HOST: z.string().trim().optional().transform((value) => value || '127.0.0.1'),
+  DATABASE_PATH: z.string().trim().optional().transform((value) => value || 'data/bot.sqlite'),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value || 'info').toLowerCase())
+    .refine((value) => (LOG_LEVELS as readonly string[]).includes(value), {
+      message: `must be one of ${LOG_LEVELS.join(', ')}`,
+    }),
+  TELEGRAM_BOT_TOKEN: optionalText.refine((value) => value === undefined || /^\d+:[\w-]+$/.test(value), {
+    message: 'does not look like a bot token from @BotFather (digits:letters)',
+  }),
+  TELEGRAM_API_ROOT: url('the Bot API root, without a trailing slash'),
+  TELEGRAM_WEBHOOK_URL: url('the public https URL Telegram posts updates to'),
+  TELEGRAM_WEBHOOK_SECRET: optionalText,
+  TELEGRAM_AGENT_CHAT_ID: optionalText.refine((value) => value === undefined || /^-?\d+$/.test(value), {
+    message: 'must be a numeric chat id (groups are negative, e.g. -1001234567890)',
+  }),
+  DISCORD_BOT_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText.refine((value) => value === undefined || /^\d+$/.test(value), {
+    message: 'must be a numeric snowflake id',
+  }),
+  DISCORD_AGENT_CHANNEL_ID: optionalText.refine((value) => value === undefined || /^\d+$/.test(value), {
+    message: 'must be a numeric snowflake id',
+  }),
+  DISCORD_HELP_CHANNEL_ID: optionalText.refine((value) => value === undefined || /^\d+$/.test(value), {
+    message: 'must be a numeric snowflake id',
+  }),
+  DISCORD_GUILD_ID: optionalText.refine((value) => value === undefined || /^\d+$/.test(value), {
+    message: 'must be a numeric snowflake id',
+  }),
+  DISCORD_API_BASE: url('the REST API root, e.g. http://127.0.0.1:8080/api'),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: optionalText.refine(
+    (value) => value === undefined || ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(value),
+    { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' },
+  ),
+  MicrosoftAppTenantId: optionalText,
+  AGENT_IDS: z.string().optional().transform((value) => value ?? 'cli:*'),
+  NLU_ANSWER_THRESHOLD: fraction(0.5),
+  NLU_AMBIGUITY_MARGIN: fraction(0.12),
+  SLA_CHAT_MINUTES: integer(15, 1, 24 * 60),
+  SLA_EMAIL_HOURS: integer(24, 1, 24 * 14),
+  BUSINESS_HOURS: optionalText,
+  HELP_CENTER_URL: url('the help centre'),
+  SUPPORT_EMAIL: optionalText.refine((value) => value === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), {
+    message: 'must be an e-mail address',
+  }),
+  COMMUNITY_URL: url('the community forum'),
+  ANNOUNCEMENTS_URL: url('where maintenance is announced'),
+});
+
+/** Telegram settings; present only when `TELEGRAM_BOT_TOKEN` is set. */
+export interface TelegramConfig {
+  readonly token: string;
+  readonly apiRoot?: string;
+  readonly webhookUrl?: string;
+  readonly webhookSecret?: string;
+  readonly agentChatId?: string;
+}
+
+/** Discord settings; present only when `DISCORD_BOT_TOKEN` is set. */
+export interface DiscordConfig {
+  readonly token: string;
+  readonly applicationId?: string;
+  readonly agentChannelId?: string;
+  readonly helpChannelId?: string;
+  readonly guildId?: string;
+  readonly apiBase?: string;
+}
+
+/** Bot Framework settings (their own variable names). No app id: unauthenticated, for the local Emulator. */
+export interface TeamsConfig {
+  readonly appId?: string;
+  readonly appPassword?: string;
+  readonly appType?: string;
+  readonly tenantId?: string;
+}
+
+/** Links and addresses that answers mention; unset ones read as a neutral phrase. */
+export interface SupportLinks {
+  readonly helpCenter?: string;
+  readonly supportEmail?: string;
+  readonly community?: string;
+  readonly announcements?: string;
+}
+
+/** The whole validated configuration. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databasePath: string;
+  readonly logLevel: string;
+  readonly telegram?: TelegramConfig;
+  readonly discord?: DiscordConfig;
+  readonly teams: TeamsConfig;
+  readonly agents: readonly AgentIdentity[];
+  readonly nlu: { readonly answerThreshold: number; readonly ambiguityMargin: number };
+  readonly sla: { readonly chatMinutes: number; readonly emailHours: number };
+  readonly businessHours?: BusinessHours;
+  readonly links: SupportLinks;
+}
+
+/**
+ * Reads and validates the configuration from an environment (default: `process.env`,
+ * after dotenv loaded `.env`).
+ * @throws ConfigError naming the first variable that is wrong.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    logLevel: e.LOG_LEVEL,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT?.replace(/\/+$/, ''),
+          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          agentChatId: e.TELEGRAM_AGENT_CHAT_ID,
+        }
+      : undefined,
+    discord: e.DISCORD_BOT_TOKEN
+      ? {
+          token: e.DISCORD_BOT_TOKEN,
+          applicationId: e.DISCORD_APPLICATION_ID,
+          agentChannelId: e.DISCORD_AGENT_CHANNEL_ID,
+          helpChannelId: e.DISCORD_HELP_CHANNEL_ID,
+          guildId: e.DISCORD_GUILD_ID,
+          apiBase: e.DISCORD_API_BASE?.replace(/\/+$/, ''),
+        }
+      : undefined,
+    teams: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId,
+    },
+    agents: parseOrFail('AGENT_IDS', () => parseAgentIds(e.AGENT_IDS)),
+    nlu: { answerThreshold: e.NLU_ANSWER_THRESHOLD, ambiguityMargin: e.NLU_AMBIGUITY_MARGIN },
+    sla: { chatMinutes: e.SLA_CHAT_MINUTES, emailHours: e.SLA_EMAIL_HOURS },
+    businessHours: e.BUSINESS_HOURS
+      ? parseOrFail('BUSINESS_HOURS', () => parseBusinessHours(e.BUSINESS_HOURS!))
+      : undefined,
+    links: {
+      helpCenter: e.HELP_CENTER_URL,
+      supportEmail: e.SUPPORT_EMAIL,
+      community: e.COMMUNITY_URL,
+      announcements: e.ANNOUNCEMENTS_URL,
+    },
+  };
+}
+
+function parseOrFail<T>(variable: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ConfigError(variable, (error as Error).message);
+  }
+}

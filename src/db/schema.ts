@@ -1,0 +1,154 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  integer('created_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+/** One row per person per channel (`telegram:123`); the key is the channel-qualified id. */
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  channel: text('channel').notNull(),
+  channelUserId: text('channel_user_id').notNull(),
+  displayName: text('display_name'),
+  lang: text('lang'),
+  createdAt: createdAt(),
+  lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * A user's conversation with the bot on one channel: where to write back (`reference`)
+ * and the dialogue state that must survive a restart (`state`, JSON).
+ */
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    channel: text('channel').notNull(),
+    reference: text('reference', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    state: text('state', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [uniqueIndex('conversations_user_idx').on(table.userId)],
+);
+
+/** Every message in a conversation, from the user, the bot or an agent (text already redacted). */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    escalationId: integer('escalation_id').references(() => escalations.id),
+    sender: text('sender', { enum: ['user', 'bot', 'agent'] }).notNull(),
+    agent: text('agent'),
+    text: text('text').notNull(),
+    intent: text('intent'),
+    confidence: integer('confidence_pct'),
+    action: text('action'),
+    /** The platform's message id, so a redelivered update is recognised. */
+    platformMessageId: text('platform_message_id'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('messages_conversation_idx').on(table.conversationId, table.id),
+    index('messages_escalation_idx').on(table.escalationId, table.id),
+    uniqueIndex('messages_platform_idx').on(table.conversationId, table.platformMessageId),
+  ],
+);
+
+/** The escalation record: a hand-off to a human agent (see DESIGN.md). */
+export const escalations = sqliteTable(
+  'escalations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    number: text('number').notNull(),
+    status: text('status', { enum: ['open', 'claimed', 'resolved', 'closed'] }).notNull(),
+    priority: text('priority', { enum: ['urgent', 'high', 'normal'] }).notNull(),
+    channel: text('channel').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    displayName: text('display_name'),
+    reference: text('reference', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    lang: text('lang').notNull(),
+    intent: text('intent').notNull(),
+    category: text('category').notNull(),
+    userText: text('user_text').notNull(),
+    summary: text('summary').notNull(),
+    details: text('details', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    agent: text('agent'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
+    resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
+    slaDueAt: integer('sla_due_at', { mode: 'timestamp_ms' }).notNull(),
+    resolutionNote: text('resolution_note'),
+    rating: integer('rating'),
+  },
+  (table) => [
+    uniqueIndex('escalations_number_idx').on(table.number),
+    index('escalations_queue_idx').on(table.status, table.priority, table.createdAt),
+    index('escalations_user_idx').on(table.userId, table.status),
+  ],
+);
+
+/** Audit trail: who did what to which ticket, when (internal notes too; never secrets). */
+export const escalationEvents = sqliteTable(
+  'escalation_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    escalationId: integer('escalation_id')
+      .notNull()
+      .references(() => escalations.id),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('escalation_events_escalation_idx').on(table.escalationId, table.id)],
+);
+
+/**
+ * Messages waiting to leave through a channel adapter. Written in the same transaction
+ * as the change that causes them; the running bot drains it, so any process (the CLI desk)
+ * can reach a user on any channel. Delivered once, retried with backoff, never dropped.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    escalationId: integer('escalation_id').references(() => escalations.id),
+    channel: text('channel').notNull(),
+    reference: text('reference', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['pending', 'delivered'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [index('outbox_due_idx').on(table.status, table.nextAttemptAt)],
+);
+
+/** Questions the bot could not answer (fallback, clarify, "that didn't help"), redacted, for the FAQ to grow from. */
+export const unansweredQuestions = sqliteTable('unanswered_questions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  channel: text('channel').notNull(),
+  text: text('text').notNull(),
+  lang: text('lang').notNull(),
+  intent: text('intent'),
+  confidence: integer('confidence_pct'),
+  reason: text('reason', { enum: ['fallback', 'clarify', 'not_helpful'] }).notNull(),
+  createdAt: createdAt(),
+});

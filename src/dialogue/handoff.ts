@@ -1,0 +1,52 @@
+import type { Lang } from '../core/types.js';
+import { say, type MessageKey } from './messages.js';
+import type { DetailStep } from './state.js';
+
+/** Intents about a specific transaction: the agent needs its ID. */
+const TRANSACTION_INTENTS = new Set(['transaction.pending', 'withdrawal.not_received', 'funds.how_to_deposit_withdraw', 'security.suspicious_activity']);
+
+/** The details to ask for before handing off, skipping those already known. */
+export function detailSteps(intent: string, known: Readonly<Record<string, string>>): DetailStep[] {
+  const steps: DetailStep[] = ['problemType', 'occurredAt', 'errorMessage'];
+  if (TRANSACTION_INTENTS.has(intent)) steps.push('transactionId');
+  steps.push('email');
+  return steps.filter((step) => !(step in known));
+}
+
+/** The question for a step, in the user's language. */
+export function detailQuestion(step: DetailStep, intent: string, lang: Lang): string {
+  if (step === 'problemType') {
+    if (intent === 'agent.request' || intent === 'none') return say(lang, 'askDescribe');
+    return say(lang, 'askProblemType', { problem: say(lang, `intent.${intent}` as MessageKey) });
+  }
+  const keys: Record<Exclude<DetailStep, 'problemType'>, MessageKey> = {
+    occurredAt: 'askWhen',
+    errorMessage: 'askError',
+    transactionId: 'askTransactionIdStep',
+    email: 'askEmail',
+  };
+  return say(lang, keys[step]);
+}
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@.]{2,}$/;
+// A chain hash (0x + 64 hex, or 64 hex), a base58/alphanumeric hash, or a platform order number.
+const TRANSACTION_ID = /^(?:0x)?[0-9a-f]{64}$|^[1-9A-HJ-NP-Za-km-z]{43,90}$|^[A-Za-z0-9_-]{8,40}$/i;
+
+/** The outcome of checking a detail answer: the value to store, or the message to re-ask with. */
+export type DetailCheck = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly error: MessageKey };
+
+/** Validates an answer to a detail step (an e-mail must look like one; a transaction ID like a hash or an id). */
+export function checkDetail(step: DetailStep, answer: string): DetailCheck {
+  const value = answer.trim().slice(0, 500);
+  if (step === 'email') return EMAIL.test(value) ? { ok: true, value } : { ok: false, error: 'invalidEmail' };
+  if (step === 'transactionId') {
+    const id = value.replace(/^(txid|tx|hash|交易id|交易ID|交易哈希)\s*[:：]?\s*/i, '').replace(/^.*\/tx\//, '');
+    return TRANSACTION_ID.test(id) && /\d/.test(id) ? { ok: true, value: id } : { ok: false, error: 'invalidTransactionId' };
+  }
+  return { ok: true, value };
+}
+
+/** Finds a transaction ID in free text ("txid 0xabc…"), for users who send it unasked. */
+export function findTransactionId(text: string): string | undefined {
+  return /(?:0x)?[0-9a-f]{64}/i.exec(text)?.[0];
+}

@@ -1,0 +1,146 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../db/index.js';
+import { conversations, messages, unansweredQuestions, users } from '../db/schema.js';
+import type { ChannelName, ConversationRef, Lang } from '../core/types.js';
+import { INITIAL_STATE, type DialogueState } from './state.js';
+
+/** A conversation row as the pipeline uses it. */
+export interface ConversationRecord {
+  readonly id: number;
+  readonly userKey: string;
+  readonly channel: ChannelName;
+  readonly channelUserId: string;
+  readonly displayName?: string;
+  readonly reference: ConversationRef;
+  readonly state: DialogueState;
+}
+
+/** Who wrote a stored message. */
+export type Sender = 'user' | 'bot' | 'agent';
+
+/** A message to store (its text already redacted). */
+export interface MessageRecord {
+  readonly sender: Sender;
+  readonly text: string;
+  readonly agent?: string;
+  readonly escalationId?: number;
+  readonly intent?: string;
+  readonly confidence?: number;
+  readonly action?: string;
+  readonly platformMessageId?: string;
+}
+
+/** The channel-qualified user key, e.g. `telegram:123`. */
+export function userKey(channel: ChannelName, userId: string): string {
+  return `${channel}:${userId}`;
+}
+
+/** Reads and writes users, conversations, messages and unanswered questions. Call inside a transaction. */
+export class ConversationStore {
+  constructor(private readonly db: Database) {}
+
+  /** Finds or creates the user and their conversation on a channel, refreshing the conversation reference. */
+  open(channel: ChannelName, channelUserId: string, reference: ConversationRef, displayName: string | undefined, now: Date): ConversationRecord {
+    const key = userKey(channel, channelUserId);
+    this.db
+      .insert(users)
+      .values({ id: key, channel, channelUserId, displayName, lastSeenAt: now, createdAt: now })
+      .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: now, ...(displayName ? { displayName } : {}) } })
+      .run();
+    const existing = this.db.select().from(conversations).where(eq(conversations.userId, key)).get();
+    if (existing) {
+      this.db.update(conversations).set({ reference: { ...reference }, updatedAt: now }).where(eq(conversations.id, existing.id)).run();
+      return { id: existing.id, userKey: key, channel, channelUserId, displayName, reference, state: { ...INITIAL_STATE, ...(existing.state as Partial<DialogueState>) } };
+    }
+    const created = this.db
+      .insert(conversations)
+      .values({ userId: key, channel, reference: { ...reference }, state: { ...INITIAL_STATE }, createdAt: now, updatedAt: now })
+      .returning({ id: conversations.id })
+      .get();
+    return { id: created.id, userKey: key, channel, channelUserId, displayName, reference, state: INITIAL_STATE };
+  }
+
+  /** The conversation of a channel user, if they ever wrote. */
+  find(channel: ChannelName, channelUserId: string): ConversationRecord | undefined {
+    const key = userKey(channel, channelUserId);
+    const row = this.db.select().from(conversations).where(eq(conversations.userId, key)).get();
+    if (!row) return undefined;
+    const user = this.db.select().from(users).where(eq(users.id, key)).get();
+    return {
+      id: row.id,
+      userKey: key,
+      channel,
+      channelUserId,
+      displayName: user?.displayName ?? undefined,
+      reference: row.reference,
+      state: { ...INITIAL_STATE, ...(row.state as Partial<DialogueState>) },
+    };
+  }
+
+  /** Replaces a conversation's dialogue state. */
+  saveState(conversationId: number, state: DialogueState, now: Date): void {
+    this.db.update(conversations).set({ state: { ...state }, updatedAt: now }).where(eq(conversations.id, conversationId)).run();
+  }
+
+  /** Whether a platform message id was already handled in this conversation (a redelivered update). */
+  seen(conversationId: number, platformMessageId: string): boolean {
+    return !!this.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.platformMessageId, platformMessageId)))
+      .get();
+  }
+
+  /** Appends a message to the conversation. */
+  append(conversationId: number, message: MessageRecord, now: Date): void {
+    this.db
+      .insert(messages)
+      .values({
+        conversationId,
+        sender: message.sender,
+        text: message.text,
+        agent: message.agent,
+        escalationId: message.escalationId,
+        intent: message.intent,
+        confidence: message.confidence === undefined ? undefined : Math.round(message.confidence * 100),
+        action: message.action,
+        platformMessageId: message.platformMessageId,
+        createdAt: now,
+      })
+      .run();
+  }
+
+  /** Attaches the recent messages of a conversation that belong to no ticket yet to a new ticket (its transcript). */
+  attachRecent(conversationId: number, escalationId: number, limit = 30): void {
+    const recent = this.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.escalationId)))
+      .orderBy(desc(messages.id))
+      .limit(limit)
+      .all();
+    for (const { id } of recent) {
+      this.db.update(messages).set({ escalationId }).where(eq(messages.id, id)).run();
+    }
+  }
+
+  /** The last `limit` messages of a conversation, oldest first. */
+  history(conversationId: number, limit = 50): { sender: Sender; text: string; agent: string | null; at: Date }[] {
+    return this.db
+      .select({ sender: messages.sender, text: messages.text, agent: messages.agent, at: messages.createdAt })
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId))
+      .orderBy(desc(messages.id))
+      .limit(limit)
+      .all()
+      .reverse();
+  }
+
+  /** Records a question the bot could not answer (text already redacted), for the FAQ to grow from. */
+  recordUnanswered(entry: { channel: ChannelName; text: string; lang: Lang; intent?: string; confidence?: number; reason: 'fallback' | 'clarify' | 'not_helpful' }, now: Date): void {
+    this.db
+      .insert(unansweredQuestions)
+      .values({ ...entry, confidence: entry.confidence === undefined ? undefined : Math.round(entry.confidence * 100), createdAt: now })
+      .run();
+  }
+}

@@ -1,0 +1,61 @@
+import type { Logger } from '../log.js';
+import type { ChannelRegistry } from '../core/channel.js';
+import type { ChannelName, ConversationRef } from '../core/types.js';
+import type { Outbox } from './outbox.js';
+
+/**
+ * Drains the outbox in the process that runs the channels: every `intervalMs` it hands
+ * due rows to their channel's adapter, marks them delivered, or records the failure for
+ * a retry with backoff. Rows for channels that are off here wait until one is on.
+ */
+export class OutboxDispatcher {
+  #timer: NodeJS.Timeout | undefined;
+  #draining: Promise<number> | undefined;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly channels: ChannelRegistry,
+    private readonly logger: Logger,
+    private readonly intervalMs = 250,
+  ) {}
+
+  /** Starts draining on a timer. */
+  start(): void {
+    this.#timer ??= setInterval(() => void this.drain(), this.intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops the timer and waits for a drain in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#draining;
+  }
+
+  /** Delivers what is due now; resolves with the number delivered. Overlapping calls share one drain. */
+  drain(): Promise<number> {
+    this.#draining ??= this.#drainOnce().finally(() => {
+      this.#draining = undefined;
+    });
+    return this.#draining;
+  }
+
+  async #drainOnce(): Promise<number> {
+    const channels = this.channels.all().map((adapter) => adapter.name);
+    let delivered = 0;
+    const owns = (item: { channel: ChannelName; reference: ConversationRef }) => this.channels.get(item.channel)?.owns?.(item.reference) ?? true;
+    for (const item of this.outbox.claimDue(channels, new Date(), owns)) {
+      const adapter = this.channels.get(item.channel)!;
+      try {
+        await adapter.deliver(item.reference, item.replies);
+        this.outbox.delivered(item.id, new Date());
+        delivered++;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.outbox.failed(item, reason, new Date());
+        this.logger.warn({ outboxId: item.id, channel: item.channel, attempts: item.attempts + 1, reason }, 'delivery failed; will retry');
+      }
+    }
+    return delivered;
+  }
+}

@@ -1,0 +1,19 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/**
+ * The process logger: JSON lines on stderr (stdout stays clean for the CLI's JSON output).
+ * Message text is never logged as is; callers log ids, intents and redacted text only.
+ */
+export function createLogger(level: string): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      // Belt and braces: fields that could carry secrets are censored even if a caller slips.
+      redact: { paths: ['text', '*.text', 'password', '*.password', 'token', '*.token'], censor: '[redacted]' },
+    },
+    pino.destination(2),
+  );
+}

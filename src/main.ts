@@ -1,0 +1,93 @@
+import { pathToFileURL } from 'node:url';
+import { createAdapters } from '../adapters/index.js';
+import { loadConfig, ConfigError, type Config } from './config/index.js';
+import { ChannelRegistry } from './core/channel.js';
+import { OutboxDispatcher } from './escalation/dispatcher.js';
+import { createLogger, type Logger } from './log.js';
+import { createHttpServer } from './server/http.js';
+import { createServices, type Services } from './services.js';
+
+/** A running bot: its address, its services, and how to stop it. */
+export interface RunningApp {
+  readonly url: string;
+  readonly services: Services;
+  readonly channels: ChannelRegistry;
+  /** Delivers due outbox rows now (tests use it instead of waiting for the timer). */
+  drainOutbox(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the bot: database, brain, HTTP server, every configured channel and the outbox
+ * dispatcher. Logs one line per channel (on, or off and why) and one when ready.
+ */
+export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningApp> {
+  const started = performance.now();
+  const services = createServices(config);
+  const channels = new ChannelRegistry();
+  const http = createHttpServer(() => ({
+    channels: channels.all().map((adapter) => adapter.name),
+    pendingOutbox: services.outbox.pendingCount(),
+    uptimeS: Math.round(process.uptime()),
+  }));
+  const { on, off } = createAdapters(config, { bot: services.bot, http: http.app, logger });
+  for (const adapter of on) {
+    await adapter.start();
+    channels.register(adapter);
+    logger.info({ channel: adapter.name }, `${adapter.name}: on`);
+  }
+  for (const channel of off) logger.info({ channel: channel.channel }, `${channel.channel}: off (${channel.reason})`);
+  const dispatcher = new OutboxDispatcher(services.outbox, channels, logger);
+  dispatcher.start();
+  const address = await http.listen(config.port, config.host);
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  logger.info({ url, startupMs: Math.round(performance.now() - started) }, `ready: web chat at ${url}/`);
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    services,
+    channels,
+    drainOutbox: () => dispatcher.drain(),
+    stop() {
+      stopping ??= (async () => {
+        await dispatcher.stop();
+        for (const adapter of channels.all()) await adapter.stop();
+        await http.close();
+        services.close();
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  process.env.DOTENV_CONFIG_QUIET ??= 'true';
+  const { config: loadDotenv } = await import('dotenv');
+  loadDotenv({ quiet: true });
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await startApp(config, logger);
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    void app.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import type { Lang } from '../core/types.js';
+import type { SupportLinks } from '../config/index.js';
+
+/** What the bot does after giving an entry's answer. */
+export type FollowUp = 'offer_human' | 'ask_transaction_id' | 'offer_verification';
+
+/** One FAQ entry of `data/faq.json`, both languages side by side. */
+export interface FaqEntry {
+  readonly id: string;
+  readonly intent: string;
+  readonly questions: Readonly<Record<Lang, readonly string[]>>;
+  readonly answer: Readonly<Record<Lang, string>>;
+  readonly followUp?: FollowUp;
+}
+
+/** The knowledge base: FAQ entries, looked up by id and by intent. */
+export interface KnowledgeBase {
+  readonly entries: readonly FaqEntry[];
+  byId(id: string): FaqEntry | undefined;
+  /** The entries of an intent; the first is its default answer. */
+  forIntent(intent: string): readonly FaqEntry[];
+  /** The answer of `entry` in `lang`, with configured links filled in. */
+  answer(entry: FaqEntry, lang: Lang): string;
+}
+
+/** Default wording for links that are not configured, so answers read well either way. */
+const LINK_DEFAULTS: Record<keyof SupportLinks, Record<Lang, string>> = {
+  helpCenter: { en: 'the Help Center on our official website', zh: '官网帮助中心' },
+  supportEmail: { en: 'the support e-mail address listed on our official website', zh: '官网公布的客服邮箱' },
+  community: { en: 'the official community forum', zh: '官方用户社区和论坛' },
+  announcements: { en: 'the official website, our social media and e-mail notices', zh: '官网、官方社交媒体和邮件订阅' },
+};
+
+/** The default location of the knowledge base file. */
+export const DEFAULT_FAQ_PATH = new URL('../../data/faq.json', import.meta.url);
+
+/**
+ * Loads `data/faq.json`.
+ * @throws Error naming the entry that is malformed.
+ */
+export function loadKnowledgeBase(links: SupportLinks = {}, path: URL | string = DEFAULT_FAQ_PATH): KnowledgeBase {
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as { entries: FaqEntry[] };
+  for (const entry of raw.entries) {
+    if (!entry.id || !entry.intent || !entry.answer?.en || !entry.answer?.zh || !entry.questions?.en || !entry.questions?.zh) {
+      throw new Error(`faq entry "${entry.id ?? '?'}" needs id, intent, answer.en/zh and questions.en/zh`);
+    }
+  }
+  const byId = new Map(raw.entries.map((entry) => [entry.id, entry]));
+  const byIntent = new Map<string, FaqEntry[]>();
+  for (const entry of raw.entries) byIntent.set(entry.intent, [...(byIntent.get(entry.intent) ?? []), entry]);
+  return {
+    entries: raw.entries,
+    byId: (id) => byId.get(id),
+    forIntent: (intent) => byIntent.get(intent) ?? [],
+    answer(entry, lang) {
+      return entry.answer[lang].replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+        const key = name as keyof SupportLinks;
+        return links[key] ?? LINK_DEFAULTS[key]?.[lang] ?? whole;
+      });
+    },
+  };
+}

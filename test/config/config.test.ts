@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isAgent, loadConfig } from '../../src/config/index.js';
+import { isWithinBusinessHours, nextBusinessOpening } from '../../src/config/business-hours.js';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment, with every platform channel off', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3978, host: '127.0.0.1', databasePath: 'data/bot.sqlite', logLevel: 'info' });
+    expect(config.telegram).toBeUndefined();
+    expect(config.discord).toBeUndefined();
+    expect(config.agents).toEqual([{ channel: 'cli', userId: '*' }]);
+  });
+
+  it('reads a full, valid environment', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      TELEGRAM_BOT_TOKEN: '123456:ABC-def_ghi',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:9000/',
+      TELEGRAM_AGENT_CHAT_ID: '-100123',
+      DISCORD_BOT_TOKEN: 'abc.def.ghi',
+      DISCORD_APPLICATION_ID: '42',
+      AGENT_IDS: 'telegram:123, discord:456,teams:29:abc-def,cli:*',
+      BUSINESS_HOURS: 'Mon-Fri 09:00-18:00 Asia/Shanghai',
+      SUPPORT_EMAIL: 'help@example.com',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.telegram).toMatchObject({ token: '123456:ABC-def_ghi', apiRoot: 'http://127.0.0.1:9000', agentChatId: '-100123' });
+    expect(config.discord?.applicationId).toBe('42');
+    expect(config.agents).toContainEqual({ channel: 'teams', userId: '29:abc-def' });
+    expect(isAgent(config.agents, 'teams', '29:abc-def')).toBe(true);
+    expect(isAgent(config.agents, 'telegram', '999')).toBe(false);
+    expect(isAgent(config.agents, 'cli', 'anyone')).toBe(true);
+    expect(config.links.supportEmail).toBe('help@example.com');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', /whole number/],
+    [{ PORT: '70000' }, 'PORT', /between 0 and 65535/],
+    [{ AGENT_IDS: 'telegram123' }, 'AGENT_IDS', /channel:userId/],
+    [{ AGENT_IDS: 'slack:1' }, 'AGENT_IDS', /unknown channel "slack"/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
+    [{ TELEGRAM_BOT_TOKEN: 'not a token' }, 'TELEGRAM_BOT_TOKEN', /BotFather/],
+    [{ TELEGRAM_API_ROOT: 'ftp://x' }, 'TELEGRAM_API_ROOT', /http/],
+    [{ NLU_ANSWER_THRESHOLD: '1.5' }, 'NLU_ANSWER_THRESHOLD', /0 to 1/],
+    [{ BUSINESS_HOURS: 'weekdays' }, 'BUSINESS_HOURS', /Mon-Fri/],
+    [{ BUSINESS_HOURS: 'Mon-Fri 09:00-18:00 Mars/Olympus' }, 'BUSINESS_HOURS', /time zone/],
+    [{ SUPPORT_EMAIL: 'nope' }, 'SUPPORT_EMAIL', /e-mail/],
+  ])('refuses %j naming the variable', (env, variable, problem) => {
+    const error = errorOf(env as Record<string, string>);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(new RegExp(`^${variable}: `));
+    expect(error.message).toMatch(problem);
+  });
+});
+
+describe('business hours', () => {
+  const hours = loadConfig({ BUSINESS_HOURS: 'Mon-Fri 09:00-18:00 Asia/Shanghai' }).businessHours!;
+
+  it('knows when agents are at work in their own time zone', () => {
+    expect(isWithinBusinessHours(hours, new Date('2026-11-25T02:00:00Z'))).toBe(true); // Wed 10:00 in Shanghai
+    expect(isWithinBusinessHours(hours, new Date('2026-11-25T12:00:00Z'))).toBe(false); // Wed 20:00
+    expect(isWithinBusinessHours(hours, new Date('2026-11-28T03:00:00Z'))).toBe(false); // Saturday
+  });
+
+  it('finds the next opening, over a weekend', () => {
+    expect(nextBusinessOpening(hours, new Date('2026-11-27T12:30:00Z')).toISOString()).toBe('2026-11-30T01:00:00.000Z'); // Fri evening → Mon 09:00
+    expect(nextBusinessOpening(hours, new Date('2026-11-24T23:15:00Z')).toISOString()).toBe('2026-11-25T01:00:00.000Z'); // Wed 07:15 → 09:00
+  });
+});

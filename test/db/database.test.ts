@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, tables } from '../../src/db/index.js';
+import { ConversationStore } from '../../src/dialogue/store.js';
+import { tempDir } from '../support/temp.js';
+
+describe('database', () => {
+  const dirs: (() => void)[] = [];
+  afterEach(() => dirs.splice(0).forEach((cleanup) => cleanup()));
+
+  function freshPath(): string {
+    const { dir, cleanup } = tempDir();
+    dirs.push(cleanup);
+    return join(dir, 'nested', 'bot.sqlite');
+  }
+
+  it('creates the directory, applies the migrations to an empty file and uses WAL', () => {
+    const handle = openDatabase(freshPath());
+    const sqlite = handle.db.$client;
+    const names = sqlite.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[];
+    expect(names.map((row) => row.name)).toEqual(
+      expect.arrayContaining(['users', 'conversations', 'messages', 'escalations', 'escalation_events', 'outbox', 'unanswered_questions', '__drizzle_migrations']),
+    );
+    expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    handle.close();
+  });
+
+  it('round-trips a message, and it survives closing and reopening the file', () => {
+    const path = freshPath();
+    const first = openDatabase(path);
+    const store = new ConversationStore(first.db);
+    const now = new Date('2026-11-25T10:00:00Z');
+    const conversation = store.open('web', 'visitor-1', { visitorId: 'visitor-1' }, 'Ann', now);
+    store.append(conversation.id, { sender: 'user', text: '我的提现还没到账', platformMessageId: 'm1' }, now);
+    first.close();
+
+    const second = openDatabase(path);
+    const rows = second.db.select().from(tables.messages).where(eq(tables.messages.conversationId, conversation.id)).all();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ sender: 'user', text: '我的提现还没到账', platformMessageId: 'm1' });
+    expect(rows[0]!.createdAt.toISOString()).toBe(now.toISOString());
+    const again = new ConversationStore(second.db);
+    expect(again.seen(conversation.id, 'm1')).toBe(true);
+    expect(again.find('web', 'visitor-1')?.reference).toEqual({ visitorId: 'visitor-1' });
+    second.close();
+  });
+});

@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { createLogger } from '../../src/log.js';
+import { startApp, type RunningApp } from '../../src/main.js';
+import { tempDir } from './temp.js';
+
+/** A configuration for tests: a database in `dir`, an ephemeral port, silent logs, plus `env`. */
+export function testConfig(dir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ DATABASE_PATH: join(dir, 'bot.sqlite'), PORT: '0', LOG_LEVEL: 'silent', ...env });
+}
+
+/** Starts the real app on an ephemeral loopback port with a fresh database. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<RunningApp & { dir: string; dispose: () => Promise<void> }> {
+  const { dir, cleanup } = tempDir();
+  const config = testConfig(dir, env);
+  const app = await startApp(config, createLogger('silent'));
+  return {
+    ...app,
+    dir,
+    async dispose() {
+      await app.stop();
+      cleanup();
+    },
+  };
+}
+
+/** Posts a web-chat message and returns the replies. */
+export async function webSay(url: string, visitorId: string, body: { text?: string; payload?: string; lang?: 'zh' | 'en' }): Promise<{ kind: string; text: string; suggestions?: { label: string; payload: string }[]; escalation?: { number: string; status: string; priority: string } }[]> {
+  const response = await fetch(`${url}/api/chat/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ visitorId, ...body }),
+  });
+  if (!response.ok) throw new Error(`POST /api/chat/messages: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { replies: never[] }).replies;
+}
