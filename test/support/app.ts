@@ -9,9 +9,12 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
   return loadConfig({ DATABASE_PATH: join(dir, 'bot.sqlite'), PORT: '0', LOG_LEVEL: 'silent', ...env });
 }
 
-/** Starts the real app on an ephemeral loopback port with a fresh database. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<RunningApp & { dir: string; dispose: () => Promise<void> }> {
-  const { dir, cleanup } = tempDir();
+/**
+ * Starts the real app on an ephemeral loopback port with a fresh database (or the one in
+ * `existingDir`, which dispose then leaves in place, e.g. to restart on it).
+ */
+export async function startTestApp(env: Record<string, string> = {}, existingDir?: string): Promise<RunningApp & { dir: string; dispose: () => Promise<void> }> {
+  const { dir, cleanup } = existingDir ? { dir: existingDir, cleanup: () => {} } : tempDir();
   const config = testConfig(dir, env);
   const app = await startApp(config, createLogger('silent'));
   return {

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '../../src/db/index.js';
+import { createServices, type Services } from '../../src/services.js';
+import { testConfig } from '../support/app.js';
+import { tempDir } from '../support/temp.js';
+import type { IncomingMessage } from '../../src/core/types.js';
+
+describe('SupportBot pipeline', () => {
+  let services: Services;
+  let cleanup: () => void;
+  let dbPath: string;
+
+  beforeAll(() => {
+    const temp = tempDir();
+    cleanup = temp.cleanup;
+    const config = testConfig(temp.dir);
+    dbPath = config.databasePath;
+    services = createServices(config);
+  });
+  afterAll(() => {
+    services.close();
+    cleanup();
+  });
+
+  const message = (userId: string, text: string, extra: Partial<IncomingMessage> = {}): IncomingMessage => ({
+    channel: 'web',
+    userId,
+    conversation: { visitorId: userId },
+    text,
+    ...extra,
+  });
+
+  it('answers a question and stores both sides of the conversation', () => {
+    const replies = services.bot.handle(message('pipeline-1', 'I forgot my password, how do I reset it?'));
+    expect(replies[0]).toMatchObject({ kind: 'answer' });
+    expect(replies[0]!.text).toMatch(/reset/i);
+    expect(replies[1]?.suggestions?.map((s) => s.payload)).toEqual(expect.arrayContaining(['feedback:yes', 'feedback:no']));
+    const stored = services.database.db.select().from(tables.messages).all();
+    expect(stored.map((row) => row.sender)).toEqual(['user', 'bot', 'bot']);
+    expect(stored[0]!.text).toBe('I forgot my password, how do I reset it?');
+    expect(stored[1]!.intent).toBe('account.forgot_password');
+  });
+
+  it('answers in the language the user writes in', () => {
+    const [reply] = services.bot.handle(message('pipeline-2', '忘记密码了怎么办'));
+    expect(reply!.text).toMatch(/[\u4e00-\u9fff]/);
+    expect(reply!.text).toMatch(/密码/);
+  });
+
+  it('handles a redelivered platform message once', () => {
+    const first = services.bot.handle(message('pipeline-3', 'hello', { messageId: 'update-77' }));
+    const again = services.bot.handle(message('pipeline-3', 'hello', { messageId: 'update-77' }));
+    expect(first.length).toBeGreaterThan(0);
+    expect(again).toEqual([]);
+  });
+
+  it('refuses an over-long message without storing it', () => {
+    const before = services.database.db.select().from(tables.messages).all().length;
+    const [reply] = services.bot.handle(message('pipeline-4', 'x'.repeat(5000)));
+    expect(reply).toMatchObject({ kind: 'warning' });
+    expect(reply!.text).toMatch(/too long/);
+    expect(services.database.db.select().from(tables.messages).all().length).toBe(before);
+  });
+
+  it('warns about a seed phrase and never writes it to the database file', () => {
+    const phrase = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+    const replies = services.bot.handle(message('pipeline-5', `my wallet is empty, here is my seed: ${phrase}`));
+    expect(replies[0]).toMatchObject({ kind: 'warning' });
+    expect(replies[0]!.text).toMatch(/never share/i);
+    services.database.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    const bytes = readFileSync(dbPath).toString('utf8');
+    expect(bytes).not.toContain('sausage worth useful');
+    expect(bytes).toContain('[redacted: seed phrase]');
+  });
+});
