@@ -3,6 +3,7 @@ import { createAdapters } from '../adapters/index.js';
 import { loadConfig, ConfigError, type Config } from './config/index.js';
 import { ChannelRegistry } from './core/channel.js';
 import { OutboxDispatcher } from './escalation/dispatcher.js';
+import { DeskFeed } from './escalation/desk-feed.js';
 import { createLogger, type Logger } from './log.js';
 import { createHttpServer } from './server/http.js';
 import { createServices, type Services } from './services.js';
@@ -14,6 +15,8 @@ export interface RunningApp {
   readonly channels: ChannelRegistry;
   /** Delivers due outbox rows now (tests use it instead of waiting for the timer). */
   drainOutbox(): Promise<number>;
+  /** Mirrors new ticket events to the channels' agent desks now. */
+  pollDesks(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +33,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     pendingOutbox: services.outbox.pendingCount(),
     uptimeS: Math.round(process.uptime()),
   }));
-  const { on, off } = createAdapters(config, { bot: services.bot, http: http.app, logger });
+  const { on, off } = createAdapters(config, { bot: services.bot, desk: services.escalations, http: http.app, logger });
   for (const adapter of on) {
     await adapter.start();
     channels.register(adapter);
@@ -39,6 +42,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   for (const channel of off) logger.info({ channel: channel.channel }, `${channel.channel}: off (${channel.reason})`);
   const dispatcher = new OutboxDispatcher(services.outbox, channels, logger);
   dispatcher.start();
+  const deskFeed = new DeskFeed(services.escalations, channels, logger);
+  deskFeed.start();
   const address = await http.listen(config.port, config.host);
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url, startupMs: Math.round(performance.now() - started) }, `ready: web chat at ${url}/`);
@@ -48,9 +53,11 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     services,
     channels,
     drainOutbox: () => dispatcher.drain(),
+    pollDesks: () => deskFeed.poll(),
     stop() {
       stopping ??= (async () => {
         await dispatcher.stop();
+        await deskFeed.stop();
         for (const adapter of channels.all()) await adapter.stop();
         await http.close();
         services.close();

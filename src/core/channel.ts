@@ -1,6 +1,11 @@
 import type { Express } from 'express';
 import type { Logger } from '../log.js';
-import type { ChannelName, ConversationRef, IncomingMessage, Reply } from './types.js';
+import type { AgentActor, DeskEvent, QueueFilter } from '../escalation/service.js';
+import type { EscalationDetail, EscalationView } from '../escalation/view.js';
+import type { ChannelName, ConversationRef, IncomingMessage, Lang, Reply } from './types.js';
+
+export type { AgentActor, DeskEvent } from '../escalation/service.js';
+export type { EscalationDetail, EscalationView } from '../escalation/view.js';
 
 /**
  * What every channel adapter implements (the runtime starts and stops it; the
@@ -20,6 +25,11 @@ export interface ChannelAdapter {
   deliver(reference: ConversationRef, replies: readonly Reply[]): Promise<void>;
   /** Whether this process can reach that conversation (default: every one on the channel). */
   owns?(reference: ConversationRef): boolean;
+  /**
+   * Mirrors a ticket change to this channel's agent desk (post or edit a card, post the user's
+   * message into the ticket's thread). Called in order, once per event, across restarts.
+   */
+  onDeskEvent?(event: DeskEvent): Promise<void>;
 }
 
 /** A reply could not be delivered on a channel; the outbox records it and retries later. */
@@ -58,13 +68,38 @@ export class ChannelRegistry {
 /** The part of the core an adapter talks to: hand it a message, get the replies. */
 export interface MessageHandler {
   handle(message: IncomingMessage): Reply[];
+  /** The FAQ's questions in a language (for menus and autocomplete); answer one with payload `faq:<id>`. */
+  faq(lang: Lang): { id: string; question: string }[];
   /** Recent messages of a user's conversation, oldest first. */
   history(user: Pick<IncomingMessage, 'channel' | 'userId'>, limit?: number): { from: string; text: string; agent: string | null; at: string }[];
+}
+
+/**
+ * The agent's desk as channels see it: agents in a Telegram group or a Discord thread work
+ * tickets through it. Every action checks `AGENT_IDS` (throws `DeskError` 'forbidden').
+ */
+export interface AgentDesk {
+  isAgent(channel: ChannelName, userId: string): boolean;
+  list(filter?: QueueFilter): EscalationView[];
+  view(ref: number | string): EscalationView;
+  detail(ref: number | string): EscalationDetail;
+  claim(ref: number | string, agent: AgentActor): EscalationView;
+  reply(ref: number | string, agent: AgentActor, text: string): EscalationView;
+  note(ref: number | string, agent: AgentActor, text: string): EscalationView;
+  resolve(ref: number | string, agent: AgentActor, resolutionNote?: string): EscalationView;
+  reopen(ref: number | string, agent: AgentActor): EscalationView;
+  /** Remembers where a ticket is shown on this platform (card message id, thread id). */
+  attachCard(escalationId: number, channel: ChannelName, cardRef: string): void;
+  /** The ticket a card or thread belongs to. */
+  ticketForCard(channel: ChannelName, cardRef: string): EscalationView | undefined;
+  /** Where a ticket is shown on this platform. */
+  cardsOf(escalationId: number, channel: ChannelName): string[];
 }
 
 /** What the runtime hands every adapter it creates. */
 export interface ChannelContext {
   readonly bot: MessageHandler;
+  readonly desk: AgentDesk;
   /** The shared HTTP server's app, for webhooks and the web chat. */
   readonly http: Express;
   readonly logger: Logger;

@@ -108,6 +108,11 @@ export class SupportBot {
     return this.#store.history(conversation.id, limit).map((row) => ({ from: row.sender, text: row.text, agent: row.agent, at: row.at.toISOString() }));
   }
 
+  /** The FAQ's questions in a language, for channel menus and autocomplete. */
+  faq(lang: Lang): { id: string; question: string }[] {
+    return this.deps.brain.knowledgeBase.entries.map((entry) => ({ id: entry.id, question: entry.questions[lang][0] ?? entry.id }));
+  }
+
   #route(turn: Turn): void {
     const command = parseCommand(turn.text);
     if (command) return this.#command(turn, command);

@@ -14,6 +14,8 @@ export type Database = BetterSQLite3Database<typeof schema>;
 /** An open database: the drizzle handle and a way to close the file. */
 export interface DatabaseHandle {
   readonly db: Database;
+  /** The raw better-sqlite3 connection (pragmas, checkpoints). */
+  readonly sqlite: Sqlite.Database;
   readonly path: string;
   close(): void;
 }
@@ -33,5 +35,5 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS });
-  return { db, path, close: () => sqlite.close() };
+  return { db, sqlite, path, close: () => sqlite.close() };
 }

@@ -152,3 +152,27 @@ export const unansweredQuestions = sqliteTable('unanswered_questions', {
   reason: text('reason', { enum: ['fallback', 'clarify', 'not_helpful'] }).notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Where a ticket is shown to agents on a platform (a Telegram card message, a Discord thread),
+ * so agents' replies there find their ticket and cards are edited in place.
+ */
+export const deskCards = sqliteTable(
+  'desk_cards',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    escalationId: integer('escalation_id')
+      .notNull()
+      .references(() => escalations.id),
+    channel: text('channel').notNull(),
+    cardRef: text('card_ref').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('desk_cards_ref_idx').on(table.channel, table.cardRef), index('desk_cards_escalation_idx').on(table.escalationId)],
+);
+
+/** How far each channel's agent desk has mirrored the audit trail, so a restart neither replays nor skips. */
+export const deskCursors = sqliteTable('desk_cursors', {
+  channel: text('channel').primaryKey(),
+  lastEventId: integer('last_event_id').notNull(),
+});

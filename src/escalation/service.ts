@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/index.js';
-import { escalationEvents, escalations, messages } from '../db/schema.js';
+import { deskCards, deskCursors, escalationEvents, escalations, messages } from '../db/schema.js';
 import { isAgent, type AgentIdentity } from '../config/index.js';
 import type { ChannelName, Lang, Reply } from '../core/types.js';
 import { say } from '../dialogue/messages.js';
@@ -251,6 +251,38 @@ export class EscalationService {
   /** The id of the newest audit event (a desk starts mirroring from here). */
   lastEventId(): number {
     return this.db.select({ id: sql<number>`coalesce(max(${escalationEvents.id}), 0)` }).from(escalationEvents).get()?.id ?? 0;
+  }
+
+  /** Remembers where a ticket is shown on a platform (a card message, a thread). */
+  attachCard(escalationId: number, channel: ChannelName, cardRef: string, now = new Date()): void {
+    this.db.insert(deskCards).values({ escalationId, channel, cardRef, createdAt: now }).onConflictDoNothing().run();
+  }
+
+  /** The ticket a platform card or thread belongs to. */
+  ticketForCard(channel: ChannelName, cardRef: string): EscalationView | undefined {
+    const row = this.db.select().from(deskCards).where(and(eq(deskCards.channel, channel), eq(deskCards.cardRef, cardRef))).get();
+    return row ? this.view(row.escalationId) : undefined;
+  }
+
+  /** Where a ticket is shown on a platform, oldest first. */
+  cardsOf(escalationId: number, channel: ChannelName): string[] {
+    return this.db
+      .select({ cardRef: deskCards.cardRef })
+      .from(deskCards)
+      .where(and(eq(deskCards.escalationId, escalationId), eq(deskCards.channel, channel)))
+      .orderBy(asc(deskCards.id))
+      .all()
+      .map((row) => row.cardRef);
+  }
+
+  /** The last audit event a channel's desk has mirrored (undefined: never started). */
+  deskCursor(channel: ChannelName): number | undefined {
+    return this.db.select().from(deskCursors).where(eq(deskCursors.channel, channel)).get()?.lastEventId;
+  }
+
+  /** Records how far a channel's desk has mirrored. */
+  setDeskCursor(channel: ChannelName, lastEventId: number): void {
+    this.db.insert(deskCursors).values({ channel, lastEventId }).onConflictDoUpdate({ target: deskCursors.channel, set: { lastEventId } }).run();
   }
 
   /** Whether this identity may act as an agent (`AGENT_IDS`). */

@@ -23,12 +23,14 @@ const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const AT_MENTION = /(?<![\w@])@\w{3,32}/g;
 // Apostrophes are deleted rather than spaced so "can't" -> "cant" and "card's" -> "cards" stay one token.
 const APOSTROPHE = /['\u2018\u2019\u02bc`]/g;
+// Accents on Latin letters ("café", "naïve") are dropped so they match the unaccented spelling.
+const LATIN_DIACRITIC = /(?<=\p{Script=Latin})\p{M}+/gu;
 // Everything that is not a letter (Latin, CJK, ...) or a digit is a separator; this also drops emoji.
 const NON_WORD = /[^\p{L}\p{N}]+/gu;
 
 /**
  * Normalises a user message for matching: NFKC (full-width → half-width),
- * lower case, common Traditional → Simplified characters, removal of Discord
+ * Latin accents removed, lower case, common Traditional → Simplified characters, removal of Discord
  * and Telegram mentions, URLs, e-mail addresses, emoji and punctuation, and
  * whitespace collapsed to single spaces. Letters (including CJK) and digits
  * are kept.
@@ -37,6 +39,8 @@ const NON_WORD = /[^\p{L}\p{N}]+/gu;
  */
 export function normalizeText(text: string): string {
   const stripped = text
+    .normalize('NFKD')
+    .replace(LATIN_DIACRITIC, '')
     .normalize('NFKC')
     .replace(DISCORD_TOKEN, ' ')
     .replace(WEB_LINK, ' ')

@@ -68,7 +68,7 @@ describe('SupportBot pipeline', () => {
     const replies = services.bot.handle(message('pipeline-5', `my wallet is empty, here is my seed: ${phrase}`));
     expect(replies[0]).toMatchObject({ kind: 'warning' });
     expect(replies[0]!.text).toMatch(/never share/i);
-    services.database.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    services.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     const bytes = readFileSync(dbPath).toString('utf8');
     expect(bytes).not.toContain('sausage worth useful');
     expect(bytes).toContain('[redacted: seed phrase]');

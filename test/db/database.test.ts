@@ -17,7 +17,7 @@ describe('database', () => {
 
   it('creates the directory, applies the migrations to an empty file and uses WAL', () => {
     const handle = openDatabase(freshPath());
-    const sqlite = handle.db.$client;
+    const sqlite = handle.sqlite;
     const names = sqlite.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[];
     expect(names.map((row) => row.name)).toEqual(
       expect.arrayContaining(['users', 'conversations', 'messages', 'escalations', 'escalation_events', 'outbox', 'unanswered_questions', '__drizzle_migrations']),

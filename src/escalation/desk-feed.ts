@@ -1,0 +1,63 @@
+import type { ChannelRegistry } from '../core/channel.js';
+import type { Logger } from '../log.js';
+import type { EscalationService } from './service.js';
+
+/**
+ * Mirrors ticket changes (from this process or the CLI desk in another) to the agent desks
+ * of the channels: polls the audit trail and hands each new event to every adapter with
+ * `onDeskEvent`, keeping a cursor per channel in the database.
+ */
+export class DeskFeed {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(
+    private readonly escalations: EscalationService,
+    private readonly channels: ChannelRegistry,
+    private readonly logger: Logger,
+    private readonly intervalMs = 500,
+  ) {}
+
+  /** Starts polling; a channel seen for the first time starts from now, not from history. */
+  start(): void {
+    for (const adapter of this.channels.all()) {
+      if (adapter.onDeskEvent && this.escalations.deskCursor(adapter.name) === undefined) {
+        this.escalations.setDeskCursor(adapter.name, this.escalations.lastEventId());
+      }
+    }
+    this.#timer ??= setInterval(() => void this.poll(), this.intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops polling and waits for a poll in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** Mirrors what is new now (tests call it instead of waiting). Overlapping calls share one poll. */
+  poll(): Promise<void> {
+    this.#running ??= this.#pollOnce().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #pollOnce(): Promise<void> {
+    for (const adapter of this.channels.all()) {
+      if (!adapter.onDeskEvent) continue;
+      const cursor = this.escalations.deskCursor(adapter.name) ?? this.escalations.lastEventId();
+      for (const event of this.escalations.eventsSince(cursor)) {
+        try {
+          await adapter.onDeskEvent(event);
+        } catch (error) {
+          // A desk that cannot be reached now is retried from the same event on the next poll.
+          this.logger.warn({ channel: adapter.name, eventId: event.id, reason: (error as Error).message }, 'agent desk update failed; will retry');
+          break;
+        }
+        this.escalations.setDeskCursor(adapter.name, event.id);
+      }
+    }
+  }
+}
