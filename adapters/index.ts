@@ -1,7 +1,17 @@
 import type { Config } from '../src/config/index.js';
 import type { ChannelAdapter, ChannelContext } from '../src/core/channel.js';
 import type { ChannelName } from '../src/core/types.js';
-import { WebChatAdapter } from './web/index.js';
+import { discordChannel } from './discord/index.js';
+import { teamsChannel } from './teams/index.js';
+import { telegramChannel } from './telegram/index.js';
+import { webChannel } from './web/index.js';
+
+/** How the runtime makes a channel's adapter: each adapter folder exports one. */
+export interface ChannelFactory {
+  readonly name: ChannelName;
+  /** The adapter, or the reason the channel stays off (e.g. its token is not set). */
+  create(config: Config, context: ChannelContext): ChannelAdapter | { readonly off: string };
+}
 
 /** A channel that stays off in this process, and why (logged once at start-up). */
 export interface ChannelOff {
@@ -9,17 +19,16 @@ export interface ChannelOff {
   readonly reason: string;
 }
 
-/**
- * Creates the adapter of every configured channel. The web chat is always on (it needs no
- * token); a platform channel without its token is off.
- */
+const FACTORIES: readonly ChannelFactory[] = [webChannel, telegramChannel, discordChannel, teamsChannel];
+
+/** Creates the adapter of every configured channel; the web chat needs no token and is always on. */
 export function createAdapters(config: Config, context: ChannelContext): { on: ChannelAdapter[]; off: ChannelOff[] } {
-  const on: ChannelAdapter[] = [new WebChatAdapter(context)];
+  const on: ChannelAdapter[] = [];
   const off: ChannelOff[] = [];
-  if (!config.telegram) off.push({ channel: 'telegram', reason: 'TELEGRAM_BOT_TOKEN is not set' });
-  else off.push({ channel: 'telegram', reason: 'the Telegram adapter is not built yet' });
-  if (!config.discord) off.push({ channel: 'discord', reason: 'DISCORD_BOT_TOKEN is not set' });
-  else off.push({ channel: 'discord', reason: 'the Discord adapter is not built yet' });
-  off.push({ channel: 'teams', reason: 'the Teams adapter is not built yet' });
+  for (const factory of FACTORIES) {
+    const made = factory.create(config, context);
+    if ('off' in made) off.push({ channel: factory.name, reason: made.off });
+    else on.push(made);
+  }
   return { on, off };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ChannelAdapter, ChannelContext } from '../../src/core/channel.js';
 import type { ConversationRef, IncomingMessage, Reply } from '../../src/core/types.js';
 import { MAX_MESSAGE_LENGTH } from '../../src/core/support-bot.js';
+import type { ChannelFactory } from '../index.js';
 
 const PUBLIC_DIR = new URL('./public/', import.meta.url).pathname;
 const HEARTBEAT_MS = 25_000;
@@ -110,3 +111,6 @@ export class WebChatAdapter implements ChannelAdapter {
     for (const streams of this.#streams.values()) for (const res of streams) res.write(': ping\n\n');
   }
 }
+
+/** The web chat's factory: always on. */
+export const webChannel: ChannelFactory = { name: 'web', create: (_config, context) => new WebChatAdapter(context) };

@@ -2,6 +2,7 @@ import type { Database } from '../db/index.js';
 import type { Brain, Decision } from '../nlu/brain.js';
 import { detectLanguage } from '../nlu/language.js';
 import { normalizeText } from '../nlu/normalize.js';
+import { RateLimiter } from '../safety/rate-limit.js';
 import { redactSecrets } from '../safety/redact.js';
 import { isSkip, isYes, parseCommand, type Command } from '../dialogue/commands.js';
 import { checkDetail, detailQuestion, detailSteps, findTransactionId } from '../dialogue/handoff.js';
@@ -34,6 +35,8 @@ export interface SupportBotDeps {
   readonly escalations: EscalationService;
   readonly sla: SlaPolicy;
   readonly clock?: () => Date;
+  /** Per-user flood control (default: a burst of 8, then one message every 2 s). */
+  readonly rateLimiter?: RateLimiter;
 }
 
 /** A conversation turn being worked out: the state it leaves and the replies it sends. */
@@ -58,10 +61,12 @@ interface Turn {
 export class SupportBot {
   readonly #store: ConversationStore;
   readonly #clock: () => Date;
+  readonly #rateLimiter: RateLimiter;
 
   constructor(private readonly deps: SupportBotDeps) {
     this.#store = new ConversationStore(deps.db);
     this.#clock = deps.clock ?? (() => new Date());
+    this.#rateLimiter = deps.rateLimiter ?? new RateLimiter();
   }
 
   /** Handles one incoming message and returns the replies to send back. */
@@ -72,8 +77,16 @@ export class SupportBot {
   /** Like {@link handle}, with the decision and any ticket the turn produced. */
   process(message: IncomingMessage): TurnResult {
     const now = this.#clock();
+    const quickLang = message.langHint ?? guessLang(message.text) ?? 'en';
+    // Floods are refused before any work or storage, so one user cannot slow down the others.
+    const verdict = this.#rateLimiter.take(`${message.channel}:${message.userId}`, now.getTime());
+    if (verdict === 'limited-again') return { replies: [] };
+    if (verdict === 'limited') return { replies: [{ kind: 'warning', text: say(quickLang, 'rateLimited') }] };
     if (message.text.length > MAX_MESSAGE_LENGTH) {
-      return { replies: [{ kind: 'warning', text: say(message.langHint ?? guessLang(message.text) ?? 'en', 'messageTooLong', { max: MAX_MESSAGE_LENGTH }) }] };
+      return { replies: [{ kind: 'warning', text: say(quickLang, 'messageTooLong', { max: MAX_MESSAGE_LENGTH }) }] };
+    }
+    if (message.unsupported && !message.text.trim()) {
+      return { replies: [{ kind: 'warning', text: say(quickLang, 'unsupportedContent') }] };
     }
     return this.deps.db.transaction(() => {
       const conversation = this.#store.open(message.channel, message.userId, message.conversation, message.displayName, now);

@@ -32,6 +32,11 @@ export interface IncomingMessage {
   readonly langHint?: Lang;
   /** The platform's id for this message, so a redelivered update is handled once. */
   readonly messageId?: string;
+  /**
+   * Set when the user sent something other than text (a sticker, photo, file, voice note):
+   * its kind, e.g. `'sticker'`. The core answers that it reads text only.
+   */
+  readonly unsupported?: string;
 }
 
 /** A button offered with a reply. Pressing it sends {@link payload} back as {@link IncomingMessage.payload}. */
