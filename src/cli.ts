@@ -11,9 +11,7 @@ import { DeskError } from './escalation/errors.js';
 import { EscalationService, type AgentActor } from './escalation/service.js';
 import type { EscalationDetail, EscalationView } from './escalation/view.js';
 import { createLogger } from './log.js';
-import { Brain } from './nlu/brain.js';
-import { evaluateCsv } from './nlu/evaluate.js';
-import { createServices } from './services.js';
+import type { Services } from './services.js';
 
 /** The command line: `classify`, `eval`, `chat` and the agent's desk `escalations …` (see README). */
 function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
@@ -27,6 +25,8 @@ function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--json', 'print the decision as JSON')
     .option('--jsonl', 'read {"text": "..."} lines on stdin, write one decision per line')
     .action(async (words: string[], options: { json?: boolean; jsonl?: boolean }) => {
+      // Loaded on demand: the desk commands need neither the brain nor its training time.
+      const { Brain } = await import('./nlu/brain.js');
       const brain = Brain.load(config().nlu, config().links);
       const decide = (text: string) => {
         const decision = brain.decide(text);
@@ -50,6 +50,7 @@ function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
     .requiredOption('--test <csv>', 'test CSV with header text,category')
     .option('--json', 'print JSON only')
     .action(async (options: { train: string; test: string; json?: boolean }) => {
+      const { evaluateCsv } = await import('./nlu/evaluate.js');
       const result = await evaluateCsv(options.train, options.test);
       if (options.json) console.log(JSON.stringify(result));
       else console.log(`n=${result.n} accuracy=${result.accuracy} train=${result.trainMs} ms p50=${result.p50Us} µs p95=${result.p95Us} µs rss=${result.rssMb} MB\n${JSON.stringify(result)}`);
@@ -62,6 +63,7 @@ function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
     .addOption(new Option('--lang <lang>', 'reply language hint').choices(['zh', 'en']))
     .option('--jsonl', 'read {"user","text"} lines on stdin, write the replies as JSON lines')
     .action(async (options: { user: string; lang?: 'zh' | 'en'; jsonl?: boolean }) => {
+      const { createServices } = await import('./services.js');
       const services = createServices(config());
       try {
         if (options.jsonl) {
@@ -236,7 +238,7 @@ function renderReplies(replies: readonly Reply[], buttons: string[]): string {
   return out.join('\n');
 }
 
-async function interactiveChat(services: ReturnType<typeof createServices>, user: string, lang?: 'zh' | 'en'): Promise<void> {
+async function interactiveChat(services: Services, user: string, lang?: 'zh' | 'en'): Promise<void> {
   const buttons: string[] = [];
   const terminal = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
   const print = (replies: readonly Reply[]) => {

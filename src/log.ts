@@ -14,6 +14,7 @@ export function createLogger(level: string): Logger {
       // Belt and braces: fields that could carry secrets are censored even if a caller slips.
       redact: { paths: ['text', '*.text', 'password', '*.password', 'token', '*.token'], censor: '[redacted]' },
     },
-    pino.destination(2),
+    // Synchronous, so the last lines before an exit ("stopped", a fatal error) are never lost.
+    pino.destination({ dest: 2, sync: true }),
   );
 }

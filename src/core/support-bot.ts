@@ -1,7 +1,6 @@
 import type { Database } from '../db/index.js';
 import type { Brain, Decision } from '../nlu/brain.js';
 import { detectLanguage } from '../nlu/language.js';
-import { normalizeText } from '../nlu/normalize.js';
 import { RateLimiter } from '../safety/rate-limit.js';
 import { redactSecrets } from '../safety/redact.js';
 import { isSkip, isYes, parseCommand, type Command } from '../dialogue/commands.js';
@@ -35,7 +34,7 @@ export interface SupportBotDeps {
   readonly escalations: EscalationService;
   readonly sla: SlaPolicy;
   readonly clock?: () => Date;
-  /** Per-user flood control (default: a burst of 8, then one message every 2 s). */
+  /** Per-user flood control (default: a burst of 20, then one message a second). */
   readonly rateLimiter?: RateLimiter;
 }
 
@@ -104,7 +103,7 @@ export class SupportBot {
       );
       if (redaction.found.length > 0) turn.replies.push({ kind: 'warning', text: say(lang, 'secretWarning') });
       if (redaction.unexplainedHex) turn.replies.push({ kind: 'warning', text: say(lang, 'askWhichTransaction') });
-      const meaningful = normalizeText(turn.text.replace(/\[redacted: [a-z ]+\]/g, ' ')) !== '' || message.payload !== undefined;
+      const meaningful = turn.text.replace(/\[redacted: [a-z ]+\]/g, '').trim() !== '' || message.payload !== undefined;
       if (meaningful) this.#route(turn);
       for (const reply of turn.replies) {
         this.#store.append(conversation.id, { sender: 'bot', text: reply.text, escalationId: turn.state.mode === 'escalated' ? turn.state.escalationId : undefined, intent: turn.decision?.intent, confidence: turn.decision?.confidence, action: turn.decision?.action }, now);

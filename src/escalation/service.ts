@@ -176,7 +176,6 @@ export class EscalationService {
         this.#claimRow(row.id, agent, now);
         replies.push({ kind: 'status', text: say(lang(row), 'agentJoined', { agent: agent.name }), agentName: agent.name });
       }
-      this.conversations.append(row.conversationId, { sender: 'agent', agent: agent.name, text: body, escalationId: row.id }, now);
       this.#audit(row.id, actorName(agent), 'reply', null, now);
       replies.push({ kind: 'agent', text: body, agentName: agent.name });
       this.#notify(row, replies, now);
@@ -342,7 +341,8 @@ export class EscalationService {
   #notify(row: typeof escalations.$inferSelect, replies: readonly Reply[], now: Date): void {
     this.#outbox.enqueue({ channel: row.channel as ChannelName, reference: row.reference, replies, escalationId: row.id }, now);
     for (const reply of replies) {
-      if (reply.kind !== 'agent') this.conversations.append(row.conversationId, { sender: 'bot', text: reply.text, escalationId: row.id }, now);
+      const sender = reply.kind === 'agent' ? 'agent' : 'bot';
+      this.conversations.append(row.conversationId, { sender, agent: sender === 'agent' ? reply.agentName : undefined, text: reply.text, escalationId: row.id }, now);
     }
   }
 

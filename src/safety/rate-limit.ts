@@ -24,7 +24,7 @@ const MAX_TRACKED = 50_000;
 export class RateLimiter {
   readonly #buckets = new Map<string, Bucket>();
 
-  constructor(private readonly options: RateLimitOptions = { capacity: 8, perSecond: 0.5 }) {}
+  constructor(private readonly options: RateLimitOptions = { capacity: 20, perSecond: 1 }) {}
 
   /** Takes a token for `key` at time `nowMs`. */
   take(key: string, nowMs: number): RateVerdict {

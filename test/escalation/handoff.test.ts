@@ -6,7 +6,8 @@ type App = Awaited<ReturnType<typeof startTestApp>>;
 
 const TX = '0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060';
 
-describe('human handoff through the web chat and the CLI desk', () => {
+// Each step runs the CLI as its own process (as an agent would), so these tests take seconds each.
+describe('human handoff through the web chat and the CLI desk', { timeout: 120_000 }, () => {
   let app: App;
   let env: Record<string, string>;
 

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: BANKING77 (ours vs nlp.js on the same split), the bilingual dev set,
+ * full-pipeline latency with the database, and start-up time. Prints one JSON object.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config/index.js';
+import { Brain } from '../../src/nlu/brain.js';
+import { createServices } from '../../src/services.js';
+import { loadDevSet, scoreDevSet } from '../support/devset.js';
+import { tempDir } from '../support/temp.js';
+import { benchBanking77 } from './banking77.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function benchDevSet() {
+  const started = performance.now();
+  const brain = Brain.load(loadConfig({}).nlu);
+  const loadMs = Math.round(performance.now() - started);
+  const score = scoreDevSet(brain, loadDevSet());
+  return { brainLoadMs: loadMs, ...score, misses: score.misses.length, missed: score.misses.slice(0, 40) };
+}
+
+function benchPipeline() {
+  const { dir, cleanup } = tempDir();
+  const services = createServices(loadConfig({ DATABASE_PATH: `${dir}/bench.sqlite` }));
+  const queries = loadDevSet().map((query) => query.text);
+  const timings: number[] = [];
+  try {
+    // Distinct users so the per-user flood limit never kicks in; every turn writes to SQLite.
+    for (let i = 0; i < 1000; i++) {
+      const text = queries[i % queries.length]!;
+      const started = process.hrtime.bigint();
+      services.bot.handle({ channel: 'web', userId: `bench-${i % 400}`, conversation: { visitorId: `bench-${i % 400}` }, text });
+      timings.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  } finally {
+    services.close();
+    cleanup();
+  }
+  timings.sort((a, b) => a - b);
+  return { turns: timings.length, p50Ms: round(percentile(timings, 50)), p95Ms: round(percentile(timings, 95)), maxMs: round(timings.at(-1) ?? 0) };
+}
+
+/** Time from spawning `tsx src/main.ts` to its "ready" log line, and the app's own measure. */
+function benchStartup(): Promise<{ processToReadyMs: number; appStartupMs: number }> {
+  const { dir, cleanup } = tempDir();
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', DATABASE_PATH: `${dir}/startup.sqlite` },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /"startupMs":(\d+)[^\n]*ready/.exec(output);
+      if (ready) {
+        const processToReadyMs = Math.round(performance.now() - started);
+        child.kill('SIGTERM');
+        child.on('exit', () => {
+          cleanup();
+          resolve({ processToReadyMs, appStartupMs: Number(ready[1]) });
+        });
+      }
+    });
+    child.on('error', reject);
+  });
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+const result = {
+  machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+  devSet: benchDevSet(),
+  pipeline: benchPipeline(),
+  startup: await benchStartup(),
+  banking77: await benchBanking77(),
+  rssMb: Math.round(process.memoryUsage().rss / 1e6),
+};
+console.log(JSON.stringify(result, null, 2));
