@@ -33,13 +33,20 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     pendingOutbox: services.outbox.pendingCount(),
     uptimeS: Math.round(process.uptime()),
   }));
-  const { on, off } = createAdapters(config, { bot: services.bot, desk: services.escalations, http: http.app, logger });
-  for (const adapter of on) {
-    await adapter.start();
-    channels.register(adapter);
-    logger.info({ channel: adapter.name }, `${adapter.name}: on`);
+  try {
+    const { on, off } = createAdapters(config, { bot: services.bot, desk: services.escalations, http: http.app, logger });
+    for (const adapter of on) {
+      await adapter.start();
+      channels.register(adapter);
+      logger.info({ channel: adapter.name }, `${adapter.name}: on${adapter.detail ? ` (${adapter.detail})` : ''}`);
+    }
+    for (const channel of off) logger.info({ channel: channel.channel }, `${channel.channel}: off (${channel.reason})`);
+  } catch (error) {
+    // A channel that cannot start stops start-up; leave nothing half-open behind.
+    for (const adapter of channels.all()) await adapter.stop().catch(() => undefined);
+    services.close();
+    throw error;
   }
-  for (const channel of off) logger.info({ channel: channel.channel }, `${channel.channel}: off (${channel.reason})`);
   const dispatcher = new OutboxDispatcher(services.outbox, channels, logger);
   dispatcher.start();
   const deskFeed = new DeskFeed(services.escalations, channels, logger);
@@ -72,18 +79,20 @@ async function main(): Promise<void> {
   process.env.DOTENV_CONFIG_QUIET ??= 'true';
   const { config: loadDotenv } = await import('dotenv');
   loadDotenv({ quiet: true });
-  let config: Config;
+  let app: RunningApp;
+  let logger: Logger;
   try {
-    config = loadConfig();
+    const config = loadConfig();
+    logger = createLogger(config.logLevel);
+    app = await startApp(config, logger);
   } catch (error) {
+    // Configuration errors (also those a channel finds, like contradictory Bot Framework settings) are one line.
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`);
       process.exit(2);
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
-  const app = await startApp(config, logger);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     void app.stop().then(() => process.exit(0));

@@ -14,6 +14,8 @@ export type { EscalationDetail, EscalationView } from '../escalation/view.js';
  */
 export interface ChannelAdapter {
   readonly name: ChannelName;
+  /** How the channel runs, for the start-up log line (e.g. "long polling", "unauthenticated: for the local Emulator"). */
+  readonly detail?: string;
   /** Connects to the platform (or mounts routes); resolves when ready to receive. */
   start(): Promise<void>;
   /** Disconnects; must be safe to call twice. */

@@ -429,5 +429,7 @@ function guessLang(text: string): Lang | undefined {
 
 function chooseLang(text: string, message: IncomingMessage, state: DialogueState): Lang {
   if (state.langLocked && state.lang) return state.lang;
-  return guessLang(text) ?? state.lang ?? message.langHint ?? 'en';
+  // "/start" says nothing about the user's language: keep what we know.
+  const said = parseCommand(text) ? undefined : guessLang(text);
+  return said ?? state.lang ?? message.langHint ?? 'en';
 }

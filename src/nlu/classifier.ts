@@ -25,23 +25,26 @@ export interface Prediction {
 
 /** Training options; every field has a default tuned on BANKING77 by 5-fold cross-validation. */
 export interface ClassifierOptions {
-  /** SVM cost (inverse regularisation strength): higher fits the training data more closely. Default 2. */
+  /** SVM cost (inverse regularisation strength): higher fits the training data more closely. Default 1. */
   cost?: number;
-  /** Stopping tolerance on the projected gradient of the dual problem. Default 0.5. */
+  /** Stopping tolerance on the projected gradient of the dual problem. Default 0.1, as in LIBLINEAR. */
   tolerance?: number;
   /** Upper bound on coordinate-descent passes per intent. Default 100. */
   maxPasses?: number;
-  /** Softmax temperature over SVM scores; lower is more confident. Default 0.12 (see README of the NLU). */
+  /**
+   * Softmax temperature over SVM scores; lower is more confident. Default 0.2: it minimised the
+   * negative log-likelihood of out-of-fold predictions on both BANKING77 and intents/*.json.
+   */
   temperature?: number;
   /** Seed for the shuffling of examples, so training is reproducible. Default 1. */
   seed?: number;
 }
 
 const DEFAULTS: Required<ClassifierOptions> = {
-  cost: 2,
-  tolerance: 0.5,
+  cost: 1,
+  tolerance: 0.1,
   maxPasses: 100,
-  temperature: 0.12,
+  temperature: 0.2,
   seed: 1,
 };
 
@@ -66,51 +69,60 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-/** Maps feature strings to indices and weights them by sublinear TF × IDF, L2-normalised. */
+/** How often each known feature occurs in one message, keyed by feature index. */
+type TermCounts = Map<number, number>;
+
+function countTerms(features: readonly string[], vocabulary: Map<string, number>, grow: boolean): TermCounts {
+  const counts: TermCounts = new Map();
+  for (const feature of features) {
+    let j = vocabulary.get(feature);
+    if (j === undefined) {
+      if (!grow) continue;
+      j = vocabulary.size;
+      vocabulary.set(feature, j);
+    }
+    counts.set(j, (counts.get(j) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Maps messages to sparse vectors: features weighted by sublinear TF × IDF, L2-normalised. */
 class Vectorizer {
   private constructor(
-    private readonly vocabulary: ReadonlyMap<string, number>,
+    private readonly vocabulary: Map<string, number>,
     private readonly idf: Float32Array,
   ) {}
 
-  /** Builds the vocabulary and IDF table from the training documents' features. */
-  static fit(documents: readonly string[][]): Vectorizer {
+  /**
+   * Builds the vocabulary and IDF table from the training texts and returns
+   * their vectors too. Feature strings are turned into indices one text at a
+   * time, so the ~130 strings per text die young instead of burdening the GC.
+   */
+  static fit(texts: readonly string[]): { vectorizer: Vectorizer; vectors: SparseVector[] } {
     const vocabulary = new Map<string, number>();
     const documentFrequency: number[] = [];
-    // lastSeen[j] = last document that counted feature j, to count each feature once per document.
-    const lastSeen: number[] = [];
-    documents.forEach((features, d) => {
-      for (const feature of features) {
-        let j = vocabulary.get(feature);
-        if (j === undefined) {
-          j = vocabulary.size;
-          vocabulary.set(feature, j);
-          documentFrequency.push(0);
-          lastSeen.push(-1);
-        }
-        if (lastSeen[j] !== d) {
-          lastSeen[j] = d;
-          documentFrequency[j]! += 1;
-        }
-      }
+    const documents = texts.map((text) => {
+      const counts = countTerms(extractFeatures(text), vocabulary, true);
+      for (const j of counts.keys()) documentFrequency[j] = (documentFrequency[j] ?? 0) + 1;
+      return counts;
     });
-    // Smoothed IDF (as in scikit-learn) so no feature gets a zero weight.
-    const n = documents.length;
+    // Smoothed IDF (as in scikit-learn), so a feature present everywhere still counts a little.
+    const n = texts.length;
     const idf = Float32Array.from(documentFrequency, (df) => Math.log((1 + n) / (1 + df)) + 1);
-    return new Vectorizer(vocabulary, idf);
+    const vectorizer = new Vectorizer(vocabulary, idf);
+    return { vectorizer, vectors: documents.map((counts) => vectorizer.weigh(counts)) };
   }
 
   get size(): number {
     return this.idf.length;
   }
 
-  /** Vectorises one document; features unseen in training are ignored. */
-  transform(features: readonly string[]): SparseVector {
-    const counts = new Map<number, number>();
-    for (const feature of features) {
-      const j = this.vocabulary.get(feature);
-      if (j !== undefined) counts.set(j, (counts.get(j) ?? 0) + 1);
-    }
+  /** Vectorises one message; features unseen in training are ignored. */
+  transform(text: string): SparseVector {
+    return this.weigh(countTerms(extractFeatures(text), this.vocabulary, false));
+  }
+
+  private weigh(counts: TermCounts): SparseVector {
     const indices = new Int32Array(counts.size);
     const values = new Float32Array(counts.size);
     let k = 0;
@@ -272,9 +284,8 @@ export class IntentClassifier {
       throw new Error(`IntentClassifier.train needs examples of at least 2 labels, got ${labels.length}`);
     }
     const labelIndex = new Map(labels.map((label, i) => [label, i]));
-    const documents = examples.map((e) => extractFeatures(e.text));
-    const vectorizer = Vectorizer.fit(documents);
-    const x = toSparseMatrix(documents.map((d) => vectorizer.transform(d)));
+    const { vectorizer, vectors } = Vectorizer.fit(examples.map((e) => e.text));
+    const x = toSparseMatrix(vectors);
     const y = Int32Array.from(examples, (e) => labelIndex.get(e.label)!);
     const { weights, biases } = trainOneVsRest(x, y, labels.length, vectorizer.size, settings);
     return new IntentClassifier(labels, vectorizer, weights, biases, settings.temperature);
@@ -287,7 +298,7 @@ export class IntentClassifier {
    * near-uniform, i.e. low-confidence, distribution.
    */
   predict(text: string, topK: number = this.labels.length): Prediction[] {
-    const { indices, values } = this.vectorizer.transform(extractFeatures(text));
+    const { indices, values } = this.vectorizer.transform(text);
     const labelCount = this.labels.length;
     const scores = Float64Array.from(this.biases);
     for (let k = 0; k < indices.length; k++) {

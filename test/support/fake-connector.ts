@@ -135,6 +135,15 @@ export class FakeConversation {
     return this.#activity({ type: 'message', text: button.text ?? '', value: button.value });
   }
 
+  /** The user sending a file or a pasted image, with no text (Teams adds an empty HTML body). */
+  attachment(contentType: string, name: string): Record<string, unknown> {
+    return this.#activity({
+      type: 'message',
+      text: '',
+      attachments: [{ contentType: 'text/html', content: '<div></div>' }, { contentType, name, contentUrl: `https://files.example/${encodeURIComponent(name)}` }],
+    });
+  }
+
   /** Members joining the conversation (the bot itself included, when it is installed). */
   membersAdded(...members: Account[]): Record<string, unknown> {
     return this.#activity({ type: 'conversationUpdate', membersAdded: members });
