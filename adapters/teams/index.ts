@@ -5,7 +5,7 @@ export { TeamsAdapter } from './teams-adapter.js';
 
 /**
  * Microsoft Teams (botbuilder). Always on: without `MicrosoftAppId` the endpoint runs
- * unauthenticated for the local Bot Framework Emulator (see {@link TeamsAdapter.mode}).
+ * unauthenticated for the local Bot Framework Emulator (see {@link TeamsAdapter.detail}).
  * @throws ConfigError when the `MicrosoftApp*` variables contradict each other.
  */
 export const teamsChannel: ChannelFactory = {

@@ -32,7 +32,7 @@ export class TeamsAdapter implements ChannelAdapter {
    * How the endpoint authenticates, for the start-up log line: without `MicrosoftAppId` anyone
    * who can reach it may post, so it then only talks to a connector on this machine (the Emulator).
    */
-  readonly mode: string;
+  readonly detail: string;
   readonly #adapter: CloudAdapter;
   readonly #appId: string;
   readonly #authenticated: boolean;
@@ -45,7 +45,7 @@ export class TeamsAdapter implements ChannelAdapter {
     this.#adapter = endpoint.adapter;
     this.#appId = endpoint.appId;
     this.#authenticated = endpoint.authenticated;
-    this.mode = endpoint.authenticated
+    this.detail = endpoint.authenticated
       ? `authenticated as MicrosoftAppId ${endpoint.appId} (${config.appType ?? 'MultiTenant'})`
       : 'unauthenticated (no MicrosoftAppId): for the local Emulator';
   }

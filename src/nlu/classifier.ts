@@ -48,8 +48,16 @@ const DEFAULTS: Required<ClassifierOptions> = {
   seed: 1,
 };
 
-// The bias is learnt as the weight of a constant feature of this value.
-const BIAS_FEATURE = 1;
+function resolveOptions(options: ClassifierOptions): Required<ClassifierOptions> {
+  const settings = { ...DEFAULTS };
+  for (const [key, value] of Object.entries(options) as [keyof ClassifierOptions, number | undefined][]) {
+    if (value === undefined) continue;
+    const valid = key === 'seed' ? Number.isInteger(value) : key === 'maxPasses' ? Number.isInteger(value) && value > 0 : value > 0;
+    if (!valid) throw new Error(`IntentClassifier option ${key} must be ${key === 'seed' ? 'an integer' : 'a positive number'}, got ${value}`);
+    settings[key] = value;
+  }
+  return settings;
+}
 
 /** A sparse vector: feature indices and their (L2-normalised) weights. */
 interface SparseVector {
@@ -182,7 +190,8 @@ function trainOneVsRest(
   const diagonal = 0.5 / options.cost;
   const squaredNorm = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    let sum = BIAS_FEATURE * BIAS_FEATURE;
+    // The bias is the (regularised) weight of an extra feature that is always 1.
+    let sum = 1;
     for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) sum += values[k]! * values[k]!;
     squaredNorm[i] = sum + diagonal;
   }
@@ -212,7 +221,7 @@ function trainOneVsRest(
         const sign = y[i] === label ? 1 : -1;
         const from = rowStart[i]!;
         const to = rowStart[i + 1]!;
-        let margin = bias * BIAS_FEATURE;
+        let margin = bias;
         for (let k = from; k < to; k++) margin += w[indices[k]!]! * values[k]!;
         const a = alpha[i]!;
         const gradient = sign * margin - 1 + diagonal * a;
@@ -235,7 +244,7 @@ function trainOneVsRest(
           const step = (next - a) * sign;
           alpha[i] = next;
           for (let k = from; k < to; k++) w[indices[k]!]! += step * values[k]!;
-          bias += step * BIAS_FEATURE;
+          bias += step;
         }
       }
       if (maxGradient - minGradient <= options.tolerance) {
@@ -248,7 +257,7 @@ function trainOneVsRest(
       maxGradientBefore = maxGradient <= 0 ? Infinity : maxGradient;
     }
     for (let f = 0; f < featureCount; f++) weights[f * labelCount + label] = w[f]!;
-    biases[label] = bias * BIAS_FEATURE;
+    biases[label] = bias;
   }
   return { weights, biases };
 }
@@ -275,10 +284,10 @@ export class IntentClassifier {
   /**
    * Trains a classifier on labelled examples.
    *
-   * @throws Error when there are no examples or fewer than two distinct labels.
+   * @throws Error when there are fewer than two distinct labels or an option is out of range.
    */
   static train(examples: readonly LabelledText[], options: ClassifierOptions = {}): IntentClassifier {
-    const settings = { ...DEFAULTS, ...options };
+    const settings = resolveOptions(options);
     const labels = [...new Set(examples.map((e) => e.label))].sort();
     if (labels.length < 2) {
       throw new Error(`IntentClassifier.train needs examples of at least 2 labels, got ${labels.length}`);
@@ -294,8 +303,10 @@ export class IntentClassifier {
   /**
    * Classifies a message. Returns the `topK` most likely labels (all labels by
    * default), best first, with softmax probabilities that sum to 1 over all
-   * labels. Text without any known feature (empty, emoji, gibberish) gets a
-   * near-uniform, i.e. low-confidence, distribution.
+   * labels. Text without any known feature (empty, emoji, unseen words) is
+   * scored by the per-label biases alone, which favour the labels with the
+   * most examples (typically a large `none` class); with balanced labels that
+   * is a near-uniform, low-confidence distribution.
    */
   predict(text: string, topK: number = this.labels.length): Prediction[] {
     const { indices, values } = this.vectorizer.transform(text);

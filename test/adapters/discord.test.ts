@@ -2,6 +2,7 @@ import { GatewayIntentBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeliveryError } from '../../src/core/channel.js';
 import { startTestApp } from '../support/app.js';
+import { tempDir } from '../support/temp.js';
 import { FakeDiscord, type FakeMessage, type FakeUser, type SentInteraction } from '../support/fake-discord.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -14,6 +15,7 @@ const DAN: FakeUser = { id: '800000000000000005', username: 'dan', globalName: '
 const EVE: FakeUser = { id: '800000000000000006', username: 'eve' };
 const FRANK: FakeUser = { id: '800000000000000007', username: 'frank' };
 const GUS: FakeUser = { id: '800000000000000008', username: 'gus' };
+const HAL: FakeUser = { id: '800000000000000009', username: 'hal' };
 const ALICE: FakeUser = { id: '800000000000000010', username: 'alice', globalName: 'Alice' };
 const MALLORY: FakeUser = { id: '800000000000000011', username: 'mallory' };
 
@@ -38,6 +40,19 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
 
   /** Waits for a condition that the app makes true asynchronously, up to a deadline. */
   const eventually = <T>(check: () => T) => vi.waitFor(check, { timeout: 5_000, interval: 10 });
+  /**
+   * Runs the outbox or the desk feed until `check` passes: a run the app's own timer started may
+   * be in flight (calls share it) and end before the newest rows.
+   */
+  const settle = <T>(flush: () => Promise<unknown>, check: () => T) =>
+    eventually(async () => {
+      await flush();
+      return check();
+    });
+  const found = <T>(what: string, value: T | undefined): T => {
+    if (value === undefined) throw new Error(`no ${what} yet`);
+    return value;
+  };
   /** The bot's reply to a member's message: a POST in that channel referencing it. */
   const replyTo = (channelId: string, messageId: string) =>
     fake.waitForCall(`a reply to ${messageId}`, (call) => call.method === 'POST' && call.path === `/channels/${channelId}/messages` && call.body?.message_reference?.message_id === messageId);
@@ -132,8 +147,7 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect(ticket).toMatchObject({ status: 'open', priority: 'normal', displayName: 'Dan' });
 
     // The agent channel gets a card (priority colour, details, SLA, buttons) and a thread from it.
-    await app.pollDesks();
-    const card = fake.messagesIn(fake.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number))!;
+    const card = await settle(app.pollDesks, () => found('card', fake.messagesIn(fake.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number))));
     const embed = card.embeds[0] as { color: number; title: string; fields: { name: string; value: string }[] };
     expect(embed.color).toBe(0x3498db);
     expect(embed.fields).toEqual(expect.arrayContaining([{ name: 'Problem type', value: 'my withdrawal of 0.5 BTC has not arrived', inline: false }, expect.objectContaining({ name: 'SLA due' })]));
@@ -161,11 +175,9 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     for (const id of [noted, written]) {
       await fake.waitForCall('the acknowledging reaction', (call) => call.method === 'PUT' && call.path.startsWith(`/channels/${thread}/messages/${id}/reactions/`));
     }
-    const before = fake.messagesIn(dmChannel).length;
-    expect(await app.drainOutbox()).toBeGreaterThan(0);
-    const relayed = fake.messagesIn(dmChannel).slice(before).map((message) => message.content);
-    expect(relayed.join('\n')).toContain('Alice has joined the conversation.');
-    expect(relayed.join('\n')).toContain('**Alice:** Hi Dan, I am checking your \\*withdrawal\\* now.');
+    const dms = () => fake.messagesIn(dmChannel).map((message) => message.content).join('\n');
+    await settle(app.drainOutbox, () => expect(dms()).toContain('**Alice:** Hi Dan, I am checking your \\*withdrawal\\* now.'));
+    expect(dms()).toContain('Alice has joined the conversation.');
     expect(JSON.stringify(fake.messagesIn(dmChannel))).not.toMatch(/never reach|explorer/);
     const detail = app.services.escalations.detail(ticket.id);
     expect(detail.messages.map((message) => message.text).join('\n')).not.toContain('never reach');
@@ -174,21 +186,18 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     // The user's next DM goes to the ticket and into the thread.
     await fake.dm(DAN, 'thank you, it was sent from my main wallet');
     await eventually(() => expect(app.services.escalations.detail(ticket.id).messages.map((message) => message.text)).toContain('thank you, it was sent from my main wallet'));
-    await app.pollDesks();
-    expect(fake.messagesIn(thread).map((message) => message.content)).toEqual(expect.arrayContaining([`Claimed by <@${ALICE.id}>.`, '**Dan:** thank you, it was sent from my main wallet']));
+    const threadTexts = () => fake.messagesIn(thread).map((message) => message.content);
+    await settle(app.pollDesks, () => expect(threadTexts()).toEqual(expect.arrayContaining([`Claimed by <@${ALICE.id}>.`, '**Dan:** thank you, it was sent from my main wallet'])));
 
     // Resolve: the user is asked for a rating in DMs and can press a star.
     const resolve = await fake.press(ALICE, card, `desk:resolve:${ticket.id}`);
     expect((await callbackOf(resolve)).body.data.components[0].components.map((button: { custom_id: string }) => button.custom_id)).toEqual([`desk:reopen:${ticket.id}`]);
-    await app.drainOutbox();
-    const prompt = fake.messagesIn(dmChannel).at(-1)!;
-    expect(prompt.content).toMatch(/has been resolved\. How would you rate/);
+    const prompt = await settle(app.drainOutbox, () => found('rating prompt', fake.messagesIn(dmChannel).find((message) => /has been resolved\. How would you rate/.test(message.content))));
     expect(buttonsOf(prompt)).toEqual(['rate:1', 'rate:2', 'rate:3', 'rate:4', 'rate:5']);
     const rated = await fake.press(DAN, prompt, 'rate:5');
     const [thanks] = await followUpsOf(rated, 1);
     expect(thanks!.body.content).toMatch(/Thank you for your feedback/);
-    await app.pollDesks();
-    expect(fake.messagesIn(thread).map((message) => message.content)).toEqual(expect.arrayContaining([`Resolved by <@${ALICE.id}>.`, 'The user rated the help 5/5.']));
+    await settle(app.pollDesks, () => expect(threadTexts()).toEqual(expect.arrayContaining([`Resolved by <@${ALICE.id}>.`, 'The user rated the help 5/5.'])));
     expect(app.services.escalations.view(ticket.id)).toMatchObject({ status: 'resolved', rating: 5 });
   });
 
@@ -198,10 +207,21 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     const dm = await fake.waitForMessages(fake.dmChannelOf(FRANK.id), 1);
     expect(dm.map((message) => message.content).join('\n')).toMatch(/This is urgent/);
     expect(JSON.stringify(fake.messagesIn(fake.generalChannelId))).not.toMatch(/This is urgent|T-\d+/);
-    await app.pollDesks();
     const ticket = ticketOf(FRANK.id)!;
-    const card = fake.messagesIn(fake.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number))!;
+    const card = await settle(app.pollDesks, () => found('card', fake.messagesIn(fake.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number))));
     expect(card.embeds[0]).toMatchObject({ color: 0xed4245 });
+
+    // While escalated, a /ask goes to the ticket; only the user sees the acknowledgement.
+    const more = await fake.slash(FRANK, 'ask', { question: 'they also changed my e-mail address' }, { channelId: fake.generalChannelId });
+    expect((await callbackOf(more)).body).toEqual({ type: 4, data: expect.objectContaining({ content: 'Got it.', flags: EPHEMERAL }) });
+    expect(app.services.escalations.detail(ticket.id).messages.map((message) => message.text)).toContain('they also changed my e-mail address');
+  });
+
+  it('tells a user whose DMs are closed how to open them, instead of asking for details in public', async () => {
+    fake.failNext('POST', new RegExp(`^/channels/${fake.dmChannelOf(HAL.id)}/messages$`), 403, 50007, 'Cannot send messages to this user');
+    const asked = await fake.post(fake.helpChannelId, HAL, '/human');
+    expect((await replyTo(fake.helpChannelId, asked)).body.content).toMatch(/couldn't send you a direct message\. Please allow direct messages/);
+    expect(fake.messagesIn(fake.helpChannelId).map((message) => message.content).join('\n')).not.toMatch(/human agent/);
   });
 
   it('deletes a seed phrase posted in public and warns the user by DM', async () => {
@@ -231,5 +251,37 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect(fake.messagesIn(dmChannel).slice(before).map((message) => message.content)).toEqual(['**Alice:** Your deposit is credited.']);
     fake.failNext('POST', new RegExp(`^/channels/${dmChannel}/messages$`), 403, 50007, 'Cannot send messages to this user');
     await expect(discord.deliver({ userId: BO.id, dm: true }, [{ kind: 'status', text: 'hello' }])).rejects.toBeInstanceOf(DeliveryError);
+  });
+});
+
+describe('Discord channel start-up', () => {
+  let fake: FakeDiscord;
+  beforeAll(async () => {
+    fake = await FakeDiscord.start();
+  });
+  afterAll(async () => {
+    await fake?.stop();
+  });
+
+  it('without a help or agent channel asks for no privileged intent and registers the commands globally', async () => {
+    const { DISCORD_HELP_CHANNEL_ID, DISCORD_AGENT_CHANNEL_ID, DISCORD_GUILD_ID, ...env } = fake.env();
+    const app = await startTestApp(env);
+    try {
+      expect(fake.identifiedIntents).toBe(GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages);
+      expect(fake.calls).toContainEqual(expect.objectContaining({ method: 'PUT', path: `/applications/${fake.applicationId}/commands` }));
+      const asked = await fake.post(fake.generalChannelId, ANN, 'hello', { mentionBot: true });
+      await fake.waitForCall('the answer', (call) => call.body?.message_reference?.message_id === asked);
+    } finally {
+      await app.dispose();
+    }
+  });
+
+  it('stops start-up with an error naming DISCORD_BOT_TOKEN when Discord refuses the token', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      await expect(startTestApp(fake.env({ DISCORD_BOT_TOKEN: 'not-the-token' }), dir)).rejects.toThrow(/^DISCORD_BOT_TOKEN: Discord refused the token/);
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -69,8 +69,6 @@ export class FakeDiscord {
   readonly calls: RestCall[] = [];
   /** Every message the bot has posted, by id (edits applied). */
   readonly messages = new Map<string, FakeMessage>();
-  /** The choices the bot answered each autocomplete interaction with, by interaction token. */
-  readonly autocompleteAnswers = new Map<string, { name: string; value: string }[]>();
   /** The intents the client identified with. */
   identifiedIntents: number | undefined;
 
@@ -87,7 +85,7 @@ export class FakeDiscord {
   #socket: WebSocket | undefined;
   #sequence = 0;
   #nextId = 0n;
-  #ready: Promise<void>;
+  readonly #ready: Promise<void>;
   #markReady!: () => void;
 
   private constructor() {
@@ -139,13 +137,13 @@ export class FakeDiscord {
   }
 
   /** A member writes in a guild channel (or thread); `mentionBot` prefixes the bot's mention. */
-  async post(channelId: string, author: FakeUser, content: string, options: { mentionBot?: boolean; nick?: string } = {}): Promise<string> {
+  async post(channelId: string, author: FakeUser, content: string, options: { mentionBot?: boolean } = {}): Promise<string> {
     const id = this.#snowflake();
-    const mentions = options.mentionBot ? [{ ...this.#apiUser(this.bot), member: this.#member(undefined) }] : [];
+    const mentions = options.mentionBot ? [{ ...this.#apiUser(this.bot), member: this.#member() }] : [];
     await this.dispatch('MESSAGE_CREATE', {
       ...this.#messageBase(id, channelId, options.mentionBot ? `<@${this.bot.id}> ${content}` : content, this.#apiUser(author)),
       guild_id: this.guildId,
-      member: this.#member(options.nick),
+      member: this.#member(),
       mentions,
     });
     return id;
@@ -169,14 +167,14 @@ export class FakeDiscord {
   }
 
   /** A user presses a button on a message the bot posted. */
-  async press(user: FakeUser, message: FakeMessage, customId: string, where: { locale?: string } = {}): Promise<SentInteraction> {
+  async press(user: FakeUser, message: FakeMessage, customId: string): Promise<SentInteraction> {
     const dm = [...this.#dmChannels.values()].includes(message.channel_id);
     return this.#interaction(
       user,
       3,
       { custom_id: customId, component_type: 2 },
-      { channelId: dm ? undefined : message.channel_id, locale: where.locale },
-      { ...this.#apiMessage(message) },
+      { channelId: dm ? undefined : message.channel_id },
+      this.#apiMessage(message),
       message,
     );
   }
@@ -187,15 +185,15 @@ export class FakeDiscord {
     this.#socket!.send(JSON.stringify({ op: 0, t: event, s: ++this.#sequence, d: data }));
   }
 
-  /** Waits (up to a deadline) for a REST call at or after index `since` that matches. */
-  async waitForCall(what: string, match: (call: RestCall) => boolean, since = 0): Promise<RestCall> {
-    return this.#waitFor(what, () => this.calls.slice(since).find(match));
+  /** Waits (up to a deadline) for a REST call that matches. */
+  async waitForCall(what: string, match: (call: RestCall) => boolean): Promise<RestCall> {
+    return this.#waitFor(what, () => this.calls.find(match));
   }
 
-  /** Waits for `count` bot messages in a channel (after index `since` of that channel's messages). */
-  async waitForMessages(channelId: string, count: number, since = 0): Promise<FakeMessage[]> {
+  /** Waits (up to a deadline) for at least `count` bot messages in a channel. */
+  async waitForMessages(channelId: string, count: number): Promise<FakeMessage[]> {
     return this.#waitFor(`${count} bot message(s) in ${channelId}`, () => {
-      const found = this.messagesIn(channelId).slice(since);
+      const found = this.messagesIn(channelId);
       return found.length >= count ? found : undefined;
     });
   }
@@ -210,7 +208,7 @@ export class FakeDiscord {
     return [...this.messages.values()].filter((message) => message.interactionToken === interaction.token);
   }
 
-  /** The thread the bot started from a message in `parentId`, by the message it started from. */
+  /** The threads the bot started in a channel (each has the id of the message it started from). */
   threadsIn(parentId: string): string[] {
     return [...this.#threads.entries()].filter(([, parent]) => parent === parentId).map(([thread]) => thread);
   }
@@ -250,8 +248,8 @@ export class FakeDiscord {
     return { id: user.id, username: user.username, global_name: user.globalName ?? null, discriminator: '0', avatar: null, bot: user === this.bot };
   }
 
-  #member(nick: string | undefined) {
-    return { nick: nick ?? null, roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 };
+  #member() {
+    return { nick: null, roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 };
   }
 
   #messageBase(id: string, channelId: string, content: string, author: unknown) {
@@ -291,7 +289,7 @@ export class FakeDiscord {
       data,
       ...(message ? { message } : {}),
       ...(inGuild
-        ? { guild_id: this.guildId, channel: { id: channelId, type: this.#threads.has(channelId) ? 11 : 0, guild_id: this.guildId }, member: { ...this.#member(undefined), user: this.#apiUser(user), permissions: '1024' }, context: 0 }
+        ? { guild_id: this.guildId, channel: { id: channelId, type: this.#threads.has(channelId) ? 11 : 0, guild_id: this.guildId }, member: { ...this.#member(), user: this.#apiUser(user), permissions: '1024' }, context: 0 }
         : { channel: { id: channelId, type: 1, recipients: [this.#apiUser(user)] }, user: this.#apiUser(user), context: 1 }),
       locale: where.locale ?? 'en-US',
       app_permissions: '8',
@@ -341,7 +339,7 @@ export class FakeDiscord {
       roles: [{ id: this.guildId, name: '@everyone', permissions: '1024', position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
       channels: [channel(this.generalChannelId, 'general', 0), channel(this.helpChannelId, 'help', 1), channel(this.agentChannelId, 'support-desk', 2)],
       threads: [],
-      members: [{ ...this.#member(undefined), user: this.#apiUser(this.bot) }],
+      members: [{ ...this.#member(), user: this.#apiUser(this.bot) }],
       presences: [],
       voice_states: [],
       emojis: [],
@@ -367,6 +365,11 @@ export class FakeDiscord {
       res.end(body === undefined ? undefined : JSON.stringify(body));
       for (const check of [...this.#waiters]) check();
     };
+    // Interaction callbacks and webhooks authenticate by their token in the URL; everything else needs the bot token.
+    if (!/^\/(interactions|webhooks)\//.test(path) && req.headers.authorization !== `Bot ${this.token}`) {
+      reply(401, { message: '401: Unauthorized', code: 0 });
+      return;
+    }
     if (failure >= 0) {
       const [f] = this.#failures.splice(failure, 1);
       reply(f!.status, { message: f!.message, code: f!.code });
@@ -384,7 +387,6 @@ export class FakeDiscord {
       const gateway = `ws://127.0.0.1:${(this.#server.address() as AddressInfo).port}/gateway`;
       return { status: 200, body: { url: gateway, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } } };
     }
-    if (method === 'GET' && path === '/users/@me') return { status: 200, body: this.#apiUser(this.bot) };
     if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) return this.#channel(m[1]!);
     if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
       return { status: 200, body: (body as { name: string }[]).map((command) => ({ ...command, id: this.#snowflake(), application_id: this.applicationId, type: 1, version: '1', default_member_permissions: null })) };
@@ -454,9 +456,7 @@ export class FakeDiscord {
         this.#store(channelId, { content: '', flags: body.data?.flags ?? 0 }, token);
         return { status: 204 };
       case 6:
-        return { status: 204 };
       case 8:
-        this.autocompleteAnswers.set(token, (body.data as { choices: { name: string; value: string }[] }).choices);
         return { status: 204 };
       default:
         return { status: 400, body: { message: `unsupported callback type ${body.type}`, code: 50035 } };

@@ -32,7 +32,7 @@ export class FakeTelegram {
   readonly #threads = new Set<string>();
   readonly #queries = new Map<string, { answered: boolean }>();
   readonly #blocked = new Set<number>();
-  readonly #failures: { method: string; error: ApiErrorShape }[] = [];
+  readonly #failures: { method: string; error: ApiErrorShape; match: (params: Params) => boolean }[] = [];
   readonly #polls = new Set<() => void>();
   readonly #waiters = new Set<Waiter>();
   #pending: Update[] = [];
@@ -128,9 +128,9 @@ export class FakeTelegram {
     this.#blocked.add(chatId);
   }
 
-  /** The next call of `method` fails with this error (e.g. a 429 with `retry_after`). */
-  failNext(method: string, error: ApiErrorShape): void {
-    this.#failures.push({ method, error });
+  /** The next call of `method` (whose parameters match) fails with this error, e.g. a 429 with `retry_after`. */
+  failNext(method: string, error: ApiErrorShape, match: (params: Params) => boolean = () => true): void {
+    this.#failures.push({ method, error, match });
   }
 
   // --- what the bot did ---
@@ -140,10 +140,10 @@ export class FakeTelegram {
     return this.calls.length;
   }
 
-  /** Waits (up to `timeoutMs`) for a call of `method` whose parameters match, made after call number `after`. */
+  /** Waits (up to `timeoutMs`) for a successful call of `method` whose parameters match, made after call number `after`. */
   waitForCall(method: string, match: (params: Params) => boolean = () => true, options: { after?: number; timeoutMs?: number } = {}): Promise<ApiCall> {
     const after = options.after ?? 0;
-    const found = this.calls.slice(after).find((call) => call.method === method && match(call.params));
+    const found = this.calls.slice(after).find((call) => call.ok && call.method === method && match(call.params));
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
@@ -198,10 +198,13 @@ export class FakeTelegram {
       return reply(400, { ok: false, error_code: 400, description: 'Bad Request: the fake expects JSON bodies' });
     }
     const call: ApiCall = { method, params, ok: true };
+    // A long poll is recorded when it arrives, not when it ends (it may never end).
+    if (method === 'getUpdates') this.#record(call);
     try {
-      const failure = this.#failures.findIndex((entry) => entry.method === method);
+      const failure = this.#failures.findIndex((entry) => entry.method === method && entry.match(params));
       if (failure >= 0) throw new ApiError(this.#failures.splice(failure, 1)[0]!.error);
-      const result = method === 'getUpdates' ? await this.#getUpdates(params, res) : this.#call(method, params);
+      if (method === 'getUpdates') return reply(200, { ok: true, result: await this.#getUpdates(params, res) });
+      const result = this.#call(method, params);
       this.#record({ ...call, result });
       reply(200, { ok: true, result });
     } catch (error) {
@@ -215,7 +218,7 @@ export class FakeTelegram {
     this.calls.push(call);
     const index = this.calls.length;
     for (const waiter of this.#waiters) {
-      if (index > waiter.after && waiter.method === call.method && waiter.match(call.params)) {
+      if (call.ok && index > waiter.after && waiter.method === call.method && waiter.match(call.params)) {
         clearTimeout(waiter.timer);
         this.#waiters.delete(waiter);
         waiter.resolve(call);
