@@ -81,7 +81,6 @@ export class TelegramAdapter implements ChannelAdapter {
         return callback(req, res);
       });
       await this.#bot.api.setWebhook(this.config.webhookUrl, { secret_token: this.#webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
-      this.context.logger.info({ channel: 'telegram', path, bot: this.#bot.botInfo.username }, 'telegram: webhook set');
       return;
     }
     // A webhook left over from another deployment would make getUpdates fail; pending updates are kept.
@@ -90,7 +89,13 @@ export class TelegramAdapter implements ChannelAdapter {
     this.#runner.task()?.catch((error: unknown) => {
       this.context.logger.error({ channel: 'telegram', reason: describeError(error) }, 'telegram: polling stopped (is another instance polling with this token?)');
     });
-    this.context.logger.info({ channel: 'telegram', bot: this.#bot.botInfo.username }, 'telegram: polling');
+  }
+
+  /** How the channel runs, for the start-up line: the bot, polling or webhook, and the agent group. */
+  get detail(): string {
+    const mode = this.config.webhookUrl ? `webhook at ${new URL(this.config.webhookUrl).pathname}` : 'long polling';
+    const desk = this.#desk ? `agent group ${this.#desk.chatId}${this.#desk.forum ? ' (a topic per ticket)' : ''}` : 'no agent group';
+    return `@${this.#bot.botInfo.username}, ${mode}, ${desk}`;
   }
 
   /** Stops fetching updates, lets the ones being handled finish, and tells Telegram which were handled. */

@@ -1,0 +1,230 @@
+import { Composer, type Api, type Context } from 'grammy';
+import type { Message, User } from 'grammy/types';
+import type { AgentActor, AgentDesk, DeskEvent, EscalationView } from '../../src/core/channel.js';
+import { DeskError } from '../../src/escalation/errors.js';
+import type { Logger } from '../../src/log.js';
+import { cardRefs, parseCardCallback, renderCard, type CardAction } from './card.js';
+import { contentKind, topicOf } from './conversation.js';
+import { describeError, refusedForGood, unchanged } from './errors.js';
+import { escapeHtml } from './render.js';
+
+/** The only answer a non-agent gets: nothing about the ticket. */
+const ONLY_AGENTS = 'Only support agents can do that.';
+const TEXT_ONLY = 'Only text messages can be relayed to the user.';
+/** Telegram's limit on a forum topic's name. */
+const MAX_TOPIC_NAME = 128;
+
+const DONE: Record<CardAction, (ticket: EscalationView) => string> = {
+  claim: (ticket) => `You have claimed ${ticket.number}. Reply to its card to answer the user.`,
+  resolve: (ticket) => `${ticket.number} is resolved; the user is asked to rate the help.`,
+  reopen: (ticket) => `${ticket.number} is open again.`,
+};
+
+/**
+ * The agents' side: the group `TELEGRAM_AGENT_CHAT_ID`. Every new ticket is posted there as a
+ * card (in a topic of its own when the group has forum topics) that is edited as the ticket
+ * changes, with the user's messages relayed under it. Agents (`AGENT_IDS`) claim, resolve and
+ * reopen with the card's buttons and answer the user by replying to the card or to a relayed
+ * message (or by writing in the ticket's topic). The group is never a user conversation.
+ */
+export class TelegramDesk {
+  #forum = false;
+
+  constructor(
+    private readonly api: Api,
+    private readonly desk: AgentDesk,
+    /** The agent group's chat id. */
+    readonly chatId: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Whether the group has forum topics (known after {@link connect}): each ticket then gets a topic. */
+  get forum(): boolean {
+    return this.#forum;
+  }
+
+  /** Learns whether the group has forum topics. An unreachable group does not stop the bot: users can still be helped. */
+  async connect(): Promise<void> {
+    try {
+      const chat = await this.api.getChat(this.chatId);
+      this.#forum = chat.type === 'supergroup' && chat.is_forum === true;
+    } catch (error) {
+      this.logger.warn({ channel: 'telegram', reason: describeError(error) }, 'agent group unreachable (TELEGRAM_AGENT_CHAT_ID): is the bot a member?');
+    }
+  }
+
+  /** Handles the group's updates: card buttons and agents' answers; everything else there is the agents' own talk. */
+  middleware(): Composer<Context> {
+    const group = new Composer<Context>();
+    group.on('callback_query:data', (ctx) => this.#onButton(ctx, ctx.callbackQuery.data));
+    group.on('callback_query', (ctx) => ctx.answerCallbackQuery());
+    group.on('message', (ctx) => this.#onMessage(ctx, ctx.msg));
+    return group;
+  }
+
+  /**
+   * Mirrors a ticket change into the group. Changes Telegram refuses for good (the card was
+   * deleted, the bot left the group) are logged and skipped; outages throw, so the desk feed retries.
+   */
+  async onDeskEvent(event: DeskEvent): Promise<void> {
+    switch (event.action) {
+      case 'created':
+        return this.#post(event.escalation);
+      case 'user message':
+        return this.#relay(event.escalation, event.note ?? '');
+      case 'claim':
+      case 'resolve':
+      case 'reopen':
+      case 'closed by user':
+      case 'rated':
+        return this.#refresh(event.escalation);
+      default:
+        // Replies and notes do not change the card (a reply that claims has its own 'claim' event).
+        return;
+    }
+  }
+
+  async #onButton(ctx: Context, data: string): Promise<void> {
+    const action = parseCardCallback(data);
+    const from = ctx.callbackQuery!.from;
+    if (!action) {
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    if (!this.desk.isAgent('telegram', String(from.id))) {
+      await ctx.answerCallbackQuery({ text: ONLY_AGENTS, show_alert: true });
+      return;
+    }
+    try {
+      const ticket = this.#act(action.action, action.escalationId, actorOf(from));
+      // The card itself is edited by the desk feed, like for actions taken from the CLI.
+      await ctx.answerCallbackQuery({ text: DONE[action.action](ticket) });
+    } catch (error) {
+      if (!(error instanceof DeskError)) throw error;
+      await ctx.answerCallbackQuery({ text: error.message, show_alert: true });
+    }
+  }
+
+  #act(action: CardAction, escalationId: number, agent: AgentActor): EscalationView {
+    switch (action) {
+      case 'claim':
+        return this.desk.claim(escalationId, agent);
+      case 'resolve':
+        return this.desk.resolve(escalationId, agent);
+      case 'reopen':
+        return this.desk.reopen(escalationId, agent);
+    }
+  }
+
+  async #onMessage(ctx: Context, message: Message): Promise<void> {
+    const from = message.from;
+    const kind = contentKind(message);
+    if (!from || from.is_bot || !kind) return;
+    const ticket = this.#ticketOf(message);
+    if (!ticket) return;
+    const threadId = topicOf(message);
+    const answer = (text: string) =>
+      ctx.api.sendMessage(message.chat.id, escapeHtml(text), {
+        parse_mode: 'HTML',
+        reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+        ...(threadId ? { message_thread_id: threadId } : {}),
+      });
+    if (!this.desk.isAgent('telegram', String(from.id))) {
+      await answer(ONLY_AGENTS);
+      return;
+    }
+    if (kind !== 'text' || !message.text?.trim()) {
+      await answer(TEXT_ONLY);
+      return;
+    }
+    try {
+      this.desk.reply(ticket.id, actorOf(from), message.text);
+    } catch (error) {
+      if (!(error instanceof DeskError)) throw error;
+      await answer(error.message);
+    }
+  }
+
+  /** The ticket an agent's message is about: the card or relayed message it answers, or the ticket's topic. */
+  #ticketOf(message: Message): EscalationView | undefined {
+    const chatId = message.chat.id;
+    const answered = message.reply_to_message;
+    if (answered && !answered.forum_topic_created) {
+      const ticket =
+        this.desk.ticketForCard('telegram', cardRefs.card(chatId, answered.message_id)) ??
+        this.desk.ticketForCard('telegram', cardRefs.relay(chatId, answered.message_id));
+      if (ticket) return ticket;
+    }
+    const threadId = topicOf(message);
+    return threadId ? this.desk.ticketForCard('telegram', cardRefs.topic(chatId, threadId)) : undefined;
+  }
+
+  async #post(ticket: EscalationView): Promise<void> {
+    const refs = this.desk.cardsOf(ticket.id, 'telegram');
+    // Replayed after a restart that came between posting the card and recording the event: edit, do not post twice.
+    if (refs.some((ref) => cardRefs.parseCard(ref))) return this.#refresh(ticket);
+    const threadId = this.#forum ? await this.#topicFor(ticket, refs) : undefined;
+    const card = renderCard(ticket);
+    await this.#tolerate('post a card', async () => {
+      const sent = await this.api.sendMessage(this.chatId, card.html, {
+        parse_mode: 'HTML',
+        reply_markup: card.keyboard,
+        ...(threadId ? { message_thread_id: threadId } : {}),
+      });
+      this.desk.attachCard(ticket.id, 'telegram', cardRefs.card(this.chatId, sent.message_id));
+    });
+  }
+
+  /** The ticket's forum topic, opened on first use; undefined (post in General) when the bot may not manage topics. */
+  async #topicFor(ticket: EscalationView, refs: readonly string[]): Promise<number | undefined> {
+    const existing = refs.map(cardRefs.parseTopic).find((threadId) => threadId !== undefined);
+    if (existing) return existing;
+    try {
+      const topic = await this.api.createForumTopic(this.chatId, `${ticket.number} · ${ticket.summary}`.slice(0, MAX_TOPIC_NAME));
+      this.desk.attachCard(ticket.id, 'telegram', cardRefs.topic(this.chatId, topic.message_thread_id));
+      return topic.message_thread_id;
+    } catch (error) {
+      if (!refusedForGood(error)) throw error;
+      this.logger.warn({ channel: 'telegram', escalationId: ticket.id, reason: describeError(error) }, 'could not open a forum topic (the bot needs the "manage topics" right); card posted in General');
+      return undefined;
+    }
+  }
+
+  async #refresh(ticket: EscalationView): Promise<void> {
+    const card = renderCard(ticket);
+    for (const ref of this.desk.cardsOf(ticket.id, 'telegram')) {
+      const at = cardRefs.parseCard(ref);
+      if (!at) continue;
+      await this.#tolerate('edit a card', () => this.api.editMessageText(at.chatId, at.messageId, card.html, { parse_mode: 'HTML', reply_markup: card.keyboard }));
+    }
+  }
+
+  async #relay(ticket: EscalationView, text: string): Promise<void> {
+    const refs = this.desk.cardsOf(ticket.id, 'telegram');
+    const card = refs.map(cardRefs.parseCard).find((at) => at !== undefined);
+    if (!card || !text.trim()) return;
+    const threadId = refs.map(cardRefs.parseTopic).find((id) => id !== undefined);
+    await this.#tolerate('relay a user message', async () => {
+      const sent = await this.api.sendMessage(card.chatId, `💬 <b>${escapeHtml(ticket.displayName ?? ticket.userId)}</b>: ${escapeHtml(text)}`, {
+        parse_mode: 'HTML',
+        reply_parameters: { message_id: card.messageId, allow_sending_without_reply: true },
+        ...(threadId ? { message_thread_id: threadId } : {}),
+      });
+      this.desk.attachCard(ticket.id, 'telegram', cardRefs.relay(card.chatId, sent.message_id));
+    });
+  }
+
+  async #tolerate(what: string, call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      if (unchanged(error)) return;
+      if (!refusedForGood(error)) throw error;
+      this.logger.warn({ channel: 'telegram', reason: describeError(error) }, `Telegram refused to ${what} in the agent group; skipped`);
+    }
+  }
+}
+
+function actorOf(user: User): AgentActor {
+  return { channel: 'telegram', userId: String(user.id), name: user.first_name };
+}
