@@ -57,7 +57,9 @@ const environmentSchema = z.object({
   }),
   TELEGRAM_API_ROOT: url('the Bot API root, without a trailing slash'),
   TELEGRAM_WEBHOOK_URL: url('the public https URL Telegram posts updates to'),
-  TELEGRAM_WEBHOOK_SECRET: optionalText,
+  TELEGRAM_WEBHOOK_SECRET: optionalText.refine((value) => value === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(value), {
+    message: 'must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram\'s rule for secret_token)',
+  }),
   TELEGRAM_AGENT_CHAT_ID: optionalText.refine((value) => value === undefined || /^-?\d+$/.test(value), {
     message: 'must be a numeric chat id (groups are negative, e.g. -1001234567890)',
   }),

@@ -86,7 +86,10 @@ export const escalations = sqliteTable(
     userText: text('user_text').notNull(),
     summary: text('summary').notNull(),
     details: text('details', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    /** The claiming agent's display name, as users see it. */
     agent: text('agent'),
+    /** The claiming agent's identity (`telegram:123`): two agents may share a name. */
+    agentId: text('agent_id'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
     claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),

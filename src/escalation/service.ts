@@ -156,7 +156,7 @@ export class EscalationService {
   /** An agent takes a ticket; the user sees that a human has joined. */
   claim(ref: number | string, agent: AgentActor, now = new Date()): EscalationView {
     return this.#act(ref, agent, (row) => {
-      if (row.status === 'claimed' && row.agent === agent.name) return;
+      if (row.status === 'claimed' && row.agentId === actorName(agent)) return;
       if (row.status === 'claimed') throw new DeskError('conflict', `${row.number} is already claimed by ${row.agent}`);
       if (row.status !== 'open') throw new DeskError('conflict', `${row.number} is ${row.status}; reopen it first`);
       this.#claimRow(row.id, agent, now);
@@ -170,7 +170,7 @@ export class EscalationService {
     if (!body) throw new DeskError('invalid', 'the reply is empty');
     return this.#act(ref, agent, (row) => {
       if (row.status === 'resolved' || row.status === 'closed') throw new DeskError('conflict', `${row.number} is ${row.status}; reopen it first`);
-      if (row.status === 'claimed' && row.agent !== agent.name) throw new DeskError('conflict', `${row.number} is claimed by ${row.agent}`);
+      if (row.status === 'claimed' && row.agentId !== actorName(agent)) throw new DeskError('conflict', `${row.number} is claimed by ${row.agent}`);
       const replies: Reply[] = [];
       if (row.status === 'open') {
         this.#claimRow(row.id, agent, now);
@@ -195,7 +195,7 @@ export class EscalationService {
       if (row.status === 'resolved' || row.status === 'closed') throw new DeskError('conflict', `${row.number} is already ${row.status}`);
       this.db
         .update(escalations)
-        .set({ status: 'resolved', resolvedAt: now, updatedAt: now, agent: row.agent ?? agent.name, resolutionNote: resolutionNote?.trim() || null })
+        .set({ status: 'resolved', resolvedAt: now, updatedAt: now, agent: row.agent ?? agent.name, agentId: row.agentId ?? actorName(agent), resolutionNote: resolutionNote?.trim() || null })
         .where(eq(escalations.id, row.id))
         .run();
       this.#audit(row.id, actorName(agent), 'resolve', resolutionNote?.trim() || null, now);
@@ -213,7 +213,7 @@ export class EscalationService {
       if (other) throw new DeskError('conflict', `the user already has ${other.number} open`);
       this.db
         .update(escalations)
-        .set({ status: 'open', agent: null, claimedAt: null, resolvedAt: null, updatedAt: now })
+        .set({ status: 'open', agent: null, agentId: null, claimedAt: null, resolvedAt: null, updatedAt: now })
         .where(eq(escalations.id, row.id))
         .run();
       this.#audit(row.id, actorName(agent), 'reopen', null, now);
@@ -300,7 +300,7 @@ export class EscalationService {
   }
 
   #claimRow(id: number, agent: AgentActor, now: Date): void {
-    this.db.update(escalations).set({ status: 'claimed', agent: agent.name, claimedAt: now, updatedAt: now }).where(eq(escalations.id, id)).run();
+    this.db.update(escalations).set({ status: 'claimed', agent: agent.name, agentId: actorName(agent), claimedAt: now, updatedAt: now }).where(eq(escalations.id, id)).run();
     this.#audit(id, actorName(agent), 'claim', null, now);
   }
 

@@ -18,7 +18,10 @@ export interface EscalationView {
   readonly summary: string;
   readonly userText: string;
   readonly details: Readonly<Record<string, string>>;
+  /** The claiming agent's display name. */
   readonly agent: string | null;
+  /** The claiming agent's identity, e.g. `cli:alice`, `telegram:123`. */
+  readonly agentId: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly claimedAt: string | null;
@@ -71,6 +74,7 @@ export function toView(row: EscalationRow, queuePosition: number | null): Escala
     userText: row.userText,
     details: row.details,
     agent: row.agent,
+    agentId: row.agentId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     claimedAt: iso(row.claimedAt),

@@ -50,10 +50,15 @@ const DEFAULTS: Required<ClassifierOptions> = {
 
 function resolveOptions(options: ClassifierOptions): Required<ClassifierOptions> {
   const settings = { ...DEFAULTS };
-  for (const [key, value] of Object.entries(options) as [keyof ClassifierOptions, number | undefined][]) {
+  for (const key of Object.keys(DEFAULTS) as (keyof ClassifierOptions)[]) {
+    const value = options[key];
     if (value === undefined) continue;
-    const valid = key === 'seed' ? Number.isInteger(value) : key === 'maxPasses' ? Number.isInteger(value) && value > 0 : value > 0;
-    if (!valid) throw new Error(`IntentClassifier option ${key} must be ${key === 'seed' ? 'an integer' : 'a positive number'}, got ${value}`);
+    const integer = key === 'seed' || key === 'maxPasses';
+    const positive = key !== 'seed';
+    if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || (positive && value <= 0)) {
+      const kind = positive ? `a positive ${integer ? 'integer' : 'number'}` : 'an integer';
+      throw new Error(`IntentClassifier option "${key}" must be ${kind}, got ${value}`);
+    }
     settings[key] = value;
   }
   return settings;

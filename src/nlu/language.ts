@@ -10,8 +10,8 @@ export type Lang = 'zh' | 'en';
 const HAN = /\p{Script=Han}/gu;
 const LATIN = /\p{Script=Latin}/gu;
 
-// One Han character carries roughly as much meaning as a short English word,
-// so Latin letters are down-weighted before comparing the two scripts.
+// A Chinese word is one or two Han characters, an English word about five
+// letters, so Latin letters are down-weighted before comparing the scripts.
 const LATIN_LETTERS_PER_HAN = 3;
 // Above this weighted Han share a message reads as Chinese; below the lower
 // bound the odd Han character is a name or a quote inside English.

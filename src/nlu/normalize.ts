@@ -31,10 +31,10 @@ const NON_WORD = /[^\p{L}\p{N}]+/gu;
 
 /**
  * Normalises a user message for matching: NFKC (full-width → half-width),
- * Latin accents removed, lower case, common Traditional → Simplified characters, removal of Discord
- * and Telegram mentions, URLs, e-mail addresses, emoji and punctuation, and
- * whitespace collapsed to single spaces. Letters (including CJK) and digits
- * are kept.
+ * Latin accents dropped, lower case, common Traditional → Simplified
+ * characters; Discord and Telegram mentions, URLs, e-mail addresses, emoji and
+ * punctuation removed; whitespace collapsed to single spaces. Letters
+ * (including CJK) and digits are kept.
  *
  * @example normalizeText('<@123> ＨＥＬＬＯ!! 帳戶被鎖了 😭') // 'hello 账户被锁了'
  */

@@ -1,0 +1,1 @@
+ALTER TABLE `escalations` ADD `agent_id` text;
