@@ -16,6 +16,8 @@ const EVE: FakeUser = { id: '800000000000000006', username: 'eve' };
 const FRANK: FakeUser = { id: '800000000000000007', username: 'frank' };
 const GUS: FakeUser = { id: '800000000000000008', username: 'gus' };
 const HAL: FakeUser = { id: '800000000000000009', username: 'hal' };
+const IVY: FakeUser = { id: '800000000000000012', username: 'ivy' };
+const JO: FakeUser = { id: '800000000000000013', username: 'jo' };
 const ALICE: FakeUser = { id: '800000000000000010', username: 'alice', globalName: 'Alice' };
 const MALLORY: FakeUser = { id: '800000000000000011', username: 'mallory' };
 
@@ -96,7 +98,10 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
   });
 
   it('a suggestion button press retires the buttons and gets the next reply', async () => {
-    const answer = fake.messagesIn(fake.generalChannelId).find((message) => buttonsOf(message).includes('feedback:yes'))!;
+    const asked = await fake.post(fake.generalChannelId, ANN, 'how do I deposit?', { mentionBot: true });
+    await replyTo(fake.generalChannelId, asked);
+    const answer = fake.messagesIn(fake.generalChannelId).at(-1)!;
+    expect(buttonsOf(answer)).toContain('feedback:yes');
     const press = await fake.press(ANN, answer, 'feedback:yes');
     const callback = await callbackOf(press);
     expect(callback.body).toMatchObject({ type: 7, data: { components: [] } });
@@ -233,6 +238,23 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect(note.body.content).toContain('sent you a DM');
     expect(note.body.allowed_mentions).toMatchObject({ users: [EVE.id] });
     expect(JSON.stringify(fake.calls.filter((call) => call.method !== 'GET'))).not.toContain('sausage');
+  });
+
+  it('says it reads text only when a help-channel message is just a screenshot', async () => {
+    const screenshot = await fake.post(fake.helpChannelId, IVY, '', { image: true });
+    expect((await replyTo(fake.helpChannelId, screenshot)).body.content).toMatch(/can only read text/);
+  });
+
+  it('deletes nothing for warnings that are not about a secret (a flood of messages)', async () => {
+    const sent: string[] = [];
+    for (let n = 0; n < 25; n++) sent.push(await fake.post(fake.helpChannelId, JO, `question number ${n} about deposits`));
+    const replies = await eventually(() => {
+      const answered = fake.calls.filter((call) => call.method === 'POST' && sent.includes(call.body?.message_reference?.message_id));
+      if (!answered.some((call) => /sending messages very fast/.test(call.body.content))) throw new Error('no flood warning yet');
+      return answered;
+    });
+    expect(replies.length).toBeGreaterThan(0);
+    expect(fake.calls.some((call) => call.method === 'DELETE' && sent.some((id) => call.path.endsWith(`/${id}`)))).toBe(false);
   });
 
   it('still warns by DM when it may not delete the message', async () => {

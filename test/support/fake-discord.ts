@@ -136,8 +136,8 @@ export class FakeDiscord {
     this.#failures.push({ method, path, status, code, message });
   }
 
-  /** A member writes in a guild channel (or thread); `mentionBot` prefixes the bot's mention. */
-  async post(channelId: string, author: FakeUser, content: string, options: { mentionBot?: boolean } = {}): Promise<string> {
+  /** A member writes in a guild channel (or thread); `mentionBot` prefixes the bot's mention, `image` attaches a screenshot. */
+  async post(channelId: string, author: FakeUser, content: string, options: { mentionBot?: boolean; image?: boolean } = {}): Promise<string> {
     const id = this.#snowflake();
     const mentions = options.mentionBot ? [{ ...this.#apiUser(this.bot), member: this.#member() }] : [];
     await this.dispatch('MESSAGE_CREATE', {
@@ -145,6 +145,7 @@ export class FakeDiscord {
       guild_id: this.guildId,
       member: this.#member(),
       mentions,
+      ...(options.image ? { attachments: [{ id: this.#snowflake(), filename: 'screenshot.png', size: 1024, url: 'https://cdn.example/screenshot.png', proxy_url: 'https://media.example/screenshot.png', content_type: 'image/png' }] } : {}),
     });
     return id;
   }

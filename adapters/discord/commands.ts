@@ -1,0 +1,81 @@
+import { InteractionContextType, Locale, SlashCommandBuilder, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { MessageHandler } from '../../src/core/channel.js';
+import { MAX_MESSAGE_LENGTH } from '../../src/core/support-bot.js';
+import type { Lang } from '../../src/core/types.js';
+import { clip } from './render.js';
+import { text, type DiscordTextKey } from './texts.js';
+
+/** Discord shows at most 25 autocomplete choices, each name and value at most 100 characters. */
+const MAX_CHOICES = 25;
+const MAX_CHOICE_LENGTH = 100;
+
+/** The slash commands the bot registers at start-up: `/ask`, `/human`, `/status`, `/faq`. */
+export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  const described = (name: string, key: DiscordTextKey) =>
+    new SlashCommandBuilder()
+      .setName(name)
+      .setDescription(text('en', key))
+      .setDescriptionLocalizations(localized(key))
+      .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM);
+  return [
+    described('ask', 'command.ask').addStringOption((option) =>
+      option.setName('question').setDescription(text('en', 'command.ask.question')).setDescriptionLocalizations(localized('command.ask.question')).setRequired(true).setMaxLength(MAX_MESSAGE_LENGTH),
+    ),
+    described('human', 'command.human'),
+    described('status', 'command.status'),
+    described('faq', 'command.faq').addStringOption((option) =>
+      option.setName('question').setDescription(text('en', 'command.faq.question')).setDescriptionLocalizations(localized('command.faq.question')).setRequired(true).setAutocomplete(true),
+    ),
+  ].map((command) => command.toJSON());
+}
+
+/**
+ * What a slash command says to the core. `/human` and `/status` are the core's own text
+ * commands; `/faq` carries the FAQ id the user picked from autocomplete, or, when they typed
+ * without picking, their words as a question. Undefined for a command this bot does not know.
+ */
+export function commandInput(interaction: ChatInputCommandInteraction, bot: MessageHandler): { text: string; payload?: string } | undefined {
+  switch (interaction.commandName) {
+    case 'ask':
+      return { text: interaction.options.getString('question', true) };
+    case 'human':
+      return { text: '/human' };
+    case 'status':
+      return { text: '/status' };
+    case 'faq': {
+      const value = interaction.options.getString('question', true);
+      return bot.faq('en').some((entry) => entry.id === value) ? { text: '', payload: `faq:${value}` } : { text: value };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Autocomplete for `/faq`: questions containing what the user typed, in their Discord language
+ * first and then the other one (a Chinese speaker may type an English term such as "2FA").
+ */
+export function faqChoices(bot: MessageHandler, typed: string, lang: Lang): { name: string; value: string }[] {
+  const needle = typed.trim().toLowerCase();
+  const seen = new Set<string>();
+  const choices: { name: string; value: string }[] = [];
+  for (const language of lang === 'zh' ? (['zh', 'en'] as const) : (['en', 'zh'] as const)) {
+    for (const entry of bot.faq(language)) {
+      if (seen.has(entry.id) || !entry.question.toLowerCase().includes(needle)) continue;
+      seen.add(entry.id);
+      choices.push({ name: clip(entry.question, MAX_CHOICE_LENGTH), value: entry.id });
+    }
+  }
+  return choices.slice(0, MAX_CHOICES);
+}
+
+/** The language a Discord locale asks for: Chinese for zh-CN and zh-TW, English for the English ones. */
+export function langOfLocale(locale: string | null | undefined): Lang | undefined {
+  if (!locale) return undefined;
+  if (locale.startsWith('zh')) return 'zh';
+  return locale.startsWith('en') ? 'en' : undefined;
+}
+
+function localized(key: DiscordTextKey): Partial<Record<Locale, string>> {
+  return { [Locale.ChineseCN]: text('zh', key), [Locale.ChineseTW]: text('zh', key) };
+}

@@ -1,0 +1,20 @@
+import { say } from '../../src/dialogue/messages.js';
+import type { IncomingMessage, Reply } from '../../src/core/types.js';
+
+/** The core's warning that it removed a secret, in both languages (other warnings: floods, length, files). */
+const SECRET_WARNINGS = new Set([say('en', 'secretWarning'), say('zh', 'secretWarning')]);
+
+/**
+ * Whether the core's replies to a message in a public channel belong in the user's DMs: the
+ * user asked for a human, or the replies open or continue a hand-off (a ticket notice, or the
+ * detail dialogue whose questions can be skipped), where account details are asked for next.
+ */
+export function belongsInDm(message: IncomingMessage, replies: readonly Reply[]): boolean {
+  if (message.payload === 'human' || /^\/human\b/i.test(message.text.trim())) return true;
+  return replies.some((reply) => reply.escalation !== undefined || reply.suggestions?.some((suggestion) => suggestion.payload === 'skip'));
+}
+
+/** Whether the core found a secret (seed phrase, private key, password) in the message and redacted it. */
+export function revealsSecret(replies: readonly Reply[]): boolean {
+  return replies.some((reply) => reply.kind === 'warning' && SECRET_WARNINGS.has(reply.text));
+}
