@@ -25,7 +25,7 @@ import { commandInput, faqChoices, langOfLocale, slashCommands } from './command
 import { DESK_BUTTON, DiscordDesk } from './desk.js';
 import { belongsInDm, revealsSecret } from './privacy.js';
 import { languageOf, renderReplies, type Outgoing } from './render.js';
-import { text } from './texts.js';
+import { say } from '../../src/dialogue/messages.js';
 
 /**
  * The gateway intents the bot asks for, and no more: guilds (channels, threads, interactions),
@@ -143,7 +143,7 @@ export class DiscordAdapter implements ChannelAdapter {
     const deleted = secret && (await this.#deleteIfAllowed(message));
     if (!secret && !belongsInDm(incoming, replies)) return this.#replyTo(message, renderReplies(replies));
     const lang = languageOf(replies, undefined);
-    const note = text(lang, (await this.#sendDm(message.author.id, renderReplies(replies))) ? 'movedToDm' : 'dmClosed');
+    const note = say(lang, (await this.#sendDm(message.author.id, renderReplies(replies))) ? 'movedToDm' : 'dmClosed');
     if (deleted) await message.channel.send({ content: `<@${message.author.id}> ${note}`, allowedMentions: { users: [message.author.id] } });
     else await message.reply({ content: note });
   }
@@ -175,13 +175,13 @@ export class DiscordAdapter implements ChannelAdapter {
       if (!interaction.replied) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const moved = await this.#sendDm(interaction.user.id, out);
       // Nobody else sees an ephemeral message, so with DMs closed the dialogue can go on there.
-      const notes: Outgoing[] = moved ? [note(text(lang, 'movedToDm'))] : [...out, note(text(lang, 'dmClosed'))];
+      const notes: Outgoing[] = moved ? [note(say(lang, 'movedToDm'))] : [...out, note(say(lang, 'dmClosed'))];
       for (const message of notes) await respond(interaction, { ...message, flags: MessageFlags.Ephemeral });
       return;
     }
     if (out.length === 0) {
       // A button press is already acknowledged; a command must be answered or Discord shows an error.
-      if (!interaction.replied) await respond(interaction, { ...note(text(lang, 'received')), flags: MessageFlags.Ephemeral });
+      if (!interaction.replied) await respond(interaction, { ...note(say(lang, 'received')), flags: MessageFlags.Ephemeral });
       return;
     }
     for (const message of out) await respond(interaction, message);

@@ -3,7 +3,7 @@ import type { MessageHandler } from '../../src/core/channel.js';
 import { MAX_MESSAGE_LENGTH } from '../../src/core/support-bot.js';
 import type { Lang } from '../../src/core/types.js';
 import { clip } from './render.js';
-import { text, type DiscordTextKey } from './texts.js';
+import { say, type MessageKey } from '../../src/dialogue/messages.js';
 
 /** Discord shows at most 25 autocomplete choices, each name and value at most 100 characters. */
 const MAX_CHOICES = 25;
@@ -11,20 +11,20 @@ const MAX_CHOICE_LENGTH = 100;
 
 /** The slash commands the bot registers at start-up: `/ask`, `/human`, `/status`, `/faq`. */
 export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  const described = (name: string, key: DiscordTextKey) =>
+  const described = (name: string, key: MessageKey) =>
     new SlashCommandBuilder()
       .setName(name)
-      .setDescription(text('en', key))
+      .setDescription(say('en', key))
       .setDescriptionLocalizations(localized(key))
       .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM);
   return [
-    described('ask', 'command.ask').addStringOption((option) =>
-      option.setName('question').setDescription(text('en', 'command.ask.question')).setDescriptionLocalizations(localized('command.ask.question')).setRequired(true).setMaxLength(MAX_MESSAGE_LENGTH),
+    described('ask', 'discord.command.ask').addStringOption((option) =>
+      option.setName('question').setDescription(say('en', 'discord.command.ask.question')).setDescriptionLocalizations(localized('discord.command.ask.question')).setRequired(true).setMaxLength(MAX_MESSAGE_LENGTH),
     ),
-    described('human', 'command.human'),
-    described('status', 'command.status'),
-    described('faq', 'command.faq').addStringOption((option) =>
-      option.setName('question').setDescription(text('en', 'command.faq.question')).setDescriptionLocalizations(localized('command.faq.question')).setRequired(true).setAutocomplete(true),
+    described('human', 'discord.command.human'),
+    described('status', 'discord.command.status'),
+    described('faq', 'discord.command.faq').addStringOption((option) =>
+      option.setName('question').setDescription(say('en', 'discord.command.faq.question')).setDescriptionLocalizations(localized('discord.command.faq.question')).setRequired(true).setAutocomplete(true),
     ),
   ].map((command) => command.toJSON());
 }
@@ -76,6 +76,6 @@ export function langOfLocale(locale: string | null | undefined): Lang | undefine
   return locale.startsWith('en') ? 'en' : undefined;
 }
 
-function localized(key: DiscordTextKey): Partial<Record<Locale, string>> {
-  return { [Locale.ChineseCN]: text('zh', key), [Locale.ChineseTW]: text('zh', key) };
+function localized(key: MessageKey): Partial<Record<Locale, string>> {
+  return { [Locale.ChineseCN]: say('zh', key), [Locale.ChineseTW]: say('zh', key) };
 }

@@ -21,7 +21,7 @@ import { DeskError } from '../../src/escalation/errors.js';
 import type { Logger } from '../../src/log.js';
 import { langOfLocale } from './commands.js';
 import { clip, plain } from './render.js';
-import { text } from './texts.js';
+import { say } from '../../src/dialogue/messages.js';
 
 /** Custom ids of the card's buttons: `desk:<action>:<ticket id>`. */
 export const DESK_BUTTON = /^desk:(claim|resolve|reopen):(\d+)$/;
@@ -106,7 +106,7 @@ export class DiscordDesk {
   /** A press on a card's Claim / Resolve / Reopen button; non-agents get a private refusal. */
   async onButton(interaction: ButtonInteraction, action: string, ticketId: number): Promise<void> {
     if (!this.desk.isAgent('discord', interaction.user.id)) {
-      await interaction.reply({ content: text(langOfLocale(interaction.locale) ?? 'en', 'notAgent'), flags: MessageFlags.Ephemeral });
+      await interaction.reply({ content: say(langOfLocale(interaction.locale) ?? 'en', 'notAgent'), flags: MessageFlags.Ephemeral });
       return;
     }
     const agent = actorOf(interaction.member, interaction.user);

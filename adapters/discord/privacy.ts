@@ -1,8 +1,4 @@
-import { say } from '../../src/dialogue/messages.js';
 import type { IncomingMessage, Reply } from '../../src/core/types.js';
-
-/** The core's warning that it removed a secret, in both languages (other warnings: floods, length, files). */
-const SECRET_WARNINGS = new Set([say('en', 'secretWarning'), say('zh', 'secretWarning')]);
 
 /**
  * Whether the core's replies to a message in a public channel belong in the user's DMs: the
@@ -16,5 +12,5 @@ export function belongsInDm(message: IncomingMessage, replies: readonly Reply[])
 
 /** Whether the core found a secret (seed phrase, private key, password) in the message and redacted it. */
 export function revealsSecret(replies: readonly Reply[]): boolean {
-  return replies.some((reply) => reply.kind === 'warning' && SECRET_WARNINGS.has(reply.text));
+  return replies.some((reply) => reply.reason === 'secret');
 }

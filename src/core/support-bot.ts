@@ -79,13 +79,16 @@ export class SupportBot {
     const quickLang = message.langHint ?? guessLang(message.text) ?? 'en';
     // Floods are refused before any work or storage, so one user cannot slow down the others.
     const verdict = this.#rateLimiter.take(`${message.channel}:${message.userId}`, now.getTime());
-    if (verdict === 'limited-again') return { replies: [] };
-    if (verdict === 'limited') return { replies: [{ kind: 'warning', text: say(quickLang, 'rateLimited') }] };
+    if (verdict !== 'ok') {
+      // Refused unread and unstored, but a secret in it still earns the warning (and a public channel its deletion).
+      if (redactSecrets(message.text.slice(0, MAX_MESSAGE_LENGTH * 2)).found.length > 0) return { replies: [secretWarning(quickLang)] };
+      return { replies: verdict === 'limited' ? [{ kind: 'warning', reason: 'rate_limited', text: say(quickLang, 'rateLimited') }] : [] };
+    }
     if (message.text.length > MAX_MESSAGE_LENGTH) {
-      return { replies: [{ kind: 'warning', text: say(quickLang, 'messageTooLong', { max: MAX_MESSAGE_LENGTH }) }] };
+      return { replies: [{ kind: 'warning', reason: 'too_long', text: say(quickLang, 'messageTooLong', { max: MAX_MESSAGE_LENGTH }) }] };
     }
     if (message.unsupported && !message.text.trim()) {
-      return { replies: [{ kind: 'warning', text: say(quickLang, 'unsupportedContent') }] };
+      return { replies: [{ kind: 'warning', reason: 'unsupported', text: say(quickLang, 'unsupportedContent') }] };
     }
     return this.deps.db.transaction(() => {
       const conversation = this.#store.open(message.channel, message.userId, message.conversation, message.displayName, now);
@@ -101,8 +104,8 @@ export class SupportBot {
         { sender: 'user', text: turn.text || (message.payload ? `[button: ${message.payload}]` : ''), escalationId: activeTicket, platformMessageId: message.messageId },
         now,
       );
-      if (redaction.found.length > 0) turn.replies.push({ kind: 'warning', text: say(lang, 'secretWarning') });
-      if (redaction.unexplainedHex) turn.replies.push({ kind: 'warning', text: say(lang, 'askWhichTransaction') });
+      if (redaction.found.length > 0) turn.replies.push(secretWarning(lang));
+      if (redaction.unexplainedHex) turn.replies.push({ kind: 'warning', reason: 'secret', text: say(lang, 'askWhichTransaction') });
       const meaningful = turn.text.replace(/\[redacted: [a-z ]+\]/g, '').trim() !== '' || message.payload !== undefined;
       if (meaningful) this.#route(turn);
       for (const reply of turn.replies) {
@@ -409,6 +412,10 @@ export class SupportBot {
       turn.now,
     );
   }
+}
+
+function secretWarning(lang: Lang): Reply {
+  return { kind: 'warning', reason: 'secret', text: say(lang, 'secretWarning') };
 }
 
 function splitPayload(payload: string): [string, string?] {

@@ -65,4 +65,10 @@ export interface Reply {
   readonly escalation?: EscalationNotice;
   /** The agent's display name, for `kind: 'agent'`. */
   readonly agentName?: string;
+  /**
+   * Why a `warning` was given, for adapters that act on it (Discord deletes a public message
+   * that revealed a secret): `secret` (redacted seed phrase, key or password), `rate_limited`,
+   * `too_long`, `unsupported` (not text).
+   */
+  readonly reason?: 'secret' | 'rate_limited' | 'too_long' | 'unsupported';
 }

@@ -176,7 +176,8 @@ export class EscalationService {
         this.#claimRow(row.id, agent, now);
         replies.push({ kind: 'status', text: say(lang(row), 'agentJoined', { agent: agent.name }), agentName: agent.name });
       }
-      this.#audit(row.id, actorName(agent), 'reply', null, now);
+      // The reply's text rides on the audit event so every agent desk (Telegram, Discord) can mirror it.
+      this.#audit(row.id, actorName(agent), 'reply', body, now);
       replies.push({ kind: 'agent', text: body, agentName: agent.name });
       this.#notify(row, replies, now);
     });

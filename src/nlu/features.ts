@@ -23,12 +23,21 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 // Splits a normalised message into Han runs and everything else, keeping order.
 const HAN_RUN = /(\p{Script=Han}+)/u;
 
+// Only the start of a very long message is classified: intents are stated
+// early, and this bounds the cost of a pasted log or a flood (Intl.Segmenter
+// is superlinear on long runs of Han characters).
+const MAX_INPUT_CHARS = 1000;
+// Longer "words" are hashes, addresses or keyboard mashing; the Porter stemmer's
+// regular expressions slow down badly on them, and they have no stem anyway.
+const MAX_STEMMED_LENGTH = 24;
+
 // Stemming is the slowest step and vocabularies are small, so stems are
 // memoised; the cap keeps a long-running bot from growing without bound.
 const STEM_CACHE_LIMIT = 50_000;
 const stemCache = new Map<string, string>();
 
 function stem(word: string): string {
+  if (word.length > MAX_STEMMED_LENGTH) return word;
   let stemmed = stemCache.get(word);
   if (stemmed === undefined) {
     if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
@@ -57,8 +66,8 @@ function pushHanFeatures(run: string, words: string[], out: string[]): void {
 /**
  * Turns a raw message into a bag of string features (with repeats, so
  * callers can count term frequency). The text is normalised first, so raw
- * user input is fine. Returns an empty array for text with no letters or
- * digits.
+ * user input is fine; only its first 1,000 characters are used. Returns an
+ * empty array for text with no letters or digits.
  *
  * @example extractFeatures('Cards arriving?') // ['c: ca', 'c:car', ..., 'w:card', 'b:card arriv', 'w:arriv']
  */
@@ -66,7 +75,7 @@ export function extractFeatures(text: string): string[] {
   const out: string[] = [];
   // One word sequence across both scripts, so bigrams also span "usdt 提现".
   const words: string[] = [];
-  for (const piece of normalizeText(text).split(HAN_RUN)) {
+  for (const piece of normalizeText(text.slice(0, MAX_INPUT_CHARS)).split(HAN_RUN)) {
     if (piece === '') continue;
     if (HAN_RUN.test(piece)) {
       pushHanFeatures(piece, words, out);

@@ -18,7 +18,9 @@ const T2S = new Map(Array.from(TRADITIONAL, (ch, i) => [ch, SIMPLIFIED.charAt(i)
 const DISCORD_TOKEN = /<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>/g;
 // Printable ASCII only, so a URL glued to Chinese text ("https://x.io/a看一下") keeps the Chinese.
 const WEB_LINK = /\b(?:https?:\/\/|www\.)[\x21-\x7e]+/g;
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+// The lookbehind makes matches start only at the beginning of a token: without
+// it a long run of letters costs quadratic time.
+const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 // Telegram @username / @botname mentions, also in commands ("/start@MyBot"); usernames
 // are 5-32 characters, 3+ is accepted to be lenient. E-mail addresses are removed before this.
 const AT_MENTION = /@\w{3,32}/g;
