@@ -49,7 +49,7 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
   });
 
   it('is on without an app id, and welcomes a user who starts a conversation once', async () => {
-    expect(app.channels.get('teams')).toMatchObject({ name: 'teams', mode: expect.stringMatching(/^unauthenticated/) });
+    expect(app.channels.get('teams')).toMatchObject({ name: 'teams', detail: expect.stringMatching(/^unauthenticated/) });
     const ann = { id: '29:ann', name: 'Ann' };
     const chat = connector.conversation({ id: 'a:personal-ann', user: ann });
     const welcome = await say(app, chat, chat.membersAdded(BOT, ann));

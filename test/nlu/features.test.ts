@@ -29,6 +29,13 @@ describe('extractFeatures', () => {
     expect(ofKind(extractFeatures('USDT提现'), 'b:').some((f) => f.startsWith('b:usdt '))).toBe(true);
   });
 
+  it('uses only the start of a very long message and leaves overlong tokens unstemmed', () => {
+    const long = 'where is my withdrawal '.repeat(5000);
+    expect(extractFeatures(long)).toEqual(extractFeatures(long.slice(0, 1000)));
+    const mash = 'gatherings'.repeat(4);
+    expect(extractFeatures(mash)).toContain(`w:${mash}`);
+  });
+
   it('normalises its input and returns nothing for text without letters or digits', () => {
     expect(extractFeatures('ＨＥＬＬＯ')).toEqual(extractFeatures('hello'));
     expect(extractFeatures('')).toEqual([]);
