@@ -191,9 +191,14 @@ export class SupportBot {
       case 'fallback':
         return this.#fallback(turn, decision);
       case 'escalate':
-        if (decision.intent === 'security.account_compromised') return this.#escalateUrgent(turn, decision);
-        return this.#startHandoff(turn, turn.state.lastIntent ?? decision.intent, turn.state.lastUserText ?? turn.text, {});
+        return this.#escalate(turn, decision);
     }
+  }
+
+  #escalate(turn: Turn, decision: Decision): void {
+    turn.decision = decision;
+    if (decision.intent === 'security.account_compromised') return this.#escalateUrgent(turn, decision);
+    this.#startHandoff(turn, turn.state.lastIntent ?? decision.intent, turn.state.lastUserText ?? turn.text, {});
   }
 
   #button(turn: Turn, payload: string): void {
@@ -215,8 +220,9 @@ export class SupportBot {
         return this.#startHandoff(turn, turn.state.lastIntent ?? 'none', turn.state.lastUserText ?? '', {});
       case 'faq': {
         const decision = this.deps.brain.answerEntry(value, turn.lang);
-        if (decision) return this.#answer(turn, decision);
-        return this.#say(turn, 'help', 'answer');
+        if (!decision) return this.#say(turn, 'help', 'answer');
+        if (decision.action === 'escalate') return this.#escalate(turn, decision);
+        return this.#answer(turn, decision);
       }
       default:
         return this.#say(turn, 'help', 'answer');

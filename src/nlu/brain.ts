@@ -35,6 +35,8 @@ export interface DecisionPolicy {
 
 /** Intents that go to a human at once rather than being answered. */
 const ESCALATE_INTENTS = new Set(['agent.request', 'security.account_compromised']);
+/** An escalation jumps the queue and pages a human: below this confidence the bot asks first. */
+const ESCALATE_THRESHOLD = 0.7;
 /** Below this the classifier's top intents are not worth offering as clarify buttons. */
 const CLARIFY_FLOOR = 0.2;
 /** A fuse.js score at or below this is a near-verbatim FAQ question: trusted as a second opinion. */
@@ -71,9 +73,8 @@ export class Brain {
     }
     const margin = top.confidence - (second?.confidence ?? 0);
     const ambiguous = second !== undefined && second.label !== OUT_OF_SCOPE && margin < this.policy.ambiguityMargin;
-    if (top.confidence >= this.policy.answerThreshold && !ambiguous) {
-      return this.#act(text, lang, top);
-    }
+    const sureEnough = top.confidence >= (ESCALATE_INTENTS.has(top.label) ? Math.max(ESCALATE_THRESHOLD, this.policy.answerThreshold) : this.policy.answerThreshold);
+    if (sureEnough && !ambiguous) return this.#act(text, lang, top);
     const candidates = inScope.filter((prediction) => prediction.confidence >= CLARIFY_FLOOR / 2).slice(0, 3);
     if (candidates.length >= 2) return this.#clarify(text, lang, top, candidates);
     return this.#secondOpinion(text, lang, top) ?? (top.confidence >= this.policy.answerThreshold / 2
@@ -81,10 +82,11 @@ export class Brain {
       : this.#fallback(lang, top.label, top.confidence));
   }
 
-  /** The answer of a FAQ entry chosen by id (a clarify button), as a decision. */
+  /** The decision for a FAQ entry the user chose by id (a clarify button): its answer, or its escalation. */
   answerEntry(faqId: string, lang: Lang): Decision | undefined {
     const entry = this.knowledgeBase.byId(faqId);
     if (!entry) return undefined;
+    if (ESCALATE_INTENTS.has(entry.intent)) return this.#act(entry.questions[lang][0] ?? '', lang, { label: entry.intent, confidence: 1 });
     return this.#answer(entry, lang, entry.intent, 1);
   }
 

@@ -1,6 +1,7 @@
 import Fuse, { type IFuseOptions } from 'fuse.js';
 import type { Lang } from '../core/types.js';
 import type { FaqEntry, KnowledgeBase } from './knowledge-base.js';
+import { extractFeatures } from './features.js';
 import { normalizeText } from './normalize.js';
 
 /** A FAQ entry that fuzzily matches a query; `score` 0 is a perfect match, 1 none at all. */
@@ -18,11 +19,18 @@ interface QuestionRow {
   readonly lang: Lang;
 }
 
+/**
+ * Fuse's token search (TF-IDF over tokens) with the classifier's own tokens: stemmed English
+ * words and Chinese characters and bigrams, so unspaced Chinese matches word by word.
+ */
 const FUSE_OPTIONS: IFuseOptions<QuestionRow> = {
   keys: ['normalized'],
   includeScore: true,
   ignoreLocation: true,
   threshold: 0.45,
+  useTokenSearch: true,
+  tokenMatch: 'any',
+  tokenize: (text) => extractFeatures(text).flatMap((feature) => (feature.startsWith('w:') || feature.startsWith('z:') ? [feature.slice(2)] : [])),
 };
 
 /**
