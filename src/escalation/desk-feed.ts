@@ -1,4 +1,5 @@
 import type { ChannelRegistry } from '../core/channel.js';
+import { PeriodicTask } from '../core/periodic-task.js';
 import type { Logger } from '../log.js';
 import type { EscalationService } from './service.js';
 
@@ -8,15 +9,16 @@ import type { EscalationService } from './service.js';
  * `onDeskEvent`, keeping a cursor per channel in the database.
  */
 export class DeskFeed {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  readonly #task: PeriodicTask<void>;
 
   constructor(
     private readonly escalations: EscalationService,
     private readonly channels: ChannelRegistry,
     private readonly logger: Logger,
-    private readonly intervalMs = 500,
-  ) {}
+    intervalMs = 500,
+  ) {
+    this.#task = new PeriodicTask(() => this.#pollOnce(), intervalMs);
+  }
 
   /** Starts polling; a channel seen for the first time starts from now, not from history. */
   start(): void {
@@ -25,23 +27,17 @@ export class DeskFeed {
         this.escalations.setDeskCursor(adapter.name, this.escalations.lastEventId());
       }
     }
-    this.#timer ??= setInterval(() => void this.poll(), this.intervalMs);
-    this.#timer.unref();
+    this.#task.start();
   }
 
   /** Stops polling and waits for a poll in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#task.stop();
   }
 
   /** Mirrors what is new now (tests call it instead of waiting). Overlapping calls share one poll. */
   poll(): Promise<void> {
-    this.#running ??= this.#pollOnce().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#task.run();
   }
 
   async #pollOnce(): Promise<void> {

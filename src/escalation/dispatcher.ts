@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { ChannelRegistry } from '../core/channel.js';
+import { PeriodicTask } from '../core/periodic-task.js';
 import type { ChannelName, ConversationRef } from '../core/types.js';
 import type { Outbox } from './outbox.js';
 
@@ -9,35 +10,30 @@ import type { Outbox } from './outbox.js';
  * a retry with backoff. Rows for channels that are off here wait until one is on.
  */
 export class OutboxDispatcher {
-  #timer: NodeJS.Timeout | undefined;
-  #draining: Promise<number> | undefined;
+  readonly #task: PeriodicTask<number>;
 
   constructor(
     private readonly outbox: Outbox,
     private readonly channels: ChannelRegistry,
     private readonly logger: Logger,
-    private readonly intervalMs = 250,
-  ) {}
+    intervalMs = 250,
+  ) {
+    this.#task = new PeriodicTask(() => this.#drainOnce(), intervalMs);
+  }
 
   /** Starts draining on a timer. */
   start(): void {
-    this.#timer ??= setInterval(() => void this.drain(), this.intervalMs);
-    this.#timer.unref();
+    this.#task.start();
   }
 
   /** Stops the timer and waits for a drain in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#draining;
+  stop(): Promise<void> {
+    return this.#task.stop();
   }
 
   /** Delivers what is due now; resolves with the number delivered. Overlapping calls share one drain. */
   drain(): Promise<number> {
-    this.#draining ??= this.#drainOnce().finally(() => {
-      this.#draining = undefined;
-    });
-    return this.#draining;
+    return this.#task.run();
   }
 
   async #drainOnce(): Promise<number> {
