@@ -9,8 +9,11 @@ import { webChannel } from './web/index.js';
 /** How the runtime makes a channel's adapter: each adapter folder exports one. */
 export interface ChannelFactory {
   readonly name: ChannelName;
-  /** The adapter, or the reason the channel stays off (e.g. its token is not set). */
-  create(config: Config, context: ChannelContext): ChannelAdapter | { readonly off: string };
+  /**
+   * The adapter, or the reason the channel stays off (e.g. its token is not set). Platform SDKs
+   * are imported here, on demand, so a channel that is off costs no start-up time.
+   */
+  create(config: Config, context: ChannelContext): Promise<ChannelAdapter | { readonly off: string }>;
 }
 
 /** A channel that stays off in this process, and why (logged once at start-up). */
@@ -22,11 +25,11 @@ export interface ChannelOff {
 const FACTORIES: readonly ChannelFactory[] = [webChannel, telegramChannel, discordChannel, teamsChannel];
 
 /** Creates the adapter of every configured channel; the web chat needs no token and is always on. */
-export function createAdapters(config: Config, context: ChannelContext): { on: ChannelAdapter[]; off: ChannelOff[] } {
+export async function createAdapters(config: Config, context: ChannelContext): Promise<{ on: ChannelAdapter[]; off: ChannelOff[] }> {
   const on: ChannelAdapter[] = [];
   const off: ChannelOff[] = [];
   for (const factory of FACTORIES) {
-    const made = factory.create(config, context);
+    const made = await factory.create(config, context);
     if ('off' in made) off.push({ channel: factory.name, reason: made.off });
     else on.push(made);
   }

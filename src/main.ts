@@ -34,7 +34,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     uptimeS: Math.round(process.uptime()),
   }));
   try {
-    const { on, off } = createAdapters(config, { bot: services.bot, desk: services.escalations, http: http.app, logger });
+    const { on, off } = await createAdapters(config, { bot: services.bot, desk: services.escalations, http: http.app, logger });
     for (const adapter of on) {
       await adapter.start();
       channels.register(adapter);

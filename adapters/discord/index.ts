@@ -1,10 +1,11 @@
 import type { ChannelFactory } from '../index.js';
-import { DiscordAdapter } from './adapter.js';
 
-export { DiscordAdapter, intentsFor } from './adapter.js';
-
-/** Discord (discord.js): on when `DISCORD_BOT_TOKEN` is set. */
+/** Discord (discord.js): on when `DISCORD_BOT_TOKEN` is set (discord.js is loaded only then). */
 export const discordChannel: ChannelFactory = {
   name: 'discord',
-  create: (config, context) => (config.discord ? new DiscordAdapter(config.discord, context) : { off: 'DISCORD_BOT_TOKEN is not set' }),
+  async create(config, context) {
+    if (!config.discord) return { off: 'DISCORD_BOT_TOKEN is not set' };
+    const { DiscordAdapter } = await import('./adapter.js');
+    return new DiscordAdapter(config.discord, context);
+  },
 };

@@ -1,11 +1,16 @@
-import { ActivityTypes, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { ConversationReference, TurnContext } from 'botbuilder';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { TeamsConfig } from '../../src/config/index.js';
 import { DeliveryError, type ChannelAdapter, type ChannelContext } from '../../src/core/channel.js';
 import type { ConversationRef, Reply } from '../../src/core/types.js';
-import { toActivities, toIncomingMessage, welcomeMessage, welcomeTargets } from './activities.js';
-import { createBotFrameworkEndpoint } from './bot-framework.js';
+import type { BotFrameworkEndpoint } from './bot-framework.js';
+
+/** botbuilder and what is built on it: ~0.7 s to import, so loaded after start-up, not before. */
+interface TeamsRuntime {
+  readonly endpoint: BotFrameworkEndpoint;
+  readonly activities: typeof import('./activities.js');
+}
 
 /** Where the Bot Framework (Teams, the Emulator) posts activities: the messaging endpoint of the bot registration. */
 const MESSAGING_ENDPOINT = '/api/messages';
@@ -33,27 +38,26 @@ export class TeamsAdapter implements ChannelAdapter {
    * who can reach it may post, so it then only talks to a connector on this machine (the Emulator).
    */
   readonly detail: string;
-  readonly #adapter: CloudAdapter;
-  readonly #appId: string;
   readonly #authenticated: boolean;
+  #runtime: Promise<TeamsRuntime> | undefined;
 
   constructor(
-    config: TeamsConfig,
+    private readonly config: TeamsConfig,
     private readonly context: ChannelContext,
   ) {
-    const endpoint = createBotFrameworkEndpoint(config);
-    this.#adapter = endpoint.adapter;
-    this.#appId = endpoint.appId;
-    this.#authenticated = endpoint.authenticated;
-    this.detail = endpoint.authenticated
-      ? `authenticated as MicrosoftAppId ${endpoint.appId} (${config.appType ?? 'MultiTenant'})`
+    this.#authenticated = Boolean(config.appId);
+    this.detail = this.#authenticated
+      ? `authenticated as MicrosoftAppId ${config.appId} (${config.appType ?? 'MultiTenant'})`
       : 'unauthenticated (no MicrosoftAppId): for the local Emulator';
   }
 
   async start(): Promise<void> {
     this.context.http.post(MESSAGING_ENDPOINT, express.json({ limit: '256kb' }), (req, res, next) => this.#screen(req, res, next), async (req, res) => {
-      await this.#adapter.process(req, res, (turn) => this.#turn(turn));
+      const { endpoint } = await this.#load();
+      await endpoint.adapter.process(req, res, (turn) => this.#turn(turn));
     });
+    // Warm up in the background: the first activity should not wait for botbuilder to load.
+    this.#load().catch((error: unknown) => this.context.logger.error({ channel: 'teams', reason: String(error) }, 'could not load botbuilder'));
   }
 
   async stop(): Promise<void> {
@@ -69,9 +73,10 @@ export class TeamsAdapter implements ChannelAdapter {
     if (typeof reference.serviceUrl !== 'string' || typeof (reference.conversation as { id?: unknown } | undefined)?.id !== 'string') {
       throw new DeliveryError('teams', 'the stored conversation reference has no serviceUrl or conversation id');
     }
+    const { endpoint, activities } = await this.#load();
     try {
-      await this.#adapter.continueConversationAsync(this.#appId, reference as Partial<ConversationReference>, async (turn) => {
-        await turn.sendActivities(toActivities(replies));
+      await endpoint.adapter.continueConversationAsync(endpoint.appId, reference as Partial<ConversationReference>, async (turn) => {
+        await turn.sendActivities(activities.toActivities(replies));
       });
     } catch (error) {
       throw new DeliveryError('teams', describeFailure(error), { cause: error });
@@ -98,14 +103,23 @@ export class TeamsAdapter implements ChannelAdapter {
     next();
   }
 
+  #load(): Promise<TeamsRuntime> {
+    this.#runtime ??= Promise.all([import('./bot-framework.js'), import('./activities.js')]).then(([botFramework, activities]) => ({
+      endpoint: botFramework.createBotFrameworkEndpoint(this.config),
+      activities,
+    }));
+    return this.#runtime;
+  }
+
   async #turn(turn: TurnContext): Promise<void> {
     const { activity } = turn;
+    const { activities } = await this.#load();
     try {
-      if (activity.type === ActivityTypes.Message) {
-        const message = toIncomingMessage(activity);
+      if (activity.type === 'message') {
+        const message = activities.toIncomingMessage(activity);
         if (message) await this.#reply(turn, this.context.bot.handle(message));
-      } else if (activity.type === ActivityTypes.ConversationUpdate) {
-        for (const member of welcomeTargets(activity)) await this.#reply(turn, this.context.bot.handle(welcomeMessage(activity, member)));
+      } else if (activity.type === 'conversationUpdate') {
+        for (const member of activities.welcomeTargets(activity)) await this.#reply(turn, this.context.bot.handle(activities.welcomeMessage(activity, member)));
       }
     } catch (error) {
       // The turn is already recorded by the core; the connector does not retry, so log and answer 200.
@@ -115,7 +129,8 @@ export class TeamsAdapter implements ChannelAdapter {
 
   async #reply(turn: TurnContext, replies: Reply[]): Promise<void> {
     if (replies.length === 0) return;
-    await turn.sendActivities([{ type: ActivityTypes.Typing }, ...toActivities(replies)]);
+    const { activities } = await this.#load();
+    await turn.sendActivities([{ type: 'typing' }, ...activities.toActivities(replies)]);
   }
 }
 

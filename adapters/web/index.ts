@@ -113,4 +113,4 @@ export class WebChatAdapter implements ChannelAdapter {
 }
 
 /** The web chat's factory: always on. */
-export const webChannel: ChannelFactory = { name: 'web', create: (_config, context) => new WebChatAdapter(context) };
+export const webChannel: ChannelFactory = { name: 'web', create: async (_config, context) => new WebChatAdapter(context) };

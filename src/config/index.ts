@@ -185,12 +185,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           apiBase: e.DISCORD_API_BASE?.replace(/\/+$/, ''),
         }
       : undefined,
-    teams: {
+    teams: checkTeams({
       appId: e.MicrosoftAppId,
       appPassword: e.MicrosoftAppPassword,
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId,
-    },
+    }),
     agents: parseOrFail('AGENT_IDS', () => parseAgentIds(e.AGENT_IDS)),
     nlu: { answerThreshold: e.NLU_ANSWER_THRESHOLD, ambiguityMargin: e.NLU_AMBIGUITY_MARGIN },
     sla: { chatMinutes: e.SLA_CHAT_MINUTES, emailHours: e.SLA_EMAIL_HOURS },
@@ -204,6 +204,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       announcements: e.ANNOUNCEMENTS_URL,
     },
   };
+}
+
+/**
+ * The Bot Framework variables must agree with each other; botbuilder itself would only fail
+ * later, on the first message, with a less helpful assertion.
+ */
+function checkTeams(teams: TeamsConfig): TeamsConfig {
+  const { appId, appPassword, appType = 'MultiTenant', tenantId } = teams;
+  const type = appType.toLowerCase();
+  if (!appId) {
+    if (appPassword) throw new ConfigError('MicrosoftAppId', 'is required when MicrosoftAppPassword is set');
+    if (type !== 'multitenant') throw new ConfigError('MicrosoftAppId', `is required when MicrosoftAppType is ${appType}`);
+    return teams;
+  }
+  if (type !== 'multitenant' && !tenantId) throw new ConfigError('MicrosoftAppTenantId', `is required when MicrosoftAppType is ${appType}`);
+  if (type === 'userassignedmsi') {
+    if (appPassword) throw new ConfigError('MicrosoftAppPassword', 'must be empty when MicrosoftAppType is UserAssignedMSI (the managed identity signs in)');
+  } else if (!appPassword) {
+    throw new ConfigError('MicrosoftAppPassword', `is required with MicrosoftAppId (MicrosoftAppType ${appType})`);
+  }
+  return teams;
 }
 
 function parseOrFail<T>(variable: string, parse: () => T): T {

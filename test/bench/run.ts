@@ -46,12 +46,12 @@ function benchPipeline() {
   return { turns: timings.length, p50Ms: round(percentile(timings, 50)), p95Ms: round(percentile(timings, 95)), maxMs: round(timings.at(-1) ?? 0) };
 }
 
-/** Time from spawning `tsx src/main.ts` to its "ready" log line, and the app's own measure. */
+/** Time from spawning the bot as `npm start` does (`node --import tsx src/main.ts`) to its "ready" log line, and the app's own measure. */
 function benchStartup(): Promise<{ processToReadyMs: number; appStartupMs: number }> {
   const { dir, cleanup } = tempDir();
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', DATABASE_PATH: `${dir}/startup.sqlite` },
       stdio: ['ignore', 'ignore', 'pipe'],
