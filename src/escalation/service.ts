@@ -2,6 +2,7 @@ import { and, asc, count, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/index.js';
 import { deskCards, deskCursors, escalationEvents, escalations, messages } from '../db/schema.js';
 import { isAgent, type AgentIdentity } from '../config/index.js';
+import { redactSecrets } from '../safety/redact.js';
 import type { ChannelName, Lang, Reply } from '../core/types.js';
 import { say } from '../dialogue/messages.js';
 import type { ConversationRecord, ConversationStore } from '../dialogue/store.js';
@@ -166,7 +167,8 @@ export class EscalationService {
 
   /** An agent's message to the user (claims the ticket first if nobody has). */
   reply(ref: number | string, agent: AgentActor, text: string, now = new Date()): EscalationView {
-    const body = text.trim();
+    // An agent may paste what a user should never have sent: it is redacted like a user's words.
+    const body = redactSecrets(text).text.trim();
     if (!body) throw new DeskError('invalid', 'the reply is empty');
     return this.#act(ref, agent, (row) => {
       if (row.status === 'resolved' || row.status === 'closed') throw new DeskError('conflict', `${row.number} is ${row.status}; reopen it first`);
@@ -185,21 +187,22 @@ export class EscalationService {
 
   /** An internal note: stored on the ticket, never sent to the user. */
   note(ref: number | string, agent: AgentActor, text: string, now = new Date()): EscalationView {
-    const body = text.trim();
+    const body = redactSecrets(text).text.trim();
     if (!body) throw new DeskError('invalid', 'the note is empty');
     return this.#act(ref, agent, (row) => this.#audit(row.id, actorName(agent), 'note', body, now));
   }
 
   /** Closes a ticket as solved: the user is told and asked for a rating; the bot takes over again. */
   resolve(ref: number | string, agent: AgentActor, resolutionNote?: string, now = new Date()): EscalationView {
+    const note = resolutionNote === undefined ? null : redactSecrets(resolutionNote).text.trim() || null;
     return this.#act(ref, agent, (row) => {
       if (row.status === 'resolved' || row.status === 'closed') throw new DeskError('conflict', `${row.number} is already ${row.status}`);
       this.db
         .update(escalations)
-        .set({ status: 'resolved', resolvedAt: now, updatedAt: now, agent: row.agent ?? agent.name, agentId: row.agentId ?? actorName(agent), resolutionNote: resolutionNote?.trim() || null })
+        .set({ status: 'resolved', resolvedAt: now, updatedAt: now, agent: row.agent ?? agent.name, agentId: row.agentId ?? actorName(agent), resolutionNote: note })
         .where(eq(escalations.id, row.id))
         .run();
-      this.#audit(row.id, actorName(agent), 'resolve', resolutionNote?.trim() || null, now);
+      this.#audit(row.id, actorName(agent), 'resolve', note, now);
       this.#setConversationMode(row, 'rating', now);
       this.#notify(row, [{ kind: 'prompt', text: say(lang(row), 'resolved', { number: row.number }), suggestions: ratingButtons() }], now);
     });
