@@ -68,6 +68,7 @@ export class Brain {
     const ranked = this.classifier.predict(text, 4);
     const [top, second] = ranked as [Prediction, Prediction | undefined];
     const inScope = ranked.filter((prediction) => prediction.label !== OUT_OF_SCOPE);
+    if (top.label === OUT_OF_SCOPE && top.confidence >= this.policy.answerThreshold) return this.#fallback(lang, top.label, top.confidence);
     if (top.label === OUT_OF_SCOPE || top.confidence < CLARIFY_FLOOR) {
       return this.#secondOpinion(text, lang, top) ?? this.#fallback(lang, top.label, top.confidence);
     }
