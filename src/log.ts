@@ -1,12 +1,13 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
 /**
  * The process logger: JSON lines on stderr (stdout stays clean for the CLI's JSON output).
  * Message text is never logged as is; callers log ids, intents and redacted text only.
+ * `destination` replaces stderr, so tests can capture what would have been logged.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
@@ -15,6 +16,6 @@ export function createLogger(level: string): Logger {
       redact: { paths: ['text', '*.text', 'password', '*.password', 'token', '*.token'], censor: '[redacted]' },
     },
     // Synchronous, so the last lines before an exit ("stopped", a fatal error) are never lost.
-    pino.destination({ dest: 2, sync: true }),
+    destination ?? pino.destination({ dest: 2, sync: true }),
   );
 }

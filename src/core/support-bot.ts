@@ -442,7 +442,10 @@ function guessLang(text: string): Lang | undefined {
 
 function chooseLang(text: string, message: IncomingMessage, state: DialogueState): Lang {
   if (state.langLocked && state.lang) return state.lang;
-  // "/start" says nothing about the user's language: keep what we know.
-  const said = parseCommand(text) ? undefined : guessLang(text);
+  // Answers to the hand-off questions (an e-mail, a hash, "5") say nothing about the user's
+  // language, and neither does "/start" or a redaction placeholder: keep what we know.
+  if ((state.mode === 'collecting' || state.mode === 'rating') && state.lang) return state.lang;
+  const words = text.replace(/\[redacted: [a-z ]+\]/g, ' ');
+  const said = parseCommand(words) ? undefined : guessLang(words);
   return said ?? state.lang ?? message.langHint ?? 'en';
 }

@@ -48,6 +48,18 @@ describe('SupportBot pipeline', () => {
     expect(reply!.text).toMatch(/密码/);
   });
 
+  it('keeps a Chinese conversation in Chinese through the hand-off questions', () => {
+    const user = 'pipeline-zh';
+    services.bot.handle(message(user, '我的提现一直没到账'));
+    let replies = services.bot.handle(message(user, '转人工'));
+    for (let i = 0; i < 6 && !replies.some((reply) => reply.kind === 'escalation'); i++) {
+      const asksEmail = replies.at(-1)!.text.includes('注册邮箱');
+      replies = services.bot.handle(message(user, asksEmail ? 'li@example.com' : '跳过'));
+    }
+    const ticket = replies.find((reply) => reply.kind === 'escalation')!;
+    expect(ticket.text).toMatch(/已为您创建工单 T-\d+/);
+  });
+
   it('handles a redelivered platform message once', () => {
     const first = services.bot.handle(message('pipeline-3', 'hello', { messageId: 'update-77' }));
     const again = services.bot.handle(message('pipeline-3', 'hello', { messageId: 'update-77' }));
