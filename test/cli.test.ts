@@ -57,6 +57,15 @@ describe('command line', { timeout: 120_000 }, () => {
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ channel: 'cli', userId: 'u1', priority: 'urgent', status: 'open' })]);
   });
 
+  it('chat talks to a terminal user: answers, numbered buttons, commands', async () => {
+    const run = await runCli(['chat', '--user', 'ann'], env, 'how do I enable 2FA\n1\n/status\n');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/bot> Two-step verification/);
+    expect(run.stdout).toMatch(/\[1\] Yes/);
+    expect(run.stdout).toMatch(/bot> Great, glad I could help!/);
+    expect(run.stdout).toMatch(/bot> You have no open ticket/);
+  });
+
   it('eval trains on one CSV and measures on another', async () => {
     const rows = (pairs: [string, string][]) => ['text,category', ...pairs.map(([text, label]) => `"${text}",${label}`)].join('\n');
     writeFileSync(
