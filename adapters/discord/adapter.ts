@@ -110,7 +110,7 @@ export class DiscordAdapter implements ChannelAdapter {
    */
   async deliver(reference: ConversationRef, replies: readonly Reply[]): Promise<void> {
     const userId = reference.userId;
-    if (typeof userId !== 'string') throw new DeliveryError('discord', 'the conversation reference has no userId');
+    if (typeof userId !== 'string') throw new DeliveryError('discord', 'the conversation reference has no userId', { permanent: true });
     let delivered: boolean;
     try {
       delivered = await this.#sendDm(userId, renderReplies(replies));

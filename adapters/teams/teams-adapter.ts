@@ -71,7 +71,7 @@ export class TeamsAdapter implements ChannelAdapter {
    */
   async deliver(reference: ConversationRef, replies: readonly Reply[]): Promise<void> {
     if (typeof reference.serviceUrl !== 'string' || typeof (reference.conversation as { id?: unknown } | undefined)?.id !== 'string') {
-      throw new DeliveryError('teams', 'the stored conversation reference has no serviceUrl or conversation id');
+      throw new DeliveryError('teams', 'the stored conversation reference has no serviceUrl or conversation id', { permanent: true });
     }
     const { endpoint, activities } = await this.#load();
     try {

@@ -100,7 +100,7 @@ export class TelegramAdapter implements ChannelAdapter {
   /** Sends replies to a user (agent replies, status changes, the rating prompt). @throws DeliveryError */
   async deliver(reference: ConversationRef, replies: readonly Reply[]): Promise<void> {
     const conversation = parseConversation(reference);
-    if (!conversation) throw new DeliveryError('telegram', 'the conversation reference has no chat id');
+    if (!conversation) throw new DeliveryError('telegram', 'the conversation reference has no chat id', { permanent: true });
     try {
       await sendReplies(this.#bot.api, conversation, replies, this.context.logger);
     } catch (error) {

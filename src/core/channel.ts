@@ -34,16 +34,22 @@ export interface ChannelAdapter {
   onDeskEvent?(event: DeskEvent): Promise<void>;
 }
 
-/** A reply could not be delivered on a channel; the outbox records it and retries later. */
+/**
+ * A reply could not be delivered on a channel. The outbox records it and retries later, unless
+ * it is `permanent` (it can never succeed, e.g. a conversation reference without a chat id):
+ * then the row is set aside as failed and the ticket's audit trail says so.
+ */
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
+  readonly permanent: boolean;
 
   constructor(
     readonly channel: ChannelName,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; permanent?: boolean },
   ) {
     super(`${channel}: ${message}`, options);
+    this.permanent = options?.permanent ?? false;
   }
 }
 

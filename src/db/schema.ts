@@ -134,7 +134,7 @@ export const outbox = sqliteTable(
     channel: text('channel').notNull(),
     reference: text('reference', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-    status: text('status', { enum: ['pending', 'delivered'] }).notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
     lastError: text('last_error'),

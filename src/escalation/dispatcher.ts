@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { ChannelRegistry } from '../core/channel.js';
+import { DeliveryError, type ChannelRegistry } from '../core/channel.js';
 import { PeriodicTask } from '../core/periodic-task.js';
 import type { ChannelName, ConversationRef } from '../core/types.js';
 import type { Outbox } from './outbox.js';
@@ -48,6 +48,11 @@ export class OutboxDispatcher {
         delivered++;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        if (error instanceof DeliveryError && error.permanent) {
+          this.outbox.abandon(item, reason, new Date());
+          this.logger.error({ outboxId: item.id, channel: item.channel, reason }, 'delivery impossible; set aside (see the ticket)');
+          continue;
+        }
         this.outbox.failed(item, reason, new Date());
         this.logger.warn({ outboxId: item.id, channel: item.channel, attempts: item.attempts + 1, reason }, 'delivery failed; will retry');
       }

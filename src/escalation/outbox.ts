@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, lte } from 'drizzle-orm';
 import type { Database } from '../db/index.js';
-import { outbox } from '../db/schema.js';
+import { escalationEvents, outbox } from '../db/schema.js';
 import type { ChannelName, ConversationRef, Reply } from '../core/types.js';
 
 /** A row of the outbox, ready to hand to an adapter. */
@@ -82,6 +82,21 @@ export class Outbox {
       .set({ attempts, lastError: error.slice(0, 500), nextAttemptAt: new Date(now.getTime() + delay) })
       .where(eq(outbox.id, item.id))
       .run();
+  }
+
+  /**
+   * Sets a row aside that can never be delivered (its reason is kept, and the ticket's audit
+   * trail says so, so an agent can reach the user another way). The message itself stays in
+   * the ticket's transcript.
+   */
+  abandon(item: OutboxItem, error: string, now: Date): void {
+    this.db.transaction((tx) => {
+      tx.update(outbox).set({ status: 'failed', attempts: item.attempts + 1, lastError: error.slice(0, 500) }).where(eq(outbox.id, item.id)).run();
+      const row = tx.select({ escalationId: outbox.escalationId }).from(outbox).where(eq(outbox.id, item.id)).get();
+      if (row?.escalationId) {
+        tx.insert(escalationEvents).values({ escalationId: row.escalationId, actor: 'system', action: 'delivery failed', note: error.slice(0, 500), createdAt: now }).run();
+      }
+    });
   }
 
   /** Rows not yet delivered (for health checks and tests). */

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelRegistry, DeliveryError, type ChannelAdapter } from '../../src/core/channel.js';
+import type { ConversationRef, Reply } from '../../src/core/types.js';
+import { tables } from '../../src/db/index.js';
+import { OutboxDispatcher } from '../../src/escalation/dispatcher.js';
+import { createLogger } from '../../src/log.js';
+import { createServices, type Services } from '../../src/services.js';
+import { testConfig } from '../support/app.js';
+import { tempDir } from '../support/temp.js';
+
+/** A channel whose platform fails as told: the way a real adapter reports a refused send. */
+class FlakyChannel implements ChannelAdapter {
+  readonly name = 'cli' as const;
+  readonly delivered: (readonly Reply[])[] = [];
+  failures: DeliveryError[] = [];
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  async deliver(_reference: ConversationRef, replies: readonly Reply[]): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.delivered.push(replies);
+  }
+}
+
+describe('outbox delivery', () => {
+  const temp = tempDir();
+  let services: Services;
+  let channel: FlakyChannel;
+  let dispatcher: OutboxDispatcher;
+  const agent = { channel: 'cli' as const, userId: 'ann', name: 'Ann' };
+
+  beforeAll(() => {
+    services = createServices(testConfig(temp.dir));
+    channel = new FlakyChannel();
+    const channels = new ChannelRegistry();
+    channels.register(channel);
+    dispatcher = new OutboxDispatcher(services.outbox, channels, createLogger('silent'));
+  });
+  afterAll(() => {
+    services.close();
+    temp.cleanup();
+  });
+
+  function openTicket(user: string): number {
+    const turn = services.bot.process({ channel: 'cli', userId: user, conversation: { user }, text: 'my account was hacked, funds stolen' });
+    return turn.escalation!.id;
+  }
+
+  const outboxRows = () => services.database.db.select().from(tables.outbox).all();
+
+  it('retries a failed delivery later and delivers it once', async () => {
+    const id = openTicket('outbox-1');
+    channel.failures = [new DeliveryError('cli', 'connector answered 503')];
+    services.escalations.reply(id, agent, 'We are on it.');
+    expect(await dispatcher.drain()).toBe(0);
+    expect(outboxRows().at(-1)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'cli: connector answered 503' });
+    // Not due yet: the backoff holds it back.
+    expect(await dispatcher.drain()).toBe(0);
+    const row = outboxRows().at(-1)!;
+    services.database.db.update(tables.outbox).set({ nextAttemptAt: new Date(Date.now() - 1) }).run();
+    expect(await dispatcher.drain()).toBe(1);
+    expect(await dispatcher.drain()).toBe(0);
+    expect(channel.delivered.flat().map((reply) => reply.text)).toEqual(['Ann has joined the conversation.', 'We are on it.']);
+    expect(outboxRows().find((r) => r.id === row.id)).toMatchObject({ status: 'delivered' });
+  });
+
+  it('sets aside a delivery that can never succeed, and says so on the ticket', async () => {
+    const id = openTicket('outbox-2');
+    channel.failures = [new DeliveryError('cli', 'the conversation reference has no chat id', { permanent: true })];
+    services.escalations.reply(id, agent, 'Hello?');
+    expect(await dispatcher.drain()).toBe(0);
+    expect(outboxRows().at(-1)).toMatchObject({ status: 'failed', lastError: 'cli: the conversation reference has no chat id' });
+    const detail = services.escalations.detail(id);
+    expect(detail.events.at(-1)).toMatchObject({ actor: 'system', action: 'delivery failed' });
+    expect(detail.messages.at(-1)).toMatchObject({ from: 'agent', text: 'Hello?' });
+    expect(await dispatcher.drain()).toBe(0);
+  });
+});
