@@ -17,12 +17,15 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-function benchDevSet() {
+function benchDevSets() {
   const started = performance.now();
   const brain = Brain.load(loadConfig({}).nlu);
-  const loadMs = Math.round(performance.now() - started);
-  const score = scoreDevSet(brain, loadDevSet());
-  return { brainLoadMs: loadMs, ...score, misses: score.misses.length, missed: score.misses.slice(0, 40) };
+  const brainLoadMs = Math.round(performance.now() - started);
+  const score = (name: 'devset' | 'holdout') => {
+    const result = scoreDevSet(brain, loadDevSet(name));
+    return { ...result, misses: result.misses.length, missed: result.misses.slice(0, 40) };
+  };
+  return { brainLoadMs, devSet: score('devset'), holdout: score('holdout') };
 }
 
 function benchPipeline() {
@@ -79,7 +82,7 @@ function round(value: number): number {
 
 const result = {
   machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
-  devSet: benchDevSet(),
+  ...benchDevSets(),
   pipeline: benchPipeline(),
   startup: await benchStartup(),
   banking77: await benchBanking77(),

@@ -32,6 +32,12 @@ describe('the brain', () => {
     }
   });
 
+  it('keeps the targets on the harder holdout set too (indirect phrasings, pinyin, other platforms)', () => {
+    const score = scoreDevSet(brain, loadDevSet('holdout'));
+    expect(score.inScopeAccuracy).toBeGreaterThanOrEqual(0.95);
+    expect(score.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
+  });
+
   it.each(['what is the price of bitcoin today', 'should I buy solana now?', '明天北京天气怎么样', '给我讲个笑话', 'asdfgh jkl', '🙂🙂🙂', ''])('does not answer out-of-scope "%s"', (text) => {
     const decision = brain.decide(text);
     expect(['fallback', 'clarify']).toContain(decision.action);

@@ -8,9 +8,12 @@ export interface DevQuery {
   readonly lang: 'zh' | 'en';
 }
 
-/** The dev set's queries. */
-export function loadDevSet(): DevQuery[] {
-  const raw = readFileSync(new URL('../fixtures/devset.jsonl', import.meta.url), 'utf8');
+/**
+ * A dev set's queries: `devset` (302 queries) or `holdout` (306 harder ones: indirect
+ * phrasings, pinyin, other platforms' problems), both written blind to `intents/`.
+ */
+export function loadDevSet(name: 'devset' | 'holdout' = 'devset'): DevQuery[] {
+  const raw = readFileSync(new URL(`../fixtures/${name}.jsonl`, import.meta.url), 'utf8');
   return raw
     .split('\n')
     .filter((line) => line.trim())
