@@ -27,7 +27,8 @@ const FUSE_OPTIONS: IFuseOptions<QuestionRow> = {
   keys: ['normalized'],
   includeScore: true,
   ignoreLocation: true,
-  threshold: 0.45,
+  // Token search fuzzy-matches each token; a tighter threshold prunes faster and still forgives a typo.
+  threshold: 0.3,
   useTokenSearch: true,
   tokenMatch: 'any',
   // Distinct tokens only: fuse fuzzy-matches each query token, so repeats cost time and add nothing.
