@@ -48,12 +48,12 @@ function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
     .description('train a fresh classifier on a CSV (text,category) and measure it on another')
     .requiredOption('--train <csv>', 'training CSV with header text,category')
     .requiredOption('--test <csv>', 'test CSV with header text,category')
-    .option('--json', 'print JSON only')
+    .option('--json', 'print the JSON on one line')
     .action(async (options: { train: string; test: string; json?: boolean }) => {
       const { evaluateCsv } = await import('./nlu/evaluate.js');
       const result = await evaluateCsv(options.train, options.test);
-      if (options.json) console.log(JSON.stringify(result));
-      else console.log(`n=${result.n} accuracy=${result.accuracy} train=${result.trainMs} ms p50=${result.p50Us} µs p95=${result.p95Us} µs rss=${result.rssMb} MB\n${JSON.stringify(result)}`);
+      // Always JSON (scripts parse it); --json makes it one line.
+      console.log(options.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     });
 
   program
