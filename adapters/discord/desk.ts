@@ -70,6 +70,11 @@ export class DiscordDesk {
       await this.#post(threadId, `**${plain(ticket.displayName ?? ticket.userId)}:** ${plain(event.note ?? '')}`);
       return;
     }
+    // Replies written in this thread are already here; those from another desk (the CLI, Telegram) are mirrored.
+    if (event.action === 'reply') {
+      if (!event.actor.startsWith('discord:')) await this.#post(threadId, `🎧 **${plain(ticket.agent ?? event.actor)}** (${plain(event.actor.split(':')[0]!)}): ${plain(event.note ?? '')}`);
+      return;
+    }
     const line = statusLine(event);
     if (!line) return;
     const channel = await this.#channel();

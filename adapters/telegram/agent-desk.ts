@@ -71,7 +71,11 @@ export class TelegramDesk {
       case 'created':
         return this.#post(event.escalation);
       case 'user message':
-        return this.#relay(event.escalation, event.note ?? '');
+        return this.#relay(event.escalation, event.note ?? '', `💬 <b>${escapeHtml(event.escalation.displayName ?? event.escalation.userId)}</b>`);
+      case 'reply':
+        // Replies written in this group are already here; those from another desk (the CLI, Discord) are mirrored.
+        if (event.actor.startsWith('telegram:')) return;
+        return this.#relay(event.escalation, event.note ?? '', `🎧 <b>${escapeHtml(event.escalation.agent ?? event.actor)}</b> (${escapeHtml(event.actor.split(':')[0]!)})`);
       case 'claim':
       case 'resolve':
       case 'reopen':
@@ -79,7 +83,7 @@ export class TelegramDesk {
       case 'rated':
         return this.#refresh(event.escalation);
       default:
-        // Replies and notes do not change the card (a reply that claims has its own 'claim' event).
+        // Notes stay internal; they do not change the card.
         return;
     }
   }
@@ -199,13 +203,14 @@ export class TelegramDesk {
     }
   }
 
-  async #relay(ticket: EscalationView, text: string): Promise<void> {
+  /** Posts a line of the ticket's conversation under its card; `speaker` is HTML, already escaped. */
+  async #relay(ticket: EscalationView, text: string, speaker: string): Promise<void> {
     const refs = this.desk.cardsOf(ticket.id, 'telegram');
     const card = refs.map(cardRefs.parseCard).find((at) => at !== undefined);
     if (!card || !text.trim()) return;
     const threadId = refs.map(cardRefs.parseTopic).find((id) => id !== undefined);
-    await this.#tolerate('relay a user message', async () => {
-      const sent = await this.api.sendMessage(card.chatId, `💬 <b>${escapeHtml(ticket.displayName ?? ticket.userId)}</b>: ${escapeHtml(text)}`, {
+    await this.#tolerate('relay a message', async () => {
+      const sent = await this.api.sendMessage(card.chatId, `${speaker}: ${escapeHtml(text)}`, {
         parse_mode: 'HTML',
         reply_parameters: { message_id: card.messageId, allow_sending_without_reply: true },
         ...(threadId ? { message_thread_id: threadId } : {}),

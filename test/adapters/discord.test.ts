@@ -220,6 +220,10 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     const more = await fake.slash(FRANK, 'ask', { question: 'they also changed my e-mail address' }, { channelId: fake.generalChannelId });
     expect((await callbackOf(more)).body).toEqual({ type: 4, data: expect.objectContaining({ content: 'Got it.', flags: EPHEMERAL }) });
     expect(app.services.escalations.detail(ticket.id).messages.map((message) => message.text)).toContain('they also changed my e-mail address');
+
+    // A reply from another desk (the CLI) shows in the ticket's thread, so agents here see it.
+    app.services.escalations.reply(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' }, 'We froze withdrawals on your account.');
+    await settle(app.pollDesks, () => expect(fake.messagesIn(card.id).map((message) => message.content)).toContain('🎧 **carol** (cli): We froze withdrawals on your account.'));
   });
 
   it('tells a user whose DMs are closed how to open them, instead of asking for details in public', async () => {

@@ -240,6 +240,10 @@ describe('Telegram channel (long polling)', () => {
     await app.drainOutbox();
     const texts = fake.callsOf('sendMessage', mark).filter((call) => call.params.chat_id === fay.id).map((call) => call.params.text);
     expect(texts.filter((text) => /carol/.test(text))).toEqual(['carol has joined the conversation.', '<b>carol</b>: Withdrawals are frozen &lt;for now&gt; &amp; we are on it.']);
+    // The agents' group sees the reply under the ticket's card, so nobody answers twice.
+    await app.pollDesks();
+    const mirrored = await fake.waitForCall('sendMessage', to(AGENT_GROUP.id, /carol<\/b> \(cli\)/), { after: mark });
+    expect(mirrored.params.text).toBe('🎧 <b>carol</b> (cli): Withdrawals are frozen &lt;for now&gt; &amp; we are on it.');
   });
 
   it('names the user when an agent reply reaches them in a group', async () => {
