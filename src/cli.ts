@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { TerminalAdapter } from '../adapters/cli/index.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { ChannelRegistry } from './core/channel.js';
@@ -16,6 +16,8 @@ import type { Services } from './services.js';
 /** The command line: `classify`, `eval`, `chat` and the agent's desk `escalations …` (see README). */
 function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('support-bot').description('Crypto support bot: NLU tools, terminal chat and the agent desk').showHelpAfterError();
+  // Commander's own usage errors (a missing --agent) exit like ours, with 2; it has printed them already.
+  program.exitOverride();
   const config = () => loadConfig(env);
 
   program
@@ -268,6 +270,7 @@ async function run(): Promise<void> {
   try {
     await buildCli().parseAsync(process.argv);
   } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
     if (error instanceof DeskError || error instanceof ConfigError || error instanceof UsageError) {
       console.error(`error: ${error.message}`);
       process.exit(error instanceof DeskError && error.code === 'forbidden' ? 3 : error instanceof DeskError && error.code === 'not_found' ? 4 : 2);

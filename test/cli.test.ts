@@ -96,7 +96,7 @@ describe('command line', { timeout: 120_000 }, () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/classify needs a text/);
     const desk = await runCli(['escalations', 'claim', '1'], env);
-    expect(desk.code).not.toBe(0);
+    expect(desk.code).toBe(2);
     expect(desk.stderr).toMatch(/--agent/);
   });
 });

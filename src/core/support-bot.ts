@@ -76,19 +76,20 @@ export class SupportBot {
   /** Like {@link handle}, with the decision and any ticket the turn produced. */
   process(message: IncomingMessage): TurnResult {
     const now = this.#clock();
-    const quickLang = message.langHint ?? guessLang(message.text) ?? 'en';
+    // Only the refusals below need it, before any conversation state is read.
+    const quickLang = () => message.langHint ?? guessLang(message.text.slice(0, MAX_MESSAGE_LENGTH)) ?? 'en';
     // Floods are refused before any work or storage, so one user cannot slow down the others.
     const verdict = this.#rateLimiter.take(`${message.channel}:${message.userId}`, now.getTime());
     if (verdict !== 'ok') {
       // Refused unread and unstored, but a secret in it still earns the warning (and a public channel its deletion).
-      if (redactSecrets(message.text.slice(0, MAX_MESSAGE_LENGTH * 2)).found.length > 0) return { replies: [secretWarning(quickLang)] };
-      return { replies: verdict === 'limited' ? [{ kind: 'warning', reason: 'rate_limited', text: say(quickLang, 'rateLimited') }] : [] };
+      if (redactSecrets(message.text.slice(0, MAX_MESSAGE_LENGTH * 2)).found.length > 0) return { replies: [secretWarning(quickLang())] };
+      return { replies: verdict === 'limited' ? [{ kind: 'warning', reason: 'rate_limited', text: say(quickLang(), 'rateLimited') }] : [] };
     }
     if (message.text.length > MAX_MESSAGE_LENGTH) {
-      return { replies: [{ kind: 'warning', reason: 'too_long', text: say(quickLang, 'messageTooLong', { max: MAX_MESSAGE_LENGTH }) }] };
+      return { replies: [{ kind: 'warning', reason: 'too_long', text: say(quickLang(), 'messageTooLong', { max: MAX_MESSAGE_LENGTH }) }] };
     }
     if (message.unsupported && !message.text.trim()) {
-      return { replies: [{ kind: 'warning', reason: 'unsupported', text: say(quickLang, 'unsupportedContent') }] };
+      return { replies: [{ kind: 'warning', reason: 'unsupported', text: say(quickLang(), 'unsupportedContent') }] };
     }
     return this.deps.db.transaction(() => {
       const conversation = this.#store.open(message.channel, message.userId, message.conversation, message.displayName, now);

@@ -77,6 +77,12 @@ export class ConversationStore {
     };
   }
 
+  /** A conversation's dialogue state, by conversation id (the initial state if it has none). */
+  stateOf(conversationId: number): DialogueState {
+    const row = this.db.select({ state: conversations.state }).from(conversations).where(eq(conversations.id, conversationId)).get();
+    return { ...INITIAL_STATE, ...(row?.state as Partial<DialogueState> | undefined) };
+  }
+
   /** Replaces a conversation's dialogue state. */
   saveState(conversationId: number, state: DialogueState, now: Date): void {
     this.db.update(conversations).set({ state: { ...state }, updatedAt: now }).where(eq(conversations.id, conversationId)).run();

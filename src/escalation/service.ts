@@ -212,8 +212,7 @@ export class EscalationService {
   reopen(ref: number | string, agent: AgentActor, now = new Date()): EscalationView {
     return this.#act(ref, agent, (row) => {
       if (row.status === 'open' || row.status === 'claimed') throw new DeskError('conflict', `${row.number} is still ${row.status}`);
-      const conversation = this.conversations.find(row.channel as ChannelName, row.userId.slice(row.channel.length + 1));
-      const other = conversation ? this.activeFor(conversation.id) : undefined;
+      const other = this.activeFor(row.conversationId);
       if (other) throw new DeskError('conflict', `the user already has ${other.number} open`);
       this.db
         .update(escalations)
@@ -351,9 +350,8 @@ export class EscalationService {
   }
 
   #setConversationMode(row: typeof escalations.$inferSelect, mode: 'rating' | 'escalated', now: Date): void {
-    const conversation = this.conversations.find(row.channel as ChannelName, row.userId.slice(row.channel.length + 1));
-    if (!conversation) return;
-    this.conversations.saveState(conversation.id, { ...conversation.state, mode, escalationId: row.id, handoff: undefined }, now);
+    const state = this.conversations.stateOf(row.conversationId);
+    this.conversations.saveState(row.conversationId, { ...state, mode, escalationId: row.id, handoff: undefined }, now);
   }
 }
 
