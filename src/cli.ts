@@ -11,6 +11,7 @@ import { DeskError } from './escalation/errors.js';
 import { EscalationService, type AgentActor } from './escalation/service.js';
 import type { EscalationDetail, EscalationView } from './escalation/view.js';
 import { createLogger } from './log.js';
+import { printable } from './safety/terminal-text.js';
 import type { Services } from './services.js';
 
 /** The command line: `classify`, `eval`, `chat` and the agent's desk `escalations …` (see README). */
@@ -190,20 +191,23 @@ function printQueue(tickets: readonly EscalationView[]): void {
   }
   for (const t of tickets) {
     const position = t.queuePosition ? `#${t.queuePosition}` : '';
-    console.log(`${t.id}\t${t.number}\t${t.status.padEnd(8)}\t${t.priority.padEnd(6)}\t${position}\t${t.channel}:${t.userId}\t${t.agent ?? '-'}\t${t.summary}`);
+    const cells = [t.id, t.number, t.status.padEnd(8), t.priority.padEnd(6), position, `${t.channel}:${t.userId}`, t.agent ?? '-', t.summary];
+    console.log(cells.map((cell) => printable(String(cell), { oneLine: true })).join('\t'));
   }
 }
 
 function printTicket(t: EscalationDetail): void {
-  console.log(`${t.number} (id ${t.id}) ${t.status}, ${t.priority} priority, ${t.channel}:${t.userId}${t.displayName ? ` (${t.displayName})` : ''}`);
-  console.log(`intent ${t.intent}; created ${t.createdAt}; SLA due ${t.slaDueAt}; agent ${t.agent ?? '-'}`);
-  console.log(`summary: ${t.summary}`);
-  for (const [key, value] of Object.entries(t.details)) console.log(`  ${key}: ${value}`);
-  console.log('--- transcript');
-  for (const m of t.messages) console.log(`[${m.at}] ${m.from}${m.agent ? ` (${m.agent})` : ''}: ${m.text}`);
+  // Every line may carry user text: escaped as a whole, so no field is forgotten.
+  const line = (text: string) => console.log(printable(text));
+  line(`${t.number} (id ${t.id}) ${t.status}, ${t.priority} priority, ${t.channel}:${t.userId}${t.displayName ? ` (${t.displayName})` : ''}`);
+  line(`intent ${t.intent}; created ${t.createdAt}; SLA due ${t.slaDueAt}; agent ${t.agent ?? '-'}`);
+  line(`summary: ${t.summary}`);
+  for (const [key, value] of Object.entries(t.details)) line(`  ${key}: ${value}`);
+  line('--- transcript');
+  for (const m of t.messages) line(`[${m.at}] ${m.from}${m.agent ? ` (${m.agent})` : ''}: ${m.text}`);
   const notes = t.events.filter((e) => e.action === 'note');
-  if (notes.length) console.log('--- internal notes');
-  for (const n of notes) console.log(`[${n.at}] ${n.actor}: ${n.note}`);
+  if (notes.length) line('--- internal notes');
+  for (const n of notes) line(`[${n.at}] ${n.actor}: ${n.note}`);
 }
 
 /** Reads JSON lines from stdin and writes one JSON line per input; a bad line gets `{"error"}` and the rest go on. */
@@ -265,6 +269,11 @@ async function interactiveChat(services: Services, user: string, lang?: 'zh' | '
 
 async function run(): Promise<void> {
   process.env.DOTENV_CONFIG_QUIET ??= 'true';
+  // `escalations list | head`: the reader has gone, which is not an error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const { config: loadDotenv } = await import('dotenv');
   loadDotenv({ quiet: true });
   try {

@@ -10,6 +10,12 @@ const SHARED_CONVERSATIONS = new Set(['channel', 'groupChat']);
  */
 const MENU_COMMAND = /^(help|human|status|cancel)$/i;
 
+/**
+ * The most people greeted for one `conversationUpdate`: a personal chat has one, and a stranger's
+ * activity listing thousands must not turn into thousands of users and posts.
+ */
+export const MAX_WELCOMES = 20;
+
 /** Longer values cannot come from our own buttons. */
 const MAX_PAYLOAD_LENGTH = 200;
 
@@ -51,7 +57,8 @@ export function toIncomingMessage(activity: Activity): IncomingMessage | undefin
 /**
  * Who to greet for a `conversationUpdate`. One to one: the people added, or the installing user
  * when Teams lists only the bot (a personal install). In a channel or group chat the bot
- * introduces itself once, when it is added, instead of greeting every newcomer in public.
+ * introduces itself once, when it is added, instead of greeting every newcomer in public. At
+ * most {@link MAX_WELCOMES} people.
  */
 export function welcomeTargets(activity: Activity): ChannelAccount[] {
   const botId = activity.recipient.id;
@@ -59,7 +66,7 @@ export function welcomeTargets(activity: Activity): ChannelAccount[] {
   const botAdded = added.some((member) => member.id === botId);
   const installer = botAdded && activity.from?.id && activity.from.id !== botId ? [activity.from] : [];
   if (isSharedConversation(activity)) return installer;
-  const people = added.filter((member) => member.id && member.id !== botId);
+  const people = added.filter((member) => member.id && member.id !== botId).slice(0, MAX_WELCOMES);
   return people.length > 0 ? people : installer;
 }
 

@@ -1,9 +1,27 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  type Activity,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
+
+/**
+ * CloudAdapter with its token check and turn exposed without its HTTP handling: botbuilder's
+ * `process` prints errors with their stack to the console and answers with its internal text.
+ */
+export class BotFrameworkAdapter extends CloudAdapter {
+  /** Verifies the `Authorization` header, then runs `logic` on the activity; throws when the token is refused. */
+  handle(authorization: string, activity: Activity, logic: (turn: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authorization, activity, logic);
+  }
+}
 import type { TeamsConfig } from '../../src/config/index.js';
 
 /** botbuilder's CloudAdapter set up from the Bot Framework variables, and how it authenticates. */
 export interface BotFrameworkEndpoint {
-  readonly adapter: CloudAdapter;
+  readonly adapter: BotFrameworkAdapter;
   /** The bot's Microsoft app id; empty when unauthenticated (botbuilder's own convention). */
   readonly appId: string;
   /** Whether inbound activities must carry a Bot Framework token. */
@@ -23,6 +41,6 @@ export function createBotFrameworkEndpoint(config: TeamsConfig): BotFrameworkEnd
     MicrosoftAppTenantId: config.tenantId ?? '',
   };
   const credentials = new ConfigurationServiceClientCredentialFactory(settings);
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings, credentials));
+  const adapter = new BotFrameworkAdapter(new ConfigurationBotFrameworkAuthentication(settings, credentials));
   return { adapter, appId: settings.MicrosoftAppId, authenticated: Boolean(config.appId) };
 }

@@ -1,10 +1,11 @@
-import type { ConversationReference, TurnContext } from 'botbuilder';
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { TeamsConfig } from '../../src/config/index.js';
 import { DeliveryError, type ChannelAdapter, type ChannelContext } from '../../src/core/channel.js';
 import type { ConversationRef, Reply } from '../../src/core/types.js';
 import type { BotFrameworkEndpoint } from './bot-framework.js';
+import { isLoopback, refuseServiceUrl } from './service-urls.js';
 
 /** botbuilder and what is built on it: ~0.7 s to import, so loaded after start-up, not before. */
 interface TeamsRuntime {
@@ -22,8 +23,6 @@ const activityEnvelope = z.object({
   conversation: z.object({ id: z.string().min(1) }),
   from: z.object({ id: z.string().min(1) }),
 });
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * Microsoft Teams through botbuilder's CloudAdapter, on the shared HTTP server at
@@ -52,10 +51,7 @@ export class TeamsAdapter implements ChannelAdapter {
   }
 
   async start(): Promise<void> {
-    this.context.http.post(MESSAGING_ENDPOINT, express.json({ limit: '256kb' }), (req, res, next) => this.#screen(req, res, next), async (req, res) => {
-      const { endpoint } = await this.#load();
-      await endpoint.adapter.process(req, res, (turn) => this.#turn(turn));
-    });
+    this.context.http.post(MESSAGING_ENDPOINT, express.json({ limit: '256kb' }), (req, res, next) => this.#screen(req, res, next), (req, res) => this.#process(req, res));
     // Warm up in the background: the first activity should not wait for botbuilder to load.
     this.#load().catch((error: unknown) => this.context.logger.error({ channel: 'teams', reason: String(error) }, 'could not load botbuilder'));
   }
@@ -91,16 +87,51 @@ export class TeamsAdapter implements ChannelAdapter {
       res.status(400).json({ error: issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'not a Bot Framework activity' });
       return;
     }
+    // Checked before the token: botbuilder would fetch signing keys for any stranger's request.
+    const refused = refuseServiceUrl(parsed.data.serviceUrl, this.#authenticated);
+    if (refused) {
+      res.status(403).json({ error: refused });
+      return;
+    }
     if (this.#authenticated && !/^Bearer \S+$/.test(req.get('authorization') ?? '')) {
       res.status(401).json({ error: 'missing Bot Framework token' });
       return;
     }
-    // Unauthenticated, a stranger could make the bot post to any URL: only the local Emulator is allowed.
-    if (!this.#authenticated && !LOOPBACK_HOSTS.has(new URL(parsed.data.serviceUrl).hostname)) {
-      res.status(403).json({ error: 'without MicrosoftAppId only a serviceUrl on this machine (the Emulator) is accepted' });
+    // Unauthenticated, anyone who reaches the endpoint may pose as any user: only this machine may.
+    if (!this.#authenticated && !isLoopback(req.socket.remoteAddress ?? '')) {
+      res.status(403).json({ error: 'without MicrosoftAppId only the local Emulator may post activities' });
       return;
     }
     next();
+  }
+
+  /**
+   * Runs botbuilder on a screened activity. botbuilder's own `process` prints errors with their
+   * stack to the console and answers 500 with its internal text; here a token that cannot be
+   * verified is a 401 and one log line, and anything else a 500 with a JSON body.
+   */
+  async #process(req: Request, res: Response): Promise<void> {
+    const { endpoint } = await this.#load();
+    const activity = req.body as Activity;
+    let verified = false;
+    try {
+      const invoke = await endpoint.adapter.handle(req.get('authorization') ?? '', activity, async (turn) => {
+        verified = true;
+        await this.#turn(turn);
+      });
+      res.status(invoke?.status ?? 200);
+      if (invoke?.body !== undefined) res.json(invoke.body);
+      res.end();
+    } catch (error) {
+      const reason = describeFailure(error).split('\n')[0];
+      if (!verified) {
+        this.context.logger.warn({ channel: 'teams', activityId: activity.id, reason }, 'teams activity refused: invalid Bot Framework token');
+        res.status(401).json({ error: 'invalid Bot Framework token' });
+        return;
+      }
+      this.context.logger.error({ channel: 'teams', activityId: activity.id, reason }, 'teams activity failed');
+      res.status(500).json({ error: 'internal error' });
+    }
   }
 
   #load(): Promise<TeamsRuntime> {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { ConfigError } from '../config/errors.js';
 import * as schema from './schema.js';
 
 export * as tables from './schema.js';
@@ -25,15 +26,41 @@ const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /**
  * Opens (creating if needed) the SQLite file at `path`, switches it to WAL so the
  * running bot and the CLI desk can use it at once, and applies pending migrations.
+ * @throws ConfigError naming `DATABASE_PATH` when the file cannot be used (not a database,
+ * a directory, not writable), so start-up says so in one line instead of a stack trace.
  */
 export function openDatabase(path: string): DatabaseHandle {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Sqlite(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS });
-  return { db, sqlite, path, close: () => sqlite.close() };
+  let sqlite: Sqlite.Database | undefined;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    sqlite = new Sqlite(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = drizzle(sqlite, { schema });
+    migrate(db, { migrationsFolder: MIGRATIONS });
+    const opened = sqlite;
+    return { db, sqlite: opened, path, close: () => opened.close() };
+  } catch (error) {
+    sqlite?.close();
+    const reason = unusableFileReason(error);
+    if (reason) throw new ConfigError('DATABASE_PATH', `cannot open ${path}: ${reason}`);
+    throw error;
+  }
+}
+
+/** SQLite's result codes that mean the file itself is the problem, not the statement. */
+const FILE_PROBLEMS = /^SQLITE_(NOTADB|CANTOPEN|READONLY|CORRUPT|IOERR|PERM|FULL)/;
+
+/** A plain reason when `error` says the file or its directory cannot be used; undefined for anything else. */
+function unusableFileReason(error: unknown): string | undefined {
+  // drizzle's migrator wraps the driver's error; the file problem is its cause.
+  const root = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = (root as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (FILE_PROBLEMS.test(code)) return `${(root as Error).message} (${code})`;
+  // Node's file-system errors: ENOTDIR, EEXIST, EACCES, EISDIR, EROFS...
+  if (/^E[A-Z]+$/.test(code)) return `${code === 'EEXIST' || code === 'ENOTDIR' ? 'a parent is not a directory' : (root as Error).message.split(',')[0]} (${code})`;
+  return undefined;
 }

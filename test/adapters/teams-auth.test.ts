@@ -22,7 +22,7 @@ describe('Teams with a Microsoft app id', () => {
 
   it('requires a Bot Framework token and answers nothing without one', async () => {
     expect(app.channels.get('teams')).toMatchObject({ detail: `authenticated as MicrosoftAppId ${APP_ID} (MultiTenant)` });
-    const chat = connector.conversation({ id: 'a:personal-auth', user: { id: '29:mo', name: 'Mo' } });
+    const chat = connector.conversation({ id: 'a:personal-auth', user: { id: '29:mo', name: 'Mo' }, serviceUrl: 'https://smba.trafficmanager.net/emea/' });
     const response = await chat.send(app.url, chat.message('How long does support take to answer?'));
     expect(response.status).toBe(401);
     expect(connector.posted).toEqual([]);
