@@ -29,7 +29,7 @@ describe('the secrets corpus', () => {
   it('has at least 70 secret-bearing and 70 innocent messages, in both languages, of every kind', () => {
     expect(corpus.secret.length).toBeGreaterThanOrEqual(70);
     expect(corpus.innocent.length).toBeGreaterThanOrEqual(70);
-    for (const kind of ['seed phrase', 'private key', 'password'] as const) {
+    for (const kind of ['seed phrase', 'private key', 'password', 'authenticator key'] as const) {
       for (const lang of ['en', 'zh'] as const) expect(corpus.secret.some((item) => item.kind === kind && item.lang === lang)).toBe(true);
     }
     for (const lang of ['en', 'zh'] as const) expect(corpus.innocent.filter((item) => item.lang === lang).length).toBeGreaterThanOrEqual(25);
