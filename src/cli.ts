@@ -52,9 +52,11 @@ function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
     .requiredOption('--train <csv>', 'training CSV with header text,category')
     .requiredOption('--test <csv>', 'test CSV with header text,category')
     .option('--json', 'print the JSON on one line')
-    .action(async (options: { train: string; test: string; json?: boolean }) => {
+    .option('--calibration', 'add the ECE and a reliability table (confidence bins vs accuracy)')
+    .action(async (options: { train: string; test: string; json?: boolean; calibration?: boolean }) => {
       const { evaluateCsv } = await import('./nlu/evaluate.js');
-      const result = await evaluateCsv(options.train, options.test);
+      // The bot's own thresholds, so the decision fields say what the bot would do.
+      const result = await evaluateCsv(options.train, options.test, { policy: config().nlu, calibration: options.calibration });
       // Always JSON (scripts parse it); --json makes it one line.
       console.log(options.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
     });

@@ -1,17 +1,19 @@
 import type { Lang, Suggestion } from '../core/types.js';
 import type { SupportLinks } from '../config/index.js';
 import { say } from '../dialogue/messages.js';
-import { IntentClassifier, type Prediction } from './classifier.js';
+import { IntentClassifier, type PredictOptions, type Prediction } from './classifier.js';
+import { applyRules, ESCALATE_INTENTS, type Action, type DecisionPolicy } from './decision-rules.js';
 import { FaqMatcher } from './faq-matcher.js';
 import { loadKnowledgeBase, type FaqEntry, type FollowUp, type KnowledgeBase } from './knowledge-base.js';
 import { replyLanguage } from './language.js';
 import { normalizeText } from './normalize.js';
 import { loadTrainingData, OUT_OF_SCOPE } from './training-data.js';
+import { splitClauses } from './clauses.js';
+import { loadTopics, looksLikeFollowUp, swapTopic, type Topic } from './follow-up.js';
 
-/** What the brain decided to do with a message. */
-export type Action = 'answer' | 'clarify' | 'escalate' | 'fallback';
+export type { Action, DecisionPolicy } from './decision-rules.js';
 
-/** The brain's verdict on one message: the `classify` CLI prints exactly these fields plus the text. */
+/** The brain's verdict on one message: the `classify` CLI prints `lang, intent, confidence, action, faqId, reply` plus the text. */
 export interface Decision {
   readonly lang: Lang;
   readonly intent: string;
@@ -23,24 +25,30 @@ export interface Decision {
   /** Clarify candidates as buttons (`faq:<id>`). */
   readonly suggestions: readonly Suggestion[];
   readonly followUp?: FollowUp;
+  /**
+   * A second question asked in the same message ("I forgot my password and my withdrawal is
+   * stuck"): its own answer (or escalation), in the same language, to give after this one.
+   */
+  readonly secondary?: Decision;
+  /** True when the message was understood as a follow-up of the previous turn ({@link TurnContext}). */
+  readonly contextual?: boolean;
 }
 
-/** Thresholds of the decision, from configuration. */
-export interface DecisionPolicy {
-  /** Confidence at or above which the top intent is answered. */
-  readonly answerThreshold: number;
-  /** When the top two intents are closer than this, ask which one was meant. */
-  readonly ambiguityMargin: number;
+/** What the brain may know about the previous turn, to understand a short follow-up ("and deposits?"). */
+export interface TurnContext {
+  /** The intent last answered. */
+  readonly previousIntent?: string;
+  /** The FAQ entry last answered. */
+  readonly previousFaqId?: string;
+  /** The user's previous message (the best context when there is one). */
+  readonly previousText?: string;
 }
 
-/** Intents that go to a human at once rather than being answered. */
-const ESCALATE_INTENTS = new Set(['agent.request', 'security.account_compromised']);
-/** An escalation jumps the queue and pages a human: below this confidence the bot asks first. */
-const ESCALATE_THRESHOLD = 0.7;
-/** Below this the classifier's top intents are not worth offering as clarify buttons. */
-const CLARIFY_FLOOR = 0.2;
 /** A fuse.js score at or below this is a near-verbatim FAQ question: trusted as a second opinion. */
 const FAQ_SECOND_OPINION = 0.15;
+/** Intents never offered as the second question of a message ("hi, my withdrawal…" is one question). */
+const NOT_A_SECOND_QUESTION = new Set([OUT_OF_SCOPE, 'smalltalk.greeting', 'smalltalk.thanks', 'smalltalk.goodbye']);
+const ANSWERED: ReadonlySet<Action> = new Set(['answer', 'escalate']);
 
 /**
  * The bilingual NLU: a classifier over the intent taxonomy, the FAQ matcher for the
@@ -52,6 +60,8 @@ export class Brain {
     readonly knowledgeBase: KnowledgeBase,
     readonly matcher: FaqMatcher,
     readonly policy: DecisionPolicy,
+    /** Topics a follow-up can swap into the previous question (`intents/topics.json`). */
+    readonly topics: readonly Topic[] = loadTopics(),
   ) {}
 
   /** Loads the knowledge base and intents and trains the classifier (well under a second). */
@@ -61,26 +71,79 @@ export class Brain {
     return new Brain(classifier, knowledgeBase, new FaqMatcher(knowledgeBase), policy);
   }
 
-  /** Decides what to do with `text`; `langHint` is the platform's idea of the user's language. */
-  decide(text: string, langHint?: Lang): Decision {
+  /**
+   * Decides what to do with `text`; `langHint` is the platform's idea of the user's language.
+   * With `context` (the previous turn), a short follow-up such as "and deposits?" or "那充值呢?"
+   * is read together with it; a message that stands on its own is not. A message with two
+   * questions gets the second as {@link Decision.secondary}.
+   */
+  decide(text: string, langHint?: Lang, context?: TurnContext): Decision {
     const lang = replyLanguage(text, langHint);
     if (!normalizeText(text)) return this.#fallback(lang, OUT_OF_SCOPE, 1);
-    const ranked = this.classifier.predict(text, 4);
-    const [top, second] = ranked as [Prediction, Prediction | undefined];
-    const inScope = ranked.filter((prediction) => prediction.label !== OUT_OF_SCOPE);
-    if (top.label === OUT_OF_SCOPE && top.confidence >= this.policy.answerThreshold) return this.#fallback(lang, top.label, top.confidence);
-    if (top.label === OUT_OF_SCOPE || top.confidence < CLARIFY_FLOOR) {
-      return this.#secondOpinion(text, lang, top) ?? this.#fallback(lang, top.label, top.confidence);
+    const alone = this.#decideOne(text, lang);
+    const previous = context && this.#previousQuestion(context, lang);
+    if (previous && looksLikeFollowUp(text)) {
+      const contextual = this.#followUp(text, lang, previous, context?.previousFaqId);
+      if (contextual) return { ...contextual, contextual: true };
     }
-    const margin = top.confidence - (second?.confidence ?? 0);
-    const ambiguous = second !== undefined && second.label !== OUT_OF_SCOPE && margin < this.policy.ambiguityMargin;
-    const sureEnough = top.confidence >= (ESCALATE_INTENTS.has(top.label) ? Math.max(ESCALATE_THRESHOLD, this.policy.answerThreshold) : this.policy.answerThreshold);
-    if (sureEnough && !ambiguous) return this.#act(text, lang, top);
-    const candidates = inScope.filter((prediction) => prediction.confidence >= CLARIFY_FLOOR / 2).slice(0, 3);
-    if (candidates.length >= 2) return this.#clarify(text, lang, top, candidates);
-    return this.#secondOpinion(text, lang, top) ?? (top.confidence >= this.policy.answerThreshold / 2
-      ? this.#clarify(text, lang, top, [top])
-      : this.#fallback(lang, top.label, top.confidence));
+    return this.#withSecondQuestion(text, lang, alone);
+  }
+
+  /**
+   * A follow-up read with the previous question: a new topic swapped into it ("and deposits?"),
+   * else the two read together, the follow-up weighing more ("how long?" after "my account is
+   * locked"). Only an answer counts, and not the previous entry again.
+   */
+  #followUp(text: string, lang: Lang, previous: string, previousFaqId?: string): Decision | undefined {
+    const swapped = swapTopic(text, previous, this.topics);
+    const decision = swapped ? this.#decideOne(swapped, lang) : this.#decideOne(text, lang, { context: previous });
+    if (decision.action !== 'answer' || (!swapped && decision.faqId === previousFaqId)) return undefined;
+    return decision;
+  }
+
+  /** The decision for one question, by the rules of `decision-rules.ts` and the FAQ's second opinion. */
+  #decideOne(text: string, lang: Lang, options?: PredictOptions): Decision {
+    const verdict = applyRules(this.classifier.predict(text, 4, options), this.policy);
+    if (verdict.faqMayOverride) {
+      const override = this.#secondOpinion(text, lang, verdict.top);
+      if (override) return override;
+    }
+    switch (verdict.action) {
+      case 'answer':
+      case 'escalate':
+        return this.#act(text, lang, verdict.top);
+      case 'clarify':
+        return this.#clarify(text, lang, verdict.top, verdict.candidates);
+      case 'fallback':
+        return this.#fallback(lang, verdict.top.label, verdict.top.confidence);
+    }
+  }
+
+  /**
+   * Two questions in one message: each clause decided alone; when two clauses are answered
+   * with different in-scope intents, the one the whole message points at (or the first, or an
+   * escalation) leads and the other becomes its `secondary`.
+   */
+  #withSecondQuestion(text: string, lang: Lang, whole: Decision): Decision {
+    const clauses = splitClauses(text);
+    if (clauses.length < 2) return whole;
+    const answered = clauses
+      .map((clause) => this.#decideOne(clause, lang))
+      .filter((decision) => ANSWERED.has(decision.action) && !NOT_A_SECOND_QUESTION.has(decision.intent))
+      .filter((decision, i, all) => all.findIndex((other) => other.intent === decision.intent) === i);
+    if (answered.length < 2) return whole;
+    const wholeAnswered = ANSWERED.has(whole.action);
+    const lead = wholeAnswered ? answered.find((d) => d.intent === whole.intent) : (answered.find((d) => d.action === 'escalate') ?? answered[0]);
+    if (!lead) return whole;
+    const secondary = answered.find((d) => d !== lead)!;
+    return { ...(wholeAnswered ? whole : lead), secondary };
+  }
+
+  /** The previous turn as text to read a follow-up with: the user's words, else the answered entry's question. */
+  #previousQuestion(context: TurnContext, lang: Lang): string | undefined {
+    if (context.previousText && normalizeText(context.previousText)) return context.previousText;
+    const entry = (context.previousFaqId && this.knowledgeBase.byId(context.previousFaqId)) || (context.previousIntent && this.knowledgeBase.forIntent(context.previousIntent)[0]);
+    return entry ? entry.questions[lang][0] : undefined;
   }
 
   /** The decision for a FAQ entry the user chose by id (a clarify button): its answer, or its escalation. */

@@ -1,14 +1,17 @@
 /**
- * The trainable intent classifier: TF-IDF weighted sparse features from
- * `features.ts`, a one-vs-rest linear SVM (L2-regularised squared hinge loss,
- * trained by dual coordinate descent as in LIBLINEAR), and a softmax with a
- * fixed temperature over the SVM scores for calibrated probabilities.
+ * The trainable intent classifier: TF-IDF weighted sparse features (`vectorizer.ts`), a
+ * one-vs-rest linear SVM (`svm.ts`), and a confidence that means something: a logistic
+ * calibrator (`calibration.ts`) fitted on held-out folds, some of whose intents are hidden
+ * from the fold's model, so that a message unlike any intent — or whose words the model
+ * has mostly never seen — does not get a high confidence.
  *
  * Chosen by measurement on BANKING77 (see test/bench/banking77.ts): it beat
  * natural's BayesClassifier, natural's LogisticRegressionClassifier and a
  * softmax regression trained by SGD on accuracy, training time or both.
  */
-import { extractFeatures } from './features.js';
+import { ConfidenceCalibrator, type CalibrationPoint, type ConfidenceSignals } from './calibration.js';
+import { seededRandom, toSparseMatrix, trainOneVsRest } from './svm.js';
+import { blend, Corpus, Vectorizer, type SparseVector } from './vectorizer.js';
 
 /** One training example: a message and its intent label. */
 export interface LabelledText {
@@ -19,7 +22,10 @@ export interface LabelledText {
 /** One ranked intent with its probability. */
 export interface Prediction {
   label: string;
-  /** Probability in [0, 1]; over all labels these sum to 1. */
+  /**
+   * Probability in [0, 1] that this is the message's label. Over all labels these sum to
+   * at most 1: the rest is the probability that the message is none of them (unknown).
+   */
   confidence: number;
 }
 
@@ -32,12 +38,22 @@ export interface ClassifierOptions {
   /** Upper bound on coordinate-descent passes per intent. Default 100. */
   maxPasses?: number;
   /**
-   * Softmax temperature over SVM scores; lower is more confident. Default 0.2: it minimised the
-   * negative log-likelihood of out-of-fold predictions on both BANKING77 and intents/*.json.
+   * Softmax temperature over SVM scores, one of the calibrator's inputs; lower is more peaked.
+   * Default 0.2: it minimised the negative log-likelihood of out-of-fold predictions on both
+   * BANKING77 and intents/*.json.
    */
   temperature?: number;
-  /** Seed for the shuffling of examples, so training is reproducible. Default 1. */
+  /** Seed for the shuffling of examples and the calibration folds, so training is reproducible. Default 1. */
   seed?: number;
+}
+
+/** What {@link IntentClassifier.predict} can take besides the text. */
+export interface PredictOptions {
+  /**
+   * Text of the previous turn (e.g. the question just answered): the message is read together
+   * with it, the message weighing more, so "and deposits?" borrows the rest of its meaning.
+   */
+  context?: string;
 }
 
 const DEFAULTS: Required<ClassifierOptions> = {
@@ -47,6 +63,21 @@ const DEFAULTS: Required<ClassifierOptions> = {
   temperature: 0.2,
   seed: 1,
 };
+
+/** Held-out folds the calibrator is fitted on. */
+const CALIBRATION_FOLDS = 3;
+/** Share of the intents each fold's model never sees, so the calibrator learns what "unknown" looks like. */
+const HIDDEN_LABEL_SHARE = 0.25;
+/**
+ * Weight of a hidden intent's example in the calibration fit: below 1, since in production most
+ * messages are of known intents (and the bot's own out-of-scope class is trained).
+ */
+const HIDDEN_LABEL_WEIGHT = 0.5;
+/** Below this many examples (or with fewer than 4 labels) the folds are too thin: default weights are used. */
+const MIN_CALIBRATION_EXAMPLES = 200;
+const MIN_CALIBRATION_LABELS = 4;
+/** How much the previous turn counts beside the message itself. */
+const CONTEXT_WEIGHT = 0.5;
 
 function resolveOptions(options: ClassifierOptions): Required<ClassifierOptions> {
   const settings = { ...DEFAULTS };
@@ -64,207 +95,99 @@ function resolveOptions(options: ClassifierOptions): Required<ClassifierOptions>
   return settings;
 }
 
-/** A sparse vector: feature indices and their (L2-normalised) weights. */
-interface SparseVector {
-  indices: Int32Array;
-  values: Float32Array;
-}
-
-/** Mulberry32: a tiny, fast, seedable PRNG, enough for shuffling. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** How often each known feature occurs in one message, keyed by feature index. */
-type TermCounts = Map<number, number>;
-
-function countTerms(features: readonly string[], vocabulary: Map<string, number>, grow: boolean): TermCounts {
-  const counts: TermCounts = new Map();
-  for (const feature of features) {
-    let j = vocabulary.get(feature);
-    if (j === undefined) {
-      if (!grow) continue;
-      j = vocabulary.size;
-      vocabulary.set(feature, j);
-    }
-    counts.set(j, (counts.get(j) ?? 0) + 1);
-  }
-  return counts;
-}
-
-/** Maps messages to sparse vectors: features weighted by sublinear TF × IDF, L2-normalised. */
-class Vectorizer {
-  private constructor(
-    private readonly vocabulary: Map<string, number>,
-    private readonly idf: Float32Array,
+/** A trained SVM over its own labels: raw scores and their softmax. */
+class LinearModel {
+  constructor(
+    readonly labelCount: number,
+    private readonly weights: Float32Array,
+    private readonly biases: Float32Array,
+    private readonly temperature: number,
   ) {}
 
-  /**
-   * Builds the vocabulary and IDF table from the training texts and returns
-   * their vectors too. Feature strings are turned into indices one text at a
-   * time, so the ~130 strings per text die young instead of burdening the GC.
-   */
-  static fit(texts: readonly string[]): { vectorizer: Vectorizer; vectors: SparseVector[] } {
-    const vocabulary = new Map<string, number>();
-    const documentFrequency: number[] = [];
-    const documents = texts.map((text) => {
-      const counts = countTerms(extractFeatures(text), vocabulary, true);
-      for (const j of counts.keys()) documentFrequency[j] = (documentFrequency[j] ?? 0) + 1;
-      return counts;
-    });
-    // Smoothed IDF (as in scikit-learn), so a feature present everywhere still counts a little.
-    const n = texts.length;
-    const idf = Float32Array.from(documentFrequency, (df) => Math.log((1 + n) / (1 + df)) + 1);
-    const vectorizer = new Vectorizer(vocabulary, idf);
-    return { vectorizer, vectors: documents.map((counts) => vectorizer.weigh(counts)) };
+  static train(vectors: readonly SparseVector[], y: Int32Array, labelCount: number, featureCount: number, settings: Required<ClassifierOptions>): LinearModel {
+    const { weights, biases } = trainOneVsRest(toSparseMatrix(vectors), y, labelCount, featureCount, settings);
+    return new LinearModel(labelCount, weights, biases, settings.temperature);
   }
 
-  get size(): number {
-    return this.idf.length;
-  }
-
-  /** Vectorises one message; features unseen in training are ignored. */
-  transform(text: string): SparseVector {
-    return this.weigh(countTerms(extractFeatures(text), this.vocabulary, false));
-  }
-
-  private weigh(counts: TermCounts): SparseVector {
-    const indices = new Int32Array(counts.size);
-    const values = new Float32Array(counts.size);
-    let k = 0;
-    let norm = 0;
-    for (const [j, count] of counts) {
-      // Sublinear TF: a word repeated in one message is not much stronger evidence.
-      const value = (1 + Math.log(count)) * this.idf[j]!;
-      indices[k] = j;
-      values[k] = value;
-      norm += value * value;
-      k++;
+  /** SVM scores per label. */
+  scores({ indices, values }: SparseVector): Float64Array {
+    const labelCount = this.labelCount;
+    const scores = Float64Array.from(this.biases);
+    for (let k = 0; k < indices.length; k++) {
+      const offset = indices[k]! * labelCount;
+      const value = values[k]!;
+      for (let c = 0; c < labelCount; c++) scores[c]! += this.weights[offset + c]! * value;
     }
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (let i = 0; i < k; i++) values[i]! /= norm;
-    return { indices, values };
+    return scores;
   }
-}
 
-/** All training vectors in one compressed-sparse-row block, for cache-friendly inner loops. */
-interface SparseMatrix {
-  rows: number;
-  rowStart: Int32Array;
-  indices: Int32Array;
-  values: Float32Array;
-}
-
-function toSparseMatrix(vectors: readonly SparseVector[]): SparseMatrix {
-  const rowStart = new Int32Array(vectors.length + 1);
-  vectors.forEach((v, i) => (rowStart[i + 1] = rowStart[i]! + v.indices.length));
-  const indices = new Int32Array(rowStart[vectors.length]!);
-  const values = new Float32Array(rowStart[vectors.length]!);
-  vectors.forEach((v, i) => {
-    indices.set(v.indices, rowStart[i]!);
-    values.set(v.values, rowStart[i]!);
-  });
-  return { rows: vectors.length, rowStart, indices, values };
+  /** Softmax of the scores at the model's temperature (in place) and the calibrator's signals. */
+  probabilities(scores: Float64Array, coverage: number): { best: number; signals: ConfidenceSignals } {
+    let best = 0;
+    let second = -Infinity;
+    for (let c = 1; c < scores.length; c++) if (scores[c]! > scores[best]!) best = c;
+    for (let c = 0; c < scores.length; c++) if (c !== best && scores[c]! > second) second = scores[c]!;
+    const topScore = scores[best]!;
+    let total = 0;
+    for (let c = 0; c < scores.length; c++) {
+      scores[c] = Math.exp((scores[c]! - topScore) / this.temperature);
+      total += scores[c]!;
+    }
+    for (let c = 0; c < scores.length; c++) scores[c]! /= total;
+    const margin = Number.isFinite(second) ? topScore - second : topScore;
+    return { best, signals: { topScore, margin, probability: scores[best]!, coverage } };
+  }
 }
 
 /**
- * Trains one binary L2-regularised squared-hinge SVM per label by dual
- * coordinate descent with shrinking (Hsieh et al., ICML 2008; LIBLINEAR's
- * solver 1). Returns feature-major weights (`weights[feature * labels + label]`)
- * so that scoring a message reads contiguous memory, plus one bias per label.
+ * Default calibrator weights over (1, topScore, margin, probability, coverage), for training
+ * sets too small to hold folds out: roughly what the folds fit on intents/*.json and BANKING77.
  */
-function trainOneVsRest(
-  x: SparseMatrix,
-  y: Int32Array,
-  labelCount: number,
-  featureCount: number,
-  options: Required<ClassifierOptions>,
-): { weights: Float32Array; biases: Float32Array } {
-  const { rows, rowStart, indices, values } = x;
-  const weights = new Float32Array(featureCount * labelCount);
-  const biases = new Float32Array(labelCount);
-  const random = seededRandom(options.seed);
-  // The squared hinge loss adds 1/(2C) to the diagonal of the dual Hessian.
-  const diagonal = 0.5 / options.cost;
-  const squaredNorm = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    // The bias is the (regularised) weight of an extra feature that is always 1.
-    let sum = 1;
-    for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) sum += values[k]! * values[k]!;
-    squaredNorm[i] = sum + diagonal;
-  }
-  const w = new Float32Array(featureCount);
-  const alpha = new Float64Array(rows);
-  const order = new Int32Array(rows);
+const DEFAULT_CALIBRATOR = new ConfidenceCalibrator([-4, 2, 1.5, 2, 2.5]);
 
-  for (let label = 0; label < labelCount; label++) {
-    w.fill(0);
-    alpha.fill(0);
-    let bias = 0;
-    for (let i = 0; i < rows; i++) order[i] = i;
-    let active = rows;
-    let maxGradientBefore = Infinity;
-    for (let pass = 0; pass < options.maxPasses; pass++) {
-      // Fisher-Yates over the active set: a random visiting order converges much faster.
-      for (let s = 0; s < active - 1; s++) {
-        const r = s + Math.floor(random() * (active - s));
-        const tmp = order[s]!;
-        order[s] = order[r]!;
-        order[r] = tmp;
-      }
-      let maxGradient = -Infinity;
-      let minGradient = Infinity;
-      for (let s = 0; s < active; s++) {
-        const i = order[s]!;
-        const sign = y[i] === label ? 1 : -1;
-        const from = rowStart[i]!;
-        const to = rowStart[i + 1]!;
-        let margin = bias;
-        for (let k = from; k < to; k++) margin += w[indices[k]!]! * values[k]!;
-        const a = alpha[i]!;
-        const gradient = sign * margin - 1 + diagonal * a;
-        let projected = gradient;
-        if (a === 0) {
-          // Shrinking: an example far outside the margin is unlikely to become a support vector.
-          if (gradient > maxGradientBefore) {
-            active--;
-            order[s] = order[active]!;
-            order[active] = i;
-            s--;
-            continue;
-          }
-          if (gradient > 0) projected = 0;
-        }
-        if (projected > maxGradient) maxGradient = projected;
-        if (projected < minGradient) minGradient = projected;
-        if (projected !== 0) {
-          const next = Math.max(a - gradient / squaredNorm[i]!, 0);
-          const step = (next - a) * sign;
-          alpha[i] = next;
-          for (let k = from; k < to; k++) w[indices[k]!]! += step * values[k]!;
-          bias += step;
-        }
-      }
-      if (maxGradient - minGradient <= options.tolerance) {
-        // Converged on the shrunk set: confirm on all examples before stopping.
-        if (active === rows) break;
-        active = rows;
-        maxGradientBefore = Infinity;
-        continue;
-      }
-      maxGradientBefore = maxGradient <= 0 ? Infinity : maxGradient;
-    }
-    for (let f = 0; f < featureCount; f++) weights[f * labelCount + label] = w[f]!;
-    biases[label] = bias;
+/** 0 … n-1 in a random order (Fisher-Yates). */
+function shuffled(n: number, random: () => number): number[] {
+  const order = [...Array(n).keys()];
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
   }
-  return { weights, biases };
+  return order;
+}
+
+/**
+ * Fits the calibrator on held-out folds: each fold's model is trained on the other folds'
+ * examples minus a random quarter of the intents, then predicts the fold; a prediction is
+ * right only when its intent was known and chosen. Own vocabulary per fold, so the coverage
+ * of held-out messages is as in production.
+ */
+function fitCalibrator(corpus: Corpus, y: Int32Array, labelCount: number, settings: Required<ClassifierOptions>): ConfidenceCalibrator {
+  if (y.length < MIN_CALIBRATION_EXAMPLES || labelCount < MIN_CALIBRATION_LABELS) return DEFAULT_CALIBRATOR;
+  const random = seededRandom(settings.seed + 1);
+  const fold = Int32Array.from(y, () => Math.floor(random() * CALIBRATION_FOLDS));
+  const points: CalibrationPoint[] = [];
+  for (let k = 0; k < CALIBRATION_FOLDS; k++) {
+    const order = shuffled(labelCount, random);
+    const hidden = new Set(order.slice(0, Math.max(1, Math.round(labelCount * HIDDEN_LABEL_SHARE))));
+    const known = order.filter((label) => !hidden.has(label));
+    const compact = new Map(known.map((label, i) => [label, i]));
+    const rows = [...y.keys()].filter((i) => fold[i] !== k && !hidden.has(y[i]!));
+    const vectorizer = Vectorizer.fit(corpus, rows);
+    const model = LinearModel.train(
+      rows.map((i) => vectorizer.vectorize(corpus.documents[i]!).vector),
+      Int32Array.from(rows, (i) => compact.get(y[i]!)!),
+      known.length,
+      vectorizer.size,
+      settings,
+    );
+    y.forEach((label, i) => {
+      if (fold[i] !== k) return;
+      const { vector, coverage } = vectorizer.vectorize(corpus.documents[i]!);
+      const { best, signals } = model.probabilities(model.scores(vector), coverage);
+      points.push({ signals, correct: known[best] === label, weight: hidden.has(label) ? HIDDEN_LABEL_WEIGHT : 1 });
+    });
+  }
+  return ConfidenceCalibrator.fit(points);
 }
 
 /**
@@ -281,13 +204,13 @@ export class IntentClassifier {
     /** The labels seen in training, sorted. */
     readonly labels: readonly string[],
     private readonly vectorizer: Vectorizer,
-    private readonly weights: Float32Array,
-    private readonly biases: Float32Array,
-    private readonly temperature: number,
+    private readonly model: LinearModel,
+    /** Maps the model's signals to the probability that its first choice is right. */
+    readonly calibrator: ConfidenceCalibrator,
   ) {}
 
   /**
-   * Trains a classifier on labelled examples.
+   * Trains a classifier on labelled examples, and its confidence calibrator on held-out folds.
    *
    * @throws Error when there are fewer than two distinct labels or an option is out of range.
    */
@@ -298,38 +221,32 @@ export class IntentClassifier {
       throw new Error(`IntentClassifier.train needs examples of at least 2 labels, got ${labels.length}`);
     }
     const labelIndex = new Map(labels.map((label, i) => [label, i]));
-    const { vectorizer, vectors } = Vectorizer.fit(examples.map((e) => e.text));
-    const x = toSparseMatrix(vectors);
+    const corpus = Corpus.of(examples.map((e) => e.text));
     const y = Int32Array.from(examples, (e) => labelIndex.get(e.label)!);
-    const { weights, biases } = trainOneVsRest(x, y, labels.length, vectorizer.size, settings);
-    return new IntentClassifier(labels, vectorizer, weights, biases, settings.temperature);
+    const vectorizer = Vectorizer.fit(corpus);
+    const vectors = corpus.documents.map((counts) => vectorizer.vectorize(counts).vector);
+    const model = LinearModel.train(vectors, y, labels.length, vectorizer.size, settings);
+    return new IntentClassifier(labels, vectorizer, model, fitCalibrator(corpus, y, labels.length, settings));
   }
 
   /**
-   * Classifies a message. Returns the `topK` most likely labels (all labels by
-   * default), best first, with softmax probabilities that sum to 1 over all
-   * labels. Text without any known feature (empty, emoji, unseen words) is
-   * scored by the per-label biases alone, which favour the labels with the
-   * most examples (typically a large `none` class); with balanced labels that
-   * is a near-uniform, low-confidence distribution.
+   * Classifies a message. Returns the `topK` most likely labels (all labels by default),
+   * best first. The first label's confidence is the calibrated probability that it is right
+   * (low when the message's words are mostly unknown to the model or no intent clearly claims
+   * it); the others keep their softmax proportions.
    */
-  predict(text: string, topK: number = this.labels.length): Prediction[] {
-    const { indices, values } = this.vectorizer.transform(text);
-    const labelCount = this.labels.length;
-    const scores = Float64Array.from(this.biases);
-    for (let k = 0; k < indices.length; k++) {
-      const offset = indices[k]! * labelCount;
-      const value = values[k]!;
-      for (let c = 0; c < labelCount; c++) scores[c]! += this.weights[offset + c]! * value;
-    }
-    const max = Math.max(...scores);
-    let total = 0;
-    for (let c = 0; c < labelCount; c++) {
-      scores[c] = Math.exp((scores[c]! - max) / this.temperature);
-      total += scores[c]!;
-    }
+  predict(text: string, topK: number = this.labels.length, options: PredictOptions = {}): Prediction[] {
+    const { vector, coverage } = this.vectorizer.transform(text);
+    const blended = options.context ? blend(vector, this.vectorizer.transform(options.context).vector, CONTEXT_WEIGHT) : vector;
+    const probabilities = this.model.scores(blended);
+    const { best, signals } = this.model.probabilities(probabilities, coverage);
+    const confidence = this.calibrator.confidence(signals);
+    const p = signals.probability;
+    // Shrinking keeps the ranking and leaves the missing mass to "unknown"; raising the first
+    // choice takes the extra mass proportionally from the others.
+    const scale = (c: number) => (c === best ? confidence : confidence <= p ? (probabilities[c]! * confidence) / p : (probabilities[c]! * (1 - confidence)) / Math.max(1 - p, 1e-12));
     return this.labels
-      .map((label, c) => ({ label, confidence: scores[c]! / total }))
+      .map((label, c) => ({ label, confidence: scale(c) }))
       .sort((a, b) => b.confidence - a.confidence)
       .slice(0, Math.max(0, topK));
   }

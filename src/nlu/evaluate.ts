@@ -4,15 +4,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import { IntentClassifier, type LabelledText } from './classifier.js';
+import { expectedCalibrationError, reliabilityTable, type ReliabilityBin } from './calibration.js';
+import { IntentClassifier, type LabelledText, type Prediction } from './classifier.js';
+import { applyRules, type Action, type DecisionPolicy } from './decision-rules.js';
+import { OUT_OF_SCOPE } from './training-data.js';
 
 /** What {@link evaluateCsv} measured. */
 export interface EvaluationReport {
   /** Number of test rows classified. */
   n: number;
-  /** Top-1 accuracy on the test rows, rounded to 4 decimals. */
+  /** Top-1 accuracy on the test rows (a `none` row is right when `none` comes first), rounded to 4 decimals. */
   accuracy: number;
-  /** Wall-clock training time in milliseconds (features, vocabulary and model). */
+  /** Wall-clock training time in milliseconds (features, vocabulary, model and calibration). */
   trainMs: number;
   /** Median latency of one `predict` call, in microseconds. */
   p50Us: number;
@@ -20,6 +23,37 @@ export interface EvaluationReport {
   p95Us: number;
   /** Resident set size of the process after classifying, in MB. */
   rssMb: number;
+}
+
+/** What the bot would do with the test rows, reported when they include out-of-scope (`none`) rows. */
+export interface DecisionReport {
+  /** Top-1 accuracy on the in-scope rows alone. */
+  inScopeAccuracy: number;
+  /** Share of in-scope rows answered (or escalated) with the right intent under the bot's rules. */
+  answeredCorrect: number;
+  /** Share of in-scope rows where the bot asks which question was meant (clarify). */
+  clarified: number;
+  /** Share of `none` rows given the fallback. */
+  oosRejected: number;
+  /** Share of `none` rows answered (or escalated) as if in scope. */
+  oosAnswered: number;
+  /** Expected calibration error of the top confidence over all rows (10 bins). */
+  ece: number;
+}
+
+/** Options of {@link evaluateCsv}. */
+export interface EvaluateOptions {
+  /** The bot's thresholds; the decision fields are computed under them. */
+  readonly policy: DecisionPolicy;
+  /** Add the reliability table (confidence bins vs accuracy) and the ECE. */
+  readonly calibration?: boolean;
+}
+
+/** One test row's outcome: the classifier's first choice and what the bot's rules do with it. */
+export interface Outcome {
+  readonly label: string;
+  readonly top: Prediction;
+  readonly action: Action;
 }
 
 const TEXT_COLUMN = 'text';
@@ -75,34 +109,69 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 
+function share(count: number, total: number): number {
+  return Number((count / Math.max(1, total)).toFixed(4));
+}
+
+const ANSWERED: ReadonlySet<Action> = new Set(['answer', 'escalate']);
+
 /**
- * Trains a fresh {@link IntentClassifier} on `trainPath`, classifies every
- * row of `testPath` (timing each call with `process.hrtime.bigint`) and
- * reports accuracy, training time, per-query latency and memory.
+ * What the bot's rules (`decision-rules.ts`, as in the brain minus its FAQ matcher) do with
+ * classified rows: in-scope rows answered right or clarified, `none` rows rejected or answered.
+ */
+export function decisionReport(outcomes: readonly Outcome[]): DecisionReport {
+  const inScope = outcomes.filter((o) => o.label !== OUT_OF_SCOPE);
+  const outOfScope = outcomes.filter((o) => o.label === OUT_OF_SCOPE);
+  return {
+    inScopeAccuracy: share(inScope.filter((o) => o.top.label === o.label).length, inScope.length),
+    answeredCorrect: share(inScope.filter((o) => ANSWERED.has(o.action) && o.top.label === o.label).length, inScope.length),
+    clarified: share(inScope.filter((o) => o.action === 'clarify').length, inScope.length),
+    oosRejected: share(outOfScope.filter((o) => o.action === 'fallback').length, outOfScope.length),
+    oosAnswered: share(outOfScope.filter((o) => ANSWERED.has(o.action)).length, outOfScope.length),
+    ece: expectedCalibrationError(outcomes.map((o) => ({ confidence: o.top.confidence, correct: o.top.label === o.label }))),
+  };
+}
+
+/** Classifies `rows` with `classifier` under `policy`, timing each `predict` call. */
+export function classifyRows(classifier: IntentClassifier, rows: readonly LabelledText[], policy: DecisionPolicy): { outcomes: Outcome[]; latenciesUs: number[] } {
+  const latenciesUs: number[] = [];
+  const outcomes = rows.map(({ text, label }) => {
+    const before = process.hrtime.bigint();
+    const ranked = classifier.predict(text, 4);
+    latenciesUs.push(Number(process.hrtime.bigint() - before) / 1e3);
+    return { label, top: ranked[0]!, action: applyRules(ranked, policy).action };
+  });
+  return { outcomes, latenciesUs: latenciesUs.sort((a, b) => a - b) };
+}
+
+/**
+ * Trains a fresh {@link IntentClassifier} on `trainPath`, classifies every row of `testPath`
+ * and reports accuracy, training time, per-query latency and memory; when the test rows
+ * include `none`, also what the bot would do ({@link DecisionReport}); with `calibration`,
+ * the ECE and the reliability table.
  *
  * @throws Error from {@link readLabelledCsv} for a missing or malformed file.
  */
-export async function evaluateCsv(trainPath: string, testPath: string): Promise<EvaluationReport> {
+export async function evaluateCsv(
+  trainPath: string,
+  testPath: string,
+  options: EvaluateOptions,
+): Promise<EvaluationReport & Partial<DecisionReport> & { reliability?: ReliabilityBin[] }> {
   const [train, test] = await Promise.all([readLabelledCsv(trainPath), readLabelledCsv(testPath)]);
   const started = process.hrtime.bigint();
   const classifier = IntentClassifier.train(train);
   const trainMs = Number(process.hrtime.bigint() - started) / 1e6;
-
-  let correct = 0;
-  const latenciesUs: number[] = [];
-  for (const { text, label } of test) {
-    const before = process.hrtime.bigint();
-    const [best] = classifier.predict(text, 1);
-    latenciesUs.push(Number(process.hrtime.bigint() - before) / 1e3);
-    if (best?.label === label) correct++;
-  }
-  latenciesUs.sort((a, b) => a - b);
-  return {
+  const { outcomes, latenciesUs } = classifyRows(classifier, test, options.policy);
+  const report: EvaluationReport = {
     n: test.length,
-    accuracy: Number((correct / test.length).toFixed(4)),
+    accuracy: share(outcomes.filter((o) => o.top.label === o.label).length, test.length),
     trainMs: Math.round(trainMs),
     p50Us: Math.round(percentile(latenciesUs, 0.5)),
     p95Us: Math.round(percentile(latenciesUs, 0.95)),
     rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
   };
+  const decisions = test.some((row) => row.label === OUT_OF_SCOPE) ? decisionReport(outcomes) : {};
+  if (!options.calibration) return { ...report, ...decisions };
+  const scored = outcomes.map((o) => ({ confidence: o.top.confidence, correct: o.top.label === o.label }));
+  return { ...report, ...decisions, ece: expectedCalibrationError(scored), reliability: reliabilityTable(scored) };
 }

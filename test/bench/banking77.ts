@@ -1,24 +1,34 @@
 /**
  * BANKING77 benchmark: our IntentClassifier against nlp.js (node-nlp, default
- * settings) and natural's BayesClassifier, on the same stratified 80/20 split
- * of shared/data/banking77/train.csv (the official test split is hidden;
- * set BANKING77_TRAIN to use another copy of the training file).
+ * settings) and natural's BayesClassifier, on the same stratified 80/20 split of
+ * shared/data/banking77/train.csv (the official test split is hidden; set
+ * BANKING77_TRAIN to use another copy of the training file), plus our calibration error
+ * and the unknown-intent protocol (a quarter of the intents hidden from training must
+ * not be answered).
  *
  * `npx tsx test/bench/banking77.ts` prints one JSON object; `npm run bench`
  * imports {@link benchBanking77}.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config/index.js';
+import { expectedCalibrationError } from '../../src/nlu/calibration.js';
 import { IntentClassifier, type LabelledText } from '../../src/nlu/classifier.js';
-import { readLabelledCsv } from '../../src/nlu/evaluate.js';
+import { classifyRows, readLabelledCsv } from '../../src/nlu/evaluate.js';
+import { seededRandom } from '../../src/nlu/svm.js';
 
 const TRAIN_CSV = process.env.BANKING77_TRAIN ?? fileURLToPath(new URL('../../../shared/data/banking77/train.csv', import.meta.url));
 const TEST_SHARE = 0.2;
 const SPLIT_SEED = 77;
+/** The unknown-intent protocol: this share of the intents is hidden from training, over these seeds. */
+const UNKNOWN_SHARE = 0.25;
+const UNKNOWN_SEEDS = [1, 2, 3];
 
 /** How one model did on the held-out part. */
 interface ModelResult {
   accuracy: number;
+  /** Expected calibration error of the top confidence (ours only: the others give none). */
+  ece?: number;
   trainMs: number;
   p50Us: number;
   p95Us: number;
@@ -86,6 +96,78 @@ const ours: Trainer = async (train) => {
   return (text) => classifier.predict(text, 1)[0]?.label ?? '';
 };
 
+/** Our classifier's calibration error on the split (a second training, so the timed run stays as it was). */
+function oursEce(train: readonly LabelledText[], test: readonly LabelledText[]): number {
+  const classifier = IntentClassifier.train(train);
+  return expectedCalibrationError(test.map(({ text, label }) => {
+    const [top] = classifier.predict(text, 1);
+    return { confidence: top!.confidence, correct: top!.label === label };
+  }));
+}
+
+/** One seed of the unknown-intent protocol. */
+interface UnknownIntentRun {
+  seed: number;
+  unknownIntents: number;
+  /** Share of unknown-intent rows given the fallback. */
+  unknownRejected: number;
+  /** Share of unknown-intent rows not answered (fallback or clarify). */
+  unknownNotAnswered: number;
+  /** Share of known-intent rows answered with the right intent under the bot's rules. */
+  knownAnsweredCorrect: number;
+  /** Share of known-intent rows clarified. */
+  knownClarified: number;
+  /** Calibration error over all test rows (an unknown row's first choice is always wrong). */
+  ece: number;
+  trainMs: number;
+}
+
+/**
+ * The standard open-set protocol: a random quarter of the intents is hidden from training
+ * (train on the rest, test on every held-out row), and the bot's decision rules must not
+ * answer the hidden ones. Repeated over several seeds.
+ */
+function unknownIntentProtocol(train: readonly LabelledText[], test: readonly LabelledText[]) {
+  const policy = loadConfig({}).nlu;
+  const labels = [...new Set(train.map((row) => row.label))].sort();
+  const runs: UnknownIntentRun[] = UNKNOWN_SEEDS.map((seed) => {
+    const random = seededRandom(seed * 7919);
+    const order = [...labels];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const unknown = new Set(order.slice(0, Math.round(labels.length * UNKNOWN_SHARE)));
+    const started = process.hrtime.bigint();
+    const classifier = IntentClassifier.train(train.filter((row) => !unknown.has(row.label)));
+    const trainMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+    const { outcomes } = classifyRows(classifier, test, policy);
+    const unknownRows = outcomes.filter((o) => unknown.has(o.label));
+    const knownRows = outcomes.filter((o) => !unknown.has(o.label));
+    const share = (count: number, total: number) => round(count / total);
+    return {
+      seed,
+      unknownIntents: unknown.size,
+      unknownRejected: share(unknownRows.filter((o) => o.action === 'fallback').length, unknownRows.length),
+      unknownNotAnswered: share(unknownRows.filter((o) => o.action === 'fallback' || o.action === 'clarify').length, unknownRows.length),
+      knownAnsweredCorrect: share(knownRows.filter((o) => (o.action === 'answer' || o.action === 'escalate') && o.top.label === o.label).length, knownRows.length),
+      knownClarified: share(knownRows.filter((o) => o.action === 'clarify').length, knownRows.length),
+      ece: expectedCalibrationError(outcomes.map((o) => ({ confidence: o.top.confidence, correct: o.top.label === o.label }))),
+      trainMs,
+    };
+  });
+  const mean = (key: keyof UnknownIntentRun) => round(runs.reduce((sum, run) => sum + run[key], 0) / runs.length);
+  return {
+    protocol: `${UNKNOWN_SHARE * 100}% of intents hidden from training, bot decision rules (answer >= ${policy.answerThreshold}, margin ${policy.ambiguityMargin})`,
+    runs,
+    mean: { unknownRejected: mean('unknownRejected'), unknownNotAnswered: mean('unknownNotAnswered'), knownAnsweredCorrect: mean('knownAnsweredCorrect'), knownClarified: mean('knownClarified'), ece: mean('ece') },
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
 // The competitors are imported before their clock starts, so loading a library is not counted as training.
 async function nlpJs(): Promise<Trainer> {
   const { NlpManager } = await import('node-nlp');
@@ -112,7 +194,8 @@ async function naturalBayes(): Promise<Trainer> {
 
 /**
  * Runs the BANKING77 comparison: our classifier, nlp.js and natural's
- * BayesClassifier trained and tested on the same stratified split.
+ * BayesClassifier trained and tested on the same stratified split; our calibration error;
+ * and the unknown-intent protocol.
  */
 export async function benchBanking77(): Promise<object> {
   const { train, test } = stratifiedSplit(await readLabelledCsv(TRAIN_CSV));
@@ -121,7 +204,8 @@ export async function benchBanking77(): Promise<object> {
     trainRows: train.length,
     testRows: test.length,
     labels: new Set(train.map((row) => row.label)).size,
-    ours: await measure(ours, train, test),
+    ours: { ...(await measure(ours, train, test)), ece: oursEce(train, test) },
+    unknownIntents: unknownIntentProtocol(train, test),
     nlpJs: await measure(await nlpJs(), train, test),
     naturalBayes: await measure(await naturalBayes(), train, test),
   };

@@ -1,13 +1,16 @@
 /**
- * `npm run bench`: BANKING77 (ours vs nlp.js on the same split), the bilingual dev set,
+ * `npm run bench`: BANKING77 (ours vs nlp.js and natural on the same split, the unknown-intent
+ * protocol, calibration), the bilingual dev sets and out-of-scope set under the bot's decisions,
  * full-pipeline latency with the database, and start-up time. Prints one JSON object.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/index.js';
+import { readFileSync } from 'node:fs';
 import { Brain } from '../../src/nlu/brain.js';
+import { expectedCalibrationError } from '../../src/nlu/calibration.js';
 import { createServices } from '../../src/services.js';
-import { loadDevSet, scoreDevSet } from '../support/devset.js';
+import { loadDevSet, scoreDevSet, type DevQuery } from '../support/devset.js';
 import { tempDir } from '../support/temp.js';
 import { benchBanking77 } from './banking77.js';
 
@@ -17,15 +20,38 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+/** The blind bilingual out-of-scope set (`test/fixtures/out-of-scope.jsonl`), labelled `none`. */
+function loadOutOfScope(): DevQuery[] {
+  const raw = readFileSync(new URL('../fixtures/out-of-scope.jsonl', import.meta.url), 'utf8');
+  return raw.split('\n').filter((line) => line.trim()).map((line) => ({ ...(JSON.parse(line) as Omit<DevQuery, 'intent'>), intent: 'none' }));
+}
+
+/** What the bot does with a query set: in-scope answered right or clarified, out-of-scope rejected or answered, calibration. */
+function decisions(brain: Brain, queries: readonly DevQuery[]) {
+  const made = queries.map((query) => ({ query, decision: brain.decide(query.text) }));
+  const inScope = made.filter(({ query }) => query.intent !== 'none');
+  const outOfScope = made.filter(({ query }) => query.intent === 'none');
+  const answered = (action: string) => action === 'answer' || action === 'escalate';
+  const share = (count: number, total: number) => (total ? round(count / total) : null);
+  return {
+    answeredCorrect: share(inScope.filter(({ query, decision }) => answered(decision.action) && decision.intent === query.intent).length, inScope.length),
+    clarified: share(inScope.filter(({ decision }) => decision.action === 'clarify').length, inScope.length),
+    oosRejected: share(outOfScope.filter(({ decision }) => decision.action === 'fallback').length, outOfScope.length),
+    oosAnswered: share(outOfScope.filter(({ decision }) => answered(decision.action)).length, outOfScope.length),
+    oosAnsweredTexts: outOfScope.filter(({ decision }) => answered(decision.action)).map(({ query, decision }) => `${query.text} → ${decision.intent} ${decision.confidence}`),
+    ece: expectedCalibrationError(made.map(({ query, decision }) => ({ confidence: decision.confidence, correct: decision.intent === query.intent }))),
+  };
+}
+
 function benchDevSets() {
   const started = performance.now();
   const brain = Brain.load(loadConfig({}).nlu);
   const brainLoadMs = Math.round(performance.now() - started);
   const score = (name: 'devset' | 'holdout') => {
     const result = scoreDevSet(brain, loadDevSet(name));
-    return { ...result, misses: result.misses.length, missed: result.misses.slice(0, 40) };
+    return { ...result, misses: result.misses.length, missed: result.misses.slice(0, 40), decisions: decisions(brain, loadDevSet(name)) };
   };
-  return { brainLoadMs, devSet: score('devset'), holdout: score('holdout') };
+  return { brainLoadMs, devSet: score('devset'), holdout: score('holdout'), outOfScope: { queries: loadOutOfScope().length, ...decisions(brain, loadOutOfScope()) } };
 }
 
 function benchPipeline() {

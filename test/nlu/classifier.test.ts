@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { IntentClassifier, type LabelledText } from '../../src/nlu/classifier.js';
 import { evaluateCsv, readLabelledCsv } from '../../src/nlu/evaluate.js';
 
+const POLICY = { answerThreshold: 0.5, ambiguityMargin: 0.12 };
+
 // A small bilingual set in the shape of intents/*.json: a few utterances per intent and language.
 const UTTERANCES: Record<string, string[]> = {
   'account.forgot_password': [
@@ -85,10 +87,12 @@ describe('IntentClassifier', () => {
     expect(top('以太坊价格多少')?.label).toBe('none');
   });
 
-  it('returns ranked probabilities over all labels that sum to 1', () => {
+  it('returns ranked probabilities over all labels that sum to at most 1 (the rest is "unknown")', () => {
     const ranked = classifier.predict('forgot password');
     expect(ranked).toHaveLength(classifier.labels.length);
-    expect(ranked.reduce((sum, p) => sum + p.confidence, 0)).toBeCloseTo(1, 6);
+    const total = ranked.reduce((sum, p) => sum + p.confidence, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(1 + 1e-9);
     const confidences = ranked.map((p) => p.confidence);
     expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
     expect(classifier.predict('forgot password', 2)).toEqual(ranked.slice(0, 2));
@@ -107,6 +111,21 @@ describe('IntentClassifier', () => {
       expect(ranked).toHaveLength(classifier.labels.length);
       expect(ranked[0]!.confidence).toBeLessThan(0.6);
     }
+  });
+
+  it('gives a message whose words it has never seen less confidence than a familiar one', () => {
+    const familiar = top('I forgot my password')!.confidence;
+    for (const text of ['the lakers beat the celtics in overtime', '量子纠缠和黑洞蒸发']) {
+      expect(top(text)!.confidence).toBeLessThan(familiar);
+      expect(top(text)!.confidence).toBeLessThan(0.6);
+    }
+  });
+
+  it('reads a follow-up together with the previous turn when given one', () => {
+    const alone = classifier.predict('and that one?', 1)[0]!;
+    const withContext = classifier.predict('and that one?', 1, { context: 'my withdrawal has not arrived' })[0]!;
+    expect(withContext.label).toBe('withdrawal.not_received');
+    expect(withContext.confidence).toBeGreaterThan(alone.label === 'withdrawal.not_received' ? alone.confidence : 0);
   });
 
   it('rejects training data with fewer than two labels, and out-of-range options', () => {
@@ -134,11 +153,46 @@ describe('evaluateCsv', () => {
       { text: 'withdrawal not arrived,\nstill waiting', label: 'withdrawal.not_received' },
       { text: '你好', label: 'smalltalk.greeting' },
     ]);
-    const report = await evaluateCsv(train, test);
+    const report = await evaluateCsv(train, test, { policy: POLICY });
     expect(report).toMatchObject({ n: 3, accuracy: 1 });
     expect(report.trainMs).toBeGreaterThanOrEqual(0);
     expect(report.p95Us).toBeGreaterThanOrEqual(report.p50Us);
     expect(report.rssMb).toBeGreaterThan(0);
+  });
+
+  it('with out-of-scope rows, reports what the bot would do under its rules', async () => {
+    const train = writeCsv('train-oos.csv', EXAMPLES);
+    const rows = [
+      { text: 'I forgot my password again', label: 'account.forgot_password' },
+      { text: '提现三天了还没到账', label: 'withdrawal.not_received' },
+      { text: 'will it rain tomorrow?', label: 'none' },
+      { text: '以太坊价格多少', label: 'none' },
+    ];
+    const report = await evaluateCsv(train, writeCsv('test-oos.csv', rows), { policy: POLICY });
+    const { answeredCorrect, clarified, oosRejected, oosAnswered, inScopeAccuracy, ece } = report;
+    for (const value of [answeredCorrect, clarified, oosRejected, oosAnswered, inScopeAccuracy, ece]) {
+      expect(value).toBeGreaterThanOrEqual(0);
+      expect(value).toBeLessThanOrEqual(1);
+    }
+    expect(answeredCorrect! + clarified!).toBeLessThanOrEqual(1);
+    expect(oosRejected! + oosAnswered!).toBeLessThanOrEqual(1);
+    expect(answeredCorrect).toBeLessThanOrEqual(inScopeAccuracy!);
+    // A stricter policy never answers more.
+    const strict = await evaluateCsv(train, writeCsv('test-oos.csv', rows), { policy: { answerThreshold: 0.99, ambiguityMargin: 0.9 } });
+    expect(strict.answeredCorrect).toBeLessThanOrEqual(answeredCorrect!);
+    expect(strict.oosAnswered).toBeLessThanOrEqual(oosAnswered!);
+    expect(report.reliability).toBeUndefined();
+  });
+
+  it('adds a reliability table with --calibration, whose bins hold every row', async () => {
+    const train = writeCsv('train-cal.csv', EXAMPLES);
+    const test = writeCsv('test-cal.csv', EXAMPLES.slice(0, 12));
+    const report = await evaluateCsv(train, test, { policy: POLICY, calibration: true });
+    expect(report.reliability).toHaveLength(10);
+    expect(report.reliability!.reduce((sum, bin) => sum + bin.count, 0)).toBe(12);
+    expect(report.ece).toBeGreaterThanOrEqual(0);
+    // No `none` rows: the decision fields stay out, as before.
+    expect(report.answeredCorrect).toBeUndefined();
   });
 
   it('reads quoted fields with commas, quotes and newlines', async () => {
@@ -148,7 +202,7 @@ describe('evaluateCsv', () => {
 
   it('names the file and the missing column', async () => {
     const path = writeCsv('bad.csv', EXAMPLES, 'text,intent');
-    await expect(evaluateCsv(path, path)).rejects.toThrow(`CSV file ${path} is missing column(s) "category"`);
+    await expect(evaluateCsv(path, path, { policy: POLICY })).rejects.toThrow(`CSV file ${path} is missing column(s) "category"`);
   });
 
   it('names a file that does not exist', async () => {
