@@ -1,12 +1,17 @@
 import type { Database } from '../db/index.js';
 import type { Brain, Decision } from '../nlu/brain.js';
-import { detectLanguage } from '../nlu/language.js';
 import { RateLimiter } from '../safety/rate-limit.js';
 import { redactSecrets } from '../safety/redact.js';
-import { isSkip, isYes, parseCommand, type Command } from '../dialogue/commands.js';
-import { checkDetail, detailQuestion, detailSteps, findTransactionId } from '../dialogue/handoff.js';
+import { parseCommand, type Command } from '../dialogue/commands.js';
+import { checkDetail, detailQuestion, detailSteps, findTransactionId, replan } from '../dialogue/handoff.js';
+import { inLanguage } from '../dialogue/localize.js';
 import { say, type MessageKey } from '../dialogue/messages.js';
-import type { DialogueState, PendingHandoff } from '../dialogue/state.js';
+import { otherPlatform } from '../dialogue/other-platforms.js';
+import { readRating } from '../dialogue/rating.js';
+import { reopenByUser } from '../dialogue/reopen.js';
+import { chooseLang, guessLang } from '../dialogue/reply-language.js';
+import { asksAboutWaiting, isCancel, isChitChat, isDontKnow, readYesNo, saysNotSolved } from '../dialogue/short-replies.js';
+import type { Awaiting, DialogueState, PendingHandoff } from '../dialogue/state.js';
 import { ConversationStore, type ConversationRecord } from '../dialogue/store.js';
 import type { EscalationService } from '../escalation/service.js';
 import { describeMoment, describeWait, slaTerms, type SlaPolicy } from '../escalation/sla.js';
@@ -19,6 +24,12 @@ export const MAX_MESSAGE_LENGTH = 2000;
 const MINUTES_PER_QUEUED_TICKET = 5;
 /** Intents answered without asking "Did this help?". */
 const NO_FEEDBACK = new Set(['smalltalk.greeting', 'smalltalk.thanks', 'smalltalk.goodbye']);
+/** Intents that say nothing specific about the problem: a later description may tell more. */
+const VAGUE_INTENTS = new Set(['agent.request', 'none', 'smalltalk.greeting', 'smalltalk.thanks', 'smalltalk.goodbye']);
+/** Messages to an open ticket are acknowledged in full at most once in this long. */
+const ACK_INTERVAL_MS = 60_000;
+/** Times a hand-off question is asked again before moving on. */
+const MAX_REASKS = 2;
 
 /** What one message led to: the replies, plus the brain's decision and any ticket, for the CLI and tests. */
 export interface TurnResult {
@@ -43,6 +54,8 @@ interface Turn {
   readonly message: IncomingMessage;
   readonly conversation: ConversationRecord;
   readonly text: string;
+  /** The text without redaction placeholders: what the brain reads. */
+  readonly words: string;
   readonly lang: Lang;
   readonly now: Date;
   state: DialogueState;
@@ -98,7 +111,8 @@ export class SupportBot {
       const expectingTransactionId = state.expectingTransactionId || state.handoff?.steps[state.handoff.stepIndex] === 'transactionId';
       const redaction = redactSecrets(message.text, { expectingTransactionId });
       const lang = chooseLang(redaction.text, message, state);
-      const turn: Turn = { message, conversation, text: redaction.text.trim(), lang, now, state: { ...state, lang }, replies: [] };
+      const text = redaction.text.trim();
+      const turn: Turn = { message, conversation, text, words: text.replace(/\[redacted: [a-z ]+\]/g, ' ').replace(/\s+/g, ' ').trim(), lang, now, state: { ...state, lang }, replies: [] };
       const activeTicket = state.mode === 'escalated' ? state.escalationId : undefined;
       this.#store.append(
         conversation.id,
@@ -107,7 +121,7 @@ export class SupportBot {
       );
       if (redaction.found.length > 0) turn.replies.push(secretWarning(lang));
       if (redaction.unexplainedHex) turn.replies.push({ kind: 'warning', reason: 'secret', text: say(lang, 'askWhichTransaction') });
-      const meaningful = turn.text.replace(/\[redacted: [a-z ]+\]/g, '').trim() !== '' || message.payload !== undefined;
+      const meaningful = turn.words !== '' || message.payload !== undefined;
       if (meaningful) this.#route(turn);
       for (const reply of turn.replies) {
         this.#store.append(conversation.id, { sender: 'bot', text: reply.text, escalationId: turn.state.mode === 'escalated' ? turn.state.escalationId : undefined, intent: turn.decision?.intent, confidence: turn.decision?.confidence, action: turn.decision?.action }, now);
@@ -130,6 +144,9 @@ export class SupportBot {
   }
 
   #route(turn: Turn): void {
+    // The bot's last question is answered (or ignored) by this message either way.
+    const awaiting = turn.state.awaiting;
+    turn.state = { ...turn.state, awaiting: undefined };
     const command = parseCommand(turn.text);
     if (command) return this.#command(turn, command);
     switch (turn.state.mode) {
@@ -139,10 +156,10 @@ export class SupportBot {
         return this.#collect(turn);
       case 'rating':
         if (this.#rate(turn)) return;
-        turn.state = { ...turn.state, mode: 'bot', escalationId: undefined };
+        turn.state = { ...turn.state, mode: 'bot', escalationId: undefined, resolvedTicketId: turn.state.escalationId };
         return this.#converse(turn);
       default:
-        return this.#converse(turn);
+        return this.#converse(turn, awaiting);
     }
   }
 
@@ -151,6 +168,9 @@ export class SupportBot {
       case 'start':
       case 'help':
         return this.#say(turn, 'help', 'answer');
+      case 'unknown':
+        turn.replies.push({ kind: 'answer', text: `${say(turn.lang, 'unknownCommand', { command: command.command })}\n${say(turn.lang, 'help')}` });
+        return;
       case 'lang': {
         const lang = /^(zh|cn|中文|chinese)/i.test(command.argument) ? 'zh' : /^(en|english|英文)/i.test(command.argument) ? 'en' : undefined;
         if (!lang) {
@@ -170,9 +190,12 @@ export class SupportBot {
     }
   }
 
-  #converse(turn: Turn): void {
+  #converse(turn: Turn, awaiting?: Awaiting): void {
     const payload = turn.message.payload;
     if (payload) return this.#button(turn, payload);
+    if (awaiting && this.#shortReply(turn, awaiting)) return;
+    const resolved = turn.state.resolvedTicketId;
+    if (resolved !== undefined && saysNotSolved(turn.words)) return this.#offerReopen(turn, resolved);
     if (turn.state.expectingTransactionId) {
       const transactionId = findTransactionId(turn.text);
       turn.state = { ...turn.state, expectingTransactionId: false };
@@ -180,19 +203,49 @@ export class SupportBot {
         return this.#startHandoff(turn, turn.state.lastIntent ?? 'transaction.pending', turn.state.lastUserText ?? turn.text, { transactionId });
       }
     }
-    const decision = this.deps.brain.decide(turn.text, turn.lang);
+    if (isChitChat(turn.words)) return this.#say(turn, 'chitchat', 'answer');
+    const decision = this.#decide(turn.words, turn.lang);
     turn.decision = decision;
+    const platform = aboutAnAccount(decision, turn.words) ? otherPlatform(turn.words) : undefined;
+    if (platform) {
+      // Someone else's service: no ticket, no miss, and no urgent page for another site's problem.
+      turn.replies.push({ kind: 'answer', text: say(turn.lang, 'otherPlatform', { platform: platform[turn.lang] }) });
+      return;
+    }
     switch (decision.action) {
       case 'answer':
         return this.#answer(turn, decision);
       case 'clarify':
-        this.#recordUnanswered(turn, 'clarify');
-        turn.replies.push({ kind: 'clarify', text: decision.reply, suggestions: decision.suggestions });
-        return;
+        return this.#clarify(turn, decision);
       case 'fallback':
         return this.#fallback(turn, decision);
       case 'escalate':
         return this.#escalate(turn, decision);
+    }
+  }
+
+  /** The brain's decision, worded in the turn's language. */
+  #decide(words: string, lang: Lang): Decision {
+    return inLanguage(this.deps.brain.decide(words, lang), lang, this.deps.brain);
+  }
+
+  /** A short reply to the bot's last question ("yes", "不用了"); false when the message is something else. */
+  #shortReply(turn: Turn, awaiting: Awaiting): boolean {
+    const answer = readYesNo(turn.words);
+    if (!answer) return false;
+    switch (awaiting) {
+      case 'feedback':
+        if (answer === 'yes') this.#feedbackYes(turn);
+        else this.#feedbackNo(turn);
+        return true;
+      case 'humanOffer':
+        if (answer === 'yes') this.#startHandoff(turn, turn.state.lastIntent ?? 'agent.request', turn.state.lastUserText ?? '', {});
+        else this.#say(turn, 'declineHuman', 'status');
+        return true;
+      case 'reopenOffer':
+        if (answer === 'yes') this.#reopen(turn);
+        else this.#say(turn, 'declineHuman', 'status');
+        return true;
     }
   }
 
@@ -209,16 +262,12 @@ export class SupportBot {
         return this.#requestHuman(turn);
       case 'no_human':
         return this.#say(turn, 'declineHuman', 'status');
+      case 'reopen':
+        return this.#reopen(turn);
       case 'lang':
         return this.#command(turn, { name: 'lang', argument: value });
       case 'feedback':
-        if (value === 'yes') {
-          turn.state = { ...turn.state, failures: 0 };
-          return this.#say(turn, 'feedbackYes', 'status');
-        }
-        this.#recordUnanswered(turn, 'not_helpful', turn.state.lastUserText);
-        turn.replies.push({ kind: 'status', text: say(turn.lang, 'feedbackNo') });
-        return this.#startHandoff(turn, turn.state.lastIntent ?? 'none', turn.state.lastUserText ?? '', {});
+        return value === 'yes' ? this.#feedbackYes(turn) : this.#feedbackNo(turn);
       case 'faq': {
         const decision = this.deps.brain.answerEntry(value, turn.lang);
         if (!decision) return this.#say(turn, 'help', 'answer');
@@ -228,6 +277,29 @@ export class SupportBot {
       default:
         return this.#say(turn, 'help', 'answer');
     }
+  }
+
+  #feedbackYes(turn: Turn): void {
+    turn.state = { ...turn.state, failures: 0 };
+    this.#say(turn, 'feedbackYes', 'status');
+  }
+
+  /** "No 👎": a human is offered, and the hand-off questions wait for the user's choice. */
+  #feedbackNo(turn: Turn): void {
+    this.#recordUnanswered(turn, 'not_helpful', turn.state.lastUserText);
+    this.#offerHuman(turn, 'feedbackNo');
+  }
+
+  #offerHuman(turn: Turn, key: MessageKey): void {
+    turn.state = { ...turn.state, awaiting: 'humanOffer' };
+    turn.replies.push({
+      kind: 'prompt',
+      text: say(turn.lang, key),
+      suggestions: [
+        { label: say(turn.lang, 'button.human'), payload: 'human' },
+        { label: say(turn.lang, 'button.noThanks'), payload: 'no_human' },
+      ],
+    });
   }
 
   #answer(turn: Turn, decision: Decision): void {
@@ -249,18 +321,40 @@ export class SupportBot {
     }
     if (decision.followUp) buttons.push({ label: say(turn.lang, 'button.human'), payload: 'human' });
     lines.push(say(turn.lang, 'feedbackPrompt'));
+    turn.state = { ...turn.state, awaiting: 'feedback' };
     turn.replies.push({ kind: 'prompt', text: lines.join('\n'), suggestions: buttons });
   }
 
+  /** "Did you mean" only with two or more real questions: one is answered, none (only "Hi" / "Thanks") gets the help text. */
+  #clarify(turn: Turn, decision: Decision): void {
+    this.#recordUnanswered(turn, 'clarify');
+    const questions = decision.suggestions.filter((suggestion) => {
+      const entry = suggestion.payload.startsWith('faq:') ? this.deps.brain.knowledgeBase.byId(suggestion.payload.slice(4)) : undefined;
+      return entry !== undefined && !entry.intent.startsWith('smalltalk.');
+    });
+    if (questions.length >= 2) {
+      turn.replies.push({ kind: 'clarify', text: decision.reply, suggestions: [...questions, { label: say(turn.lang, 'button.human'), payload: 'human' }] });
+      return;
+    }
+    const only = questions[0] && this.deps.brain.answerEntry(questions[0].payload.slice(4), turn.lang);
+    if (only && only.action === 'answer') return this.#answer(turn, { ...only, confidence: decision.confidence });
+    this.#say(turn, 'help', 'answer');
+  }
+
+  /** A miss; after the second in a row a human is offered (not forced). */
   #fallback(turn: Turn, decision: Decision): void {
     this.#recordUnanswered(turn, 'fallback');
     const failures = turn.state.failures + 1;
-    turn.state = { ...turn.state, failures };
-    if (failures >= 2) {
-      turn.replies.push({ kind: 'fallback', text: decision.reply });
-      return this.#startHandoff(turn, turn.state.lastIntent ?? 'none', turn.text, {});
+    // A human taking over now takes over this question, not the one answered before it.
+    turn.state = { ...turn.state, lastIntent: 'none', lastUserText: turn.text };
+    if (failures < 2) {
+      turn.state = { ...turn.state, failures };
+      turn.replies.push({ kind: 'fallback', text: decision.reply, suggestions: decision.suggestions });
+      return;
     }
-    turn.replies.push({ kind: 'fallback', text: decision.reply, suggestions: decision.suggestions });
+    turn.state = { ...turn.state, failures: 0 };
+    turn.replies.push({ kind: 'fallback', text: decision.reply });
+    this.#offerHuman(turn, 'offerHumanAfterMisses');
   }
 
   #requestHuman(turn: Turn): void {
@@ -271,8 +365,12 @@ export class SupportBot {
 
   /** Starts the short detail dialogue (each question skippable) that precedes a normal-priority hand-off. */
   #startHandoff(turn: Turn, intent: string, userText: string, known: Record<string, string>): void {
-    const steps = detailSteps(intent, known);
-    const handoff: PendingHandoff = { intent, userText: userText || turn.text, steps, stepIndex: 0, details: known };
+    const transactionId = known.transactionId ?? findTransactionId(turn.text) ?? findTransactionId(userText);
+    const details = transactionId ? { ...known, transactionId } : known;
+    // A transaction ID says what the problem is about even when the words did not.
+    const topic = transactionId && VAGUE_INTENTS.has(intent) ? 'transaction.pending' : intent;
+    const steps = detailSteps(topic, details);
+    const handoff: PendingHandoff = { intent: topic, userText: userText || turn.text, steps, stepIndex: 0, details };
     turn.state = { ...turn.state, mode: 'collecting', handoff, failures: 0, expectingTransactionId: false };
     turn.replies.push({ kind: 'status', text: say(turn.lang, 'collectIntro') });
     if (steps.length === 0) return this.#openTicket(turn, handoff);
@@ -287,6 +385,7 @@ export class SupportBot {
     turn.replies.push({ kind: 'prompt', text, suggestions: buttons });
   }
 
+  /** One answer to the hand-off questions: cancel, skip ("not sure"), a valid answer, or a re-ask (twice at most). */
   #collect(turn: Turn): void {
     const handoff = turn.state.handoff;
     if (!handoff) {
@@ -294,21 +393,44 @@ export class SupportBot {
       return this.#converse(turn);
     }
     const payload = turn.message.payload;
-    if (payload === 'cancel') return this.#cancel(turn);
-    if (payload === 'human') return this.#askStep(turn);
+    if (payload === 'cancel' || (!payload && isCancel(turn.words))) return this.#cancel(turn);
+    if (payload === 'skip' || (!payload && isDontKnow(turn.words))) return this.#nextStep(turn, handoff);
+    if (payload) return this.#askStep(turn);
     const step = handoff.steps[handoff.stepIndex]!;
-    const details = { ...handoff.details };
-    if (payload !== 'skip' && !isSkip(turn.text)) {
-      if (payload) return this.#askStep(turn);
-      if (step === 'problemType') {
-        details.problemType = isYes(turn.text) ? say(turn.lang, `intent.${handoff.intent}` as MessageKey) : turn.text;
-      } else {
-        const check = checkDetail(step, turn.text);
-        if (!check.ok) return this.#askStep(turn, check.error);
-        details[step] = check.value;
-      }
+    const details: Record<string, string> = { ...handoff.details };
+    const transactionId = step === 'transactionId' ? undefined : findTransactionId(turn.text);
+    if (transactionId) details.transactionId = transactionId;
+    if (step === 'problemType') {
+      const yesNo = readYesNo(turn.words);
+      if (yesNo === 'no') return this.#reask(turn, handoff, 'askDescribe');
+      details.problemType = yesNo === 'yes' ? say(turn.lang, `intent.${handoff.intent}` as MessageKey) : turn.text;
+      return this.#nextStep(turn, replan(handoff, yesNo === 'yes' ? handoff.intent : this.#topicOf(turn, handoff.intent), details));
     }
-    const next: PendingHandoff = { ...handoff, details, stepIndex: handoff.stepIndex + 1 };
+    const check = checkDetail(step, turn.text);
+    if (!check.ok) return this.#reask(turn, handoff, check.error);
+    details[step] = check.value;
+    this.#nextStep(turn, transactionId ? replan(handoff, handoff.intent, details) : { ...handoff, details });
+  }
+
+  /** The intent a description of the problem points to, when the brain is sure and it says more than `current`. */
+  #topicOf(turn: Turn, current: string): string {
+    const decision = this.deps.brain.decide(turn.words, turn.lang);
+    const sure = decision.action === 'answer' || decision.action === 'escalate';
+    return sure && !VAGUE_INTENTS.has(decision.intent) && !otherPlatform(turn.words) ? decision.intent : current;
+  }
+
+  #reask(turn: Turn, handoff: PendingHandoff, error: MessageKey): void {
+    const reasks = handoff.reasks ?? 0;
+    if (reasks >= MAX_REASKS) {
+      turn.replies.push({ kind: 'status', text: say(turn.lang, 'movingOn') });
+      return this.#nextStep(turn, handoff);
+    }
+    turn.state = { ...turn.state, handoff: { ...handoff, reasks: reasks + 1 } };
+    this.#askStep(turn, error);
+  }
+
+  #nextStep(turn: Turn, handoff: PendingHandoff): void {
+    const next: PendingHandoff = { ...handoff, stepIndex: handoff.stepIndex + 1, reasks: 0 };
     turn.state = { ...turn.state, handoff: next };
     if (next.stepIndex < next.steps.length) return this.#askStep(turn);
     this.#openTicket(turn, next);
@@ -319,8 +441,7 @@ export class SupportBot {
       { conversation: turn.conversation, intent: handoff.intent, userText: handoff.userText, details: handoff.details, lang: turn.lang },
       turn.now,
     );
-    turn.escalation = ticket;
-    turn.state = { ...turn.state, mode: 'escalated', escalationId: ticket.id, handoff: undefined };
+    this.#escalated(turn, ticket);
     const wait = describeWait(turn.lang, new Date(ticket.slaDueAt), turn.now);
     turn.replies.push({
       kind: 'escalation',
@@ -334,15 +455,21 @@ export class SupportBot {
   #escalateUrgent(turn: Turn, decision: Decision): void {
     if (decision.reply) turn.replies.push({ kind: 'answer', text: decision.reply });
     const ticket = this.deps.escalations.create({ conversation: turn.conversation, intent: decision.intent, userText: turn.text, details: {}, lang: turn.lang }, turn.now);
-    turn.escalation = ticket;
-    turn.state = { ...turn.state, mode: 'escalated', escalationId: ticket.id, handoff: undefined, failures: 0 };
-    turn.replies.push({
-      kind: 'escalation',
-      text: say(turn.lang, 'ticketCreatedUrgent', { number: ticket.number, position: ticket.queuePosition ?? 1 }),
-      escalation: notice(ticket),
-    });
-    this.#availabilityNotice(turn, ticket);
+    this.#escalated(turn, ticket);
+    const { backAt } = slaTerms(this.deps.sla, ticket.priority, turn.now);
+    // After hours one message says both: the ticket is first in line, and when someone is back.
+    const text = backAt
+      ? say(turn.lang, 'ticketCreatedUrgentAway', { number: ticket.number, opening: describeMoment(turn.lang, backAt, this.deps.sla.businessHours?.timeZone) })
+      : say(turn.lang, 'ticketCreatedUrgent', { number: ticket.number, position: ticket.queuePosition ?? 1 });
+    turn.replies.push({ kind: 'escalation', text, escalation: notice(ticket) });
+    if (!backAt) this.#availabilityNotice(turn, ticket);
     turn.replies.push({ kind: 'prompt', text: say(turn.lang, 'urgentFollowUp') });
+  }
+
+  /** The conversation now belongs to `ticket`: its creation message counts as the first acknowledgement. */
+  #escalated(turn: Turn, ticket: EscalationView): void {
+    turn.escalation = ticket;
+    turn.state = { ...turn.state, mode: 'escalated', escalationId: ticket.id, handoff: undefined, failures: 0, resolvedTicketId: undefined, ackedAt: turn.now.toISOString() };
   }
 
   /** Tells the user honestly when agents are away or the queue is longer than the SLA. */
@@ -355,25 +482,45 @@ export class SupportBot {
     }
     const expectedMinutes = (ticket.queuePosition ?? 1) * MINUTES_PER_QUEUED_TICKET;
     if (turn.now.getTime() + expectedMinutes * 60_000 > Date.parse(ticket.slaDueAt)) {
-      turn.replies.push({ kind: 'status', text: say(turn.lang, 'overSla', { wait: describeWait(turn.lang, new Date(ticket.slaDueAt), turn.now) }) });
+      turn.replies.push({ kind: 'status', text: say(turn.lang, 'overSla') });
     }
   }
 
-  /** While escalated the user's words go to the ticket (and the agent), not to the bot. */
+  /**
+   * While escalated the user's words go to the ticket (and the agent), not to the bot; each is
+   * acknowledged (the ticket and place in the queue at most once a minute, "Got it" in between),
+   * and a user asking for a human or for the wait gets the ticket's status.
+   */
   #toTicket(turn: Turn): void {
-    const ticketId = turn.state.escalationId;
-    const ticket = ticketId === undefined ? undefined : this.deps.escalations.activeFor(turn.conversation.id);
+    const ticket = this.deps.escalations.activeFor(turn.conversation.id);
     if (!ticket) {
       turn.state = { ...turn.state, mode: 'bot', escalationId: undefined };
       return this.#converse(turn);
     }
     if (turn.message.payload === 'cancel') return this.#cancel(turn);
     this.deps.escalations.userWrote(ticket.id, turn.conversation, turn.text || `[button: ${turn.message.payload}]`, turn.now);
+    if (turn.message.payload === 'human' || asksAboutWaiting(turn.words) || this.deps.brain.decide(turn.words, turn.lang).intent === 'agent.request') {
+      return this.#status(turn);
+    }
+    const last = turn.state.ackedAt ? Date.parse(turn.state.ackedAt) : Number.NEGATIVE_INFINITY;
+    if (turn.now.getTime() - last < ACK_INTERVAL_MS) return this.#say(turn, 'received', 'status');
+    turn.state = { ...turn.state, ackedAt: turn.now.toISOString() };
+    const text =
+      ticket.status === 'claimed'
+        ? say(turn.lang, 'ackClaimed', { agent: ticket.agent ?? '', number: ticket.number })
+        : say(turn.lang, 'ack', { number: ticket.number, position: ticket.queuePosition ?? 1 });
+    turn.replies.push({ kind: 'status', text, escalation: notice(ticket) });
   }
 
   #status(turn: Turn): void {
+    const handoff = turn.state.mode === 'collecting' ? turn.state.handoff : undefined;
+    if (handoff) {
+      turn.replies.push({ kind: 'status', text: say(turn.lang, 'statusCollecting', { step: handoff.stepIndex + 1, total: handoff.steps.length }) });
+      return this.#askStep(turn);
+    }
     const ticket = this.deps.escalations.activeFor(turn.conversation.id);
     if (!ticket) return this.#say(turn, 'noTicket', 'status');
+    turn.state = { ...turn.state, ackedAt: turn.now.toISOString() };
     const detail =
       ticket.status === 'claimed'
         ? say(turn.lang, 'statusClaimed', { agent: ticket.agent ?? '' })
@@ -397,15 +544,62 @@ export class SupportBot {
     turn.replies.push({ kind: 'status', text: say(turn.lang, 'cancelled', { number: closed.number }), escalation: notice(closed) });
   }
 
-  /** A rating (1-5, typed or pressed) for the ticket just resolved; false when the message is something else. */
+  /**
+   * A rating (1-5, typed or pressed; "五星", "５", "great") for the ticket just resolved, asked again
+   * once when unclear ("10"); "not solved" offers to reopen. False when the message is something else.
+   */
   #rate(turn: Turn): boolean {
+    const ticketId = turn.state.escalationId;
+    if (ticketId === undefined) return false;
     const payload = turn.message.payload;
-    const match = payload ? /^rate:([1-5])$/.exec(payload) : /^([1-5])(?:\s*(?:stars?|分|星))?$/i.exec(turn.text);
-    if (!match || turn.state.escalationId === undefined) return false;
-    this.deps.escalations.rate(turn.state.escalationId, turn.conversation, Number(match[1]), turn.now);
-    turn.state = { ...turn.state, mode: 'bot', escalationId: undefined };
+    if (!payload && saysNotSolved(turn.words)) {
+      turn.state = { ...turn.state, mode: 'bot', escalationId: undefined, resolvedTicketId: ticketId };
+      this.#offerReopen(turn, ticketId);
+      return true;
+    }
+    const pressed = payload ? /^rate:([1-5])$/.exec(payload) : null;
+    const reading = pressed ? { score: Number(pressed[1]) } : payload ? undefined : readRating(turn.words);
+    if (reading === undefined) return false;
+    const back: DialogueState = { ...turn.state, mode: 'bot', escalationId: undefined, resolvedTicketId: ticketId, ratingReasked: undefined };
+    if (reading === 'unclear') {
+      if (turn.state.ratingReasked) {
+        turn.state = back;
+        this.#say(turn, 'ratingSkipped', 'status');
+        return true;
+      }
+      turn.state = { ...turn.state, ratingReasked: true };
+      turn.replies.push({ kind: 'prompt', text: say(turn.lang, 'ratingAgain'), suggestions: [1, 2, 3, 4, 5].map((n) => ({ label: '★'.repeat(n), payload: `rate:${n}` })) });
+      return true;
+    }
+    this.deps.escalations.rate(ticketId, turn.conversation, reading.score, turn.now);
+    turn.state = back;
     this.#say(turn, 'ratingThanks', 'status');
     return true;
+  }
+
+  #offerReopen(turn: Turn, ticketId: number): void {
+    if (this.deps.escalations.activeFor(turn.conversation.id)) return this.#status(turn);
+    const ticket = this.deps.escalations.view(ticketId);
+    turn.state = { ...turn.state, awaiting: 'reopenOffer' };
+    turn.replies.push({
+      kind: 'prompt',
+      text: say(turn.lang, 'reopenOffer', { number: ticket.number }),
+      suggestions: [
+        { label: say(turn.lang, 'button.reopen'), payload: 'reopen' },
+        { label: say(turn.lang, 'button.noThanks'), payload: 'no_human' },
+      ],
+    });
+  }
+
+  /** The user reopens the ticket resolved last; it goes back to the queue with this conversation's new messages. */
+  #reopen(turn: Turn): void {
+    const ticketId = turn.state.resolvedTicketId;
+    if (ticketId === undefined || this.deps.escalations.activeFor(turn.conversation.id)) return this.#status(turn);
+    if (!reopenByUser(this.deps.db, ticketId, turn.conversation, turn.now)) return this.#say(turn, 'noTicket', 'status');
+    this.#store.attachRecent(turn.conversation.id, ticketId);
+    const ticket = this.deps.escalations.view(ticketId);
+    this.#escalated(turn, ticket);
+    turn.replies.push({ kind: 'status', text: say(turn.lang, 'reopenedByUser', { number: ticket.number, position: ticket.queuePosition ?? 1 }), escalation: notice(ticket) });
   }
 
   #say(turn: Turn, key: MessageKey, kind: Reply['kind']): void {
@@ -421,6 +615,12 @@ export class SupportBot {
   }
 }
 
+/** Whether a message is about an account's security or access (where another platform's name means "not ours"). */
+function aboutAnAccount(decision: Decision, words: string): boolean {
+  if (decision.intent.startsWith('security.') || decision.intent.startsWith('account.')) return true;
+  return decision.action === 'fallback' && /hack|stole|account|password|log ?in|被盗|被黑|盗号|账号|账户|帐号|密码|登录|登不上/iu.test(words);
+}
+
 function secretWarning(lang: Lang): Reply {
   return { kind: 'warning', reason: 'secret', text: say(lang, 'secretWarning') };
 }
@@ -432,21 +632,4 @@ function splitPayload(payload: string): [string, string?] {
 
 function notice(ticket: EscalationView): Reply['escalation'] {
   return { number: ticket.number, status: ticket.status, priority: ticket.priority, queuePosition: ticket.queuePosition ?? undefined, slaDueAt: ticket.slaDueAt };
-}
-
-/** Chinese characters mean Chinese; a few Latin words mean English; otherwise keep what we had. */
-function guessLang(text: string): Lang | undefined {
-  const detected = detectLanguage(text);
-  if (detected === 'zh' || detected === 'mixed') return 'zh';
-  return /[a-z]{3,}/i.test(text) ? 'en' : undefined;
-}
-
-function chooseLang(text: string, message: IncomingMessage, state: DialogueState): Lang {
-  if (state.langLocked && state.lang) return state.lang;
-  // Answers to the hand-off questions (an e-mail, a hash, "5") say nothing about the user's
-  // language, and neither does "/start" or a redaction placeholder: keep what we know.
-  if ((state.mode === 'collecting' || state.mode === 'rating') && state.lang) return state.lang;
-  const words = text.replace(/\[redacted: [a-z ]+\]/g, ' ');
-  const said = parseCommand(words) ? undefined : guessLang(words);
-  return said ?? state.lang ?? message.langHint ?? 'en';
 }

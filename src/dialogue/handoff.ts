@@ -1,6 +1,6 @@
 import type { Lang } from '../core/types.js';
 import { say, type MessageKey } from './messages.js';
-import type { DetailStep } from './state.js';
+import type { DetailStep, PendingHandoff } from './state.js';
 
 /** Intents about a specific transaction: the agent needs its ID. */
 const TRANSACTION_INTENTS = new Set(['transaction.pending', 'withdrawal.not_received', 'funds.how_to_deposit_withdraw', 'security.suspicious_activity']);
@@ -11,6 +11,17 @@ export function detailSteps(intent: string, known: Readonly<Record<string, strin
   if (TRANSACTION_INTENTS.has(intent)) steps.push('transactionId');
   steps.push('email');
   return steps.filter((step) => !(step in known));
+}
+
+/**
+ * The hand-off re-planned for a better-known intent ("我的提现没到账" typed after /human): the
+ * questions already asked stay asked, the rest follow the new intent (a transaction ID for
+ * missing funds), skipping what is known.
+ */
+export function replan(handoff: PendingHandoff, intent: string, details: Readonly<Record<string, string>>): PendingHandoff {
+  const asked = handoff.steps.slice(0, handoff.stepIndex + 1);
+  const rest = detailSteps(intent, details).filter((step) => !asked.includes(step));
+  return { ...handoff, intent, details, steps: [...asked, ...rest] };
 }
 
 /** The question for a step, in the user's language. */
@@ -32,6 +43,9 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@.]{2,}$/;
 // A chain hash (0x + 64 hex, or 64 hex), a base58/alphanumeric hash, or a platform order number.
 const TRANSACTION_ID = /^(?:0x)?[0-9a-f]{64}$|^[1-9A-HJ-NP-Za-km-z]{43,90}$|^[A-Za-z0-9_-]{8,40}$/i;
 
+// What users write before the id itself: "tx", "交易ID:", "order no. ", "订单号", "#".
+const LABEL = /^(?:(?:tx ?hash|tx ?id|tx|hash|transaction(?: id| hash)?|order(?: (?:no|number|id))?|交易id|交易哈希|交易号|订单编号|订单号|订单|单号)\.?\s*[:：#]?\s*|#)/i;
+
 /** The outcome of checking a detail answer: the value to store, or the message to re-ask with. */
 export type DetailCheck = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly error: MessageKey };
 
@@ -40,7 +54,7 @@ export function checkDetail(step: DetailStep, answer: string): DetailCheck {
   const value = answer.trim().slice(0, 500);
   if (step === 'email') return EMAIL.test(value) ? { ok: true, value } : { ok: false, error: 'invalidEmail' };
   if (step === 'transactionId') {
-    const id = value.replace(/^(txid|tx|hash|交易id|交易ID|交易哈希)\s*[:：]?\s*/i, '').replace(/^.*\/tx\//, '');
+    const id = value.normalize('NFKC').replace(LABEL, '').replace(/^.*\/tx\//, '');
     return TRANSACTION_ID.test(id) && /\d/.test(id) ? { ok: true, value: id } : { ok: false, error: 'invalidTransactionId' };
   }
   return { ok: true, value };

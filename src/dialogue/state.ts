@@ -10,7 +10,12 @@ export interface PendingHandoff {
   readonly steps: readonly DetailStep[];
   readonly stepIndex: number;
   readonly details: Readonly<Record<string, string>>;
+  /** Times the current question was asked again after an answer that did not fit (two at most). */
+  readonly reasks?: number;
 }
+
+/** A question the bot's last message asked, so a short reply ("yes", "不用了") is read as its answer. */
+export type Awaiting = 'feedback' | 'humanOffer' | 'reopenOffer';
 
 /**
  * Where a conversation stands; stored as JSON with the conversation so that a restart
@@ -31,6 +36,13 @@ export interface DialogueState {
   readonly handoff?: PendingHandoff;
   /** The open escalation while `mode` is `escalated`, or the one to rate while `rating`. */
   readonly escalationId?: number;
+  readonly awaiting?: Awaiting;
+  /** When a message to the open ticket was last acknowledged (ISO 8601): once a minute is enough. */
+  readonly ackedAt?: string;
+  /** An unclear rating was already asked again once. */
+  readonly ratingReasked?: boolean;
+  /** The ticket resolved last, which "not solved" offers to reopen. */
+  readonly resolvedTicketId?: number;
 }
 
 /** The state of a conversation that has never been seen. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, webSay } from '../support/app.js';
+import { newVisitor, startTestApp, webSay } from '../support/app.js';
 
 describe('flood control', () => {
   let app: Awaited<ReturnType<typeof startTestApp>>;
@@ -11,8 +11,9 @@ describe('flood control', () => {
   });
 
   it('cuts off one user sending 200 messages while another user is still answered', async () => {
-    const flood = Array.from({ length: 200 }, (_, i) => webSay(app.url, 'visitor-flooder', { text: `spam message number ${i} about my withdrawal` }));
-    const bystander = webSay(app.url, 'visitor-bystander', { text: 'how do I enable 2FA?' });
+    const [flooder, bystanderId] = [await newVisitor(app.url), await newVisitor(app.url)];
+    const flood = Array.from({ length: 200 }, (_, i) => webSay(app.url, flooder, { text: `spam message number ${i} about my withdrawal` }));
+    const bystander = webSay(app.url, bystanderId, { text: 'how do I enable 2FA?' });
     const [floodReplies, bystanderReplies] = await Promise.all([Promise.all(flood), bystander]);
 
     expect(bystanderReplies[0]).toMatchObject({ kind: 'answer' });
@@ -25,7 +26,7 @@ describe('flood control', () => {
     expect(warned.length).toBeLessThanOrEqual(5);
     expect(dropped.length).toBeGreaterThanOrEqual(170);
     // Refused messages are not stored either: the flood cannot fill the database.
-    const stored = app.services.bot.history({ channel: 'web', userId: 'visitor-flooder' }, 1000).filter((message) => message.from === 'user');
+    const stored = app.services.bot.history({ channel: 'web', userId: flooder }, 1000).filter((message) => message.from === 'user');
     expect(stored).toHaveLength(answered.length);
   });
 });

@@ -1,0 +1,82 @@
+import { SupportBot, type TurnResult } from '../../src/core/support-bot.js';
+import type { IncomingMessage, Reply } from '../../src/core/types.js';
+import type { EscalationView } from '../../src/escalation/view.js';
+import { createServices, type Services } from '../../src/services.js';
+import { testConfig } from '../support/app.js';
+import { tempDir } from '../support/temp.js';
+
+/** The agent every conversation test acts as on the desk. */
+export const AGENT = { channel: 'cli', userId: 'alice', name: 'alice' } as const;
+
+/**
+ * The real services on a fresh SQLite file, with a pipeline whose clock the test moves
+ * (so "within a minute" is tested without waiting).
+ */
+export interface ChatWorld {
+  readonly services: Services;
+  readonly bot: SupportBot;
+  /** Moves the pipeline's clock forward. */
+  advance(ms: number): void;
+  /** A web-chat user of this world. */
+  user(id: string): ChatUser;
+  close(): void;
+}
+
+/** One user talking to the bot: each call is one turn through `SupportBot.process`. */
+export interface ChatUser {
+  readonly id: string;
+  say(text: string): TurnResult;
+  press(payload: string): TurnResult;
+  /** The user's active ticket, if any. */
+  ticket(): EscalationView | undefined;
+  /** Every reply text of every turn so far. */
+  readonly transcript: string[];
+}
+
+/** Starts a world; `env` adds configuration (e.g. `BUSINESS_HOURS`). */
+export function chatWorld(env: Record<string, string> = {}): ChatWorld {
+  const temp = tempDir();
+  const config = testConfig(temp.dir, { AGENT_IDS: 'cli:alice', ...env });
+  const services = createServices(config);
+  let now = Date.now();
+  const sla = { chatMinutes: config.sla.chatMinutes, emailHours: config.sla.emailHours, businessHours: config.businessHours };
+  const bot = new SupportBot({ db: services.database.db, brain: services.brain, escalations: services.escalations, sla, clock: () => new Date(now) });
+  return {
+    services,
+    bot,
+    advance(ms) {
+      now += ms;
+    },
+    user(id) {
+      const transcript: string[] = [];
+      const turn = (extra: Partial<IncomingMessage>): TurnResult => {
+        // Each turn is a second apart, so the flood limiter never refuses a test conversation.
+        now += 1_000;
+        const result = bot.process({ channel: 'web', userId: id, conversation: { visitorId: id }, text: '', ...extra });
+        transcript.push(...result.replies.map((reply) => reply.text));
+        return result;
+      };
+      return {
+        id,
+        transcript,
+        say: (text) => turn({ text }),
+        press: (payload) => turn({ payload }),
+        ticket: () => services.escalations.list({ status: ['open', 'claimed'] }).find((ticket) => ticket.channel === 'web' && ticket.userId === id),
+      };
+    },
+    close() {
+      services.close();
+      temp.cleanup();
+    },
+  };
+}
+
+/** All reply texts and button labels of a turn, joined. */
+export function allText(result: TurnResult): string {
+  return result.replies.flatMap((reply: Reply) => [reply.text, ...(reply.suggestions ?? []).map((s) => s.label)]).join('\n');
+}
+
+/** The payloads of a turn's buttons. */
+export function payloads(result: TurnResult): string[] {
+  return result.replies.flatMap((reply) => (reply.suggestions ?? []).map((s) => s.payload));
+}
