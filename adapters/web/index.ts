@@ -1,48 +1,61 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import express from 'express';
-import { z } from 'zod';
 import type { ChannelAdapter, ChannelContext } from '../../src/core/channel.js';
 import type { ConversationRef, IncomingMessage, Reply } from '../../src/core/types.js';
-import { MAX_MESSAGE_LENGTH } from '../../src/core/support-bot.js';
 import type { ChannelFactory } from '../index.js';
+import { addressLimits, type AddressLimits } from './address-limits.js';
+import { ConversationFeed } from './feed.js';
+import { RecentReplies } from './recent-replies.js';
+import { firstProblem, messageBody, visitorQuery, type VisitorQuery } from './requests.js';
+import { VisitorStreams, type VisitorStream } from './streams.js';
+import { loadVisitorSecret, VisitorIds } from './visitor-ids.js';
 
 const PUBLIC_DIR = new URL('./public/', import.meta.url).pathname;
-const HEARTBEAT_MS = 25_000;
+/** How many messages `GET /api/chat/history` returns. */
+const HISTORY_LENGTH = 50;
+const NOT_ISSUED = 'unknown visitorId: get one from POST /api/chat/visitors';
 
-const visitorId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'visitorId must be 8-64 letters, digits, _ or -');
-
-const messageBody = z
-  .object({
-    visitorId,
-    text: z.string().max(MAX_MESSAGE_LENGTH * 2).optional(),
-    payload: z.string().max(200).optional(),
-    lang: z.enum(['zh', 'en']).optional(),
-    name: z.string().max(80).optional(),
-  })
-  .refine((body) => (body.text ?? '').trim() !== '' || body.payload, { message: 'send text or a payload' });
+/** What the web chat needs besides the runtime's context. */
+export interface WebChatOptions {
+  readonly visitors: VisitorIds;
+  readonly limits: AddressLimits;
+}
 
 /**
- * The web live chat: a static page at `/`, `POST /api/chat/messages` to talk to the bot,
- * `GET /api/chat/events` (server-sent events) for agent replies, `GET /api/chat/history`
- * after a reload. Visitors are anonymous ids kept in the browser's localStorage.
+ * The web live chat: a static page at `/` and a JSON API. `POST /api/chat/visitors` issues a
+ * visitor id (the page keeps it in localStorage); `POST /api/chat/messages` talks to the bot;
+ * `GET /api/chat/history` after a reload; `GET /api/chat/events` (server-sent events) for what
+ * support sends later. Ids the server did not issue get 401; every route has a per-address limit.
+ *
+ * Replies from support are served from the conversation history, so none is lost while a page
+ * is away, or the bot is: each event's id is the id of its last message, and a page that
+ * reconnects (`Last-Event-ID`, or `?after=` with the last message it loaded) gets what it missed.
  */
 export class WebChatAdapter implements ChannelAdapter {
   readonly name = 'web' as const;
-  readonly #streams = new Map<string, Set<Response>>();
-  #heartbeat: NodeJS.Timeout | undefined;
+  readonly #streams = new VisitorStreams();
+  readonly #recent = new RecentReplies();
+  readonly #feed: ConversationFeed;
 
-  constructor(private readonly context: ChannelContext) {}
+  constructor(
+    private readonly context: ChannelContext,
+    private readonly options: WebChatOptions,
+  ) {
+    this.#feed = new ConversationFeed(context.bot);
+  }
 
   async start(): Promise<void> {
     const { http } = this.context;
+    const { limits, visitors } = this.options;
     const json = express.json({ limit: '16kb' });
-    http.post('/api/chat/messages', json, (req, res) => {
+    http.post('/api/chat/visitors', limits.visitors, (_req, res) => {
+      res.json({ visitorId: visitors.issue() });
+    });
+    http.post('/api/chat/messages', limits.messages, json, (req, res) => {
       const parsed = messageBody.safeParse(req.body);
-      if (!parsed.success) {
-        res.status(400).json({ error: parsed.error.issues[0]?.message ?? 'bad request' });
-        return;
-      }
+      if (!parsed.success) return void res.status(400).json({ error: firstProblem(parsed.error) });
       const body = parsed.data;
+      if (!visitors.isIssued(body.visitorId)) return void res.status(401).json({ error: NOT_ISSUED });
       const message: IncomingMessage = {
         channel: 'web',
         userId: body.visitorId,
@@ -51,66 +64,74 @@ export class WebChatAdapter implements ChannelAdapter {
         text: body.text ?? '',
         payload: body.payload,
         langHint: body.lang,
+        origin: req.ip,
       };
       res.json({ replies: this.context.bot.handle(message) });
     });
-    http.get('/api/chat/history', (req, res) => {
-      const parsed = visitorId.safeParse(req.query.visitorId);
-      if (!parsed.success) {
-        res.status(400).json({ error: parsed.error.issues[0]?.message });
-        return;
-      }
-      res.json({ messages: this.context.bot.history({ channel: 'web', userId: parsed.data }) });
+    http.get('/api/chat/history', limits.reads, (req, res) => {
+      const query = this.#query(req, res);
+      if (!query) return;
+      const messages = this.#feed.recent(query.visitorId, HISTORY_LENGTH).map(({ fromSupport: _, ...message }) => message);
+      res.json({ messages });
     });
-    http.get('/api/chat/events', (req, res) => {
-      const parsed = visitorId.safeParse(req.query.visitorId);
-      if (!parsed.success) {
-        res.status(400).json({ error: parsed.error.issues[0]?.message });
-        return;
-      }
-      this.#openStream(parsed.data, res);
+    http.get('/api/chat/events', limits.reads, (req, res) => {
+      const query = this.#query(req, res);
+      if (!query) return;
+      const { visitorId } = query;
+      const stream = this.#streams.open(visitorId, res, this.#feed.resumePoint(visitorId, req.get('last-event-id') ?? query.after));
+      this.#catchUp(visitorId, stream);
     });
     http.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
-    this.#heartbeat = setInterval(() => this.#broadcastComment(), HEARTBEAT_MS);
-    this.#heartbeat.unref();
+    this.#streams.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#heartbeat);
-    for (const streams of this.#streams.values()) for (const res of streams) res.end();
-    this.#streams.clear();
+    this.#streams.stop();
   }
 
   /**
-   * Pushes replies to the visitor's open pages. A visitor with no page open still gets them:
-   * they are in the conversation's history, which the page loads when it opens.
+   * Sends what support wrote to the visitor's open pages. With no page open (or the HTTP server
+   * not listening yet, at start-up) there is nothing to do now: the replies are in the
+   * conversation's history, and the page gets them when it connects.
    */
   async deliver(reference: ConversationRef, replies: readonly Reply[]): Promise<void> {
-    const streams = this.#streams.get(String(reference.visitorId));
-    if (!streams?.size) {
-      this.context.logger.debug({ channel: 'web' }, 'visitor offline; reply kept in history');
-      return;
-    }
-    const event = `event: replies\ndata: ${JSON.stringify({ replies })}\n\n`;
-    for (const res of streams) res.write(event);
+    const visitorId = String(reference.visitorId);
+    this.#recent.remember(visitorId, replies);
+    const streams = this.#streams.of(visitorId);
+    if (streams.length === 0) this.context.logger.debug({ channel: 'web' }, 'visitor offline; replies wait in the history for the page');
+    for (const stream of streams) this.#catchUp(visitorId, stream);
   }
 
-  #openStream(id: string, res: Response): void {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-    res.write('retry: 2000\n: connected\n\n');
-    const streams = this.#streams.get(id) ?? new Set<Response>();
-    streams.add(res);
-    this.#streams.set(id, streams);
-    res.on('close', () => {
-      streams.delete(res);
-      if (streams.size === 0) this.#streams.delete(id);
-    });
+  /** Sends a stream what support wrote after its cursor. */
+  #catchUp(visitorId: string, stream: VisitorStream): void {
+    const missed = this.#feed.supportAfter(visitorId, stream.cursor);
+    if (missed.length === 0) return;
+    stream.send(
+      missed.map((entry) => this.#recent.replyFor(visitorId, entry)),
+      missed.at(-1)!.id,
+    );
   }
 
-  #broadcastComment(): void {
-    for (const streams of this.#streams.values()) for (const res of streams) res.write(': ping\n\n');
+  /** A GET request's query with an issued visitor id, or undefined after answering 400 (bad query) or 401 (id not issued here). */
+  #query(req: Request, res: Response): VisitorQuery | undefined {
+    const parsed = visitorQuery.safeParse(req.query);
+    if (!parsed.success) return void res.status(400).json({ error: firstProblem(parsed.error) });
+    if (!this.options.visitors.isIssued(parsed.data.visitorId)) return void res.status(401).json({ error: NOT_ISSUED });
+    return parsed.data;
   }
 }
 
-/** The web chat's factory: always on. */
-export const webChannel: ChannelFactory = { name: 'web', create: async (_config, context) => new WebChatAdapter(context) };
+/**
+ * The web chat's factory: always on. Applies `TRUST_PROXY` to the shared server, so `req.ip`
+ * (the key of the per-address limits) is the client's address behind a reverse proxy.
+ */
+export const webChannel: ChannelFactory = {
+  name: 'web',
+  create: async (config, context) => {
+    if (config.trustProxy !== false) context.http.set('trust proxy', config.trustProxy);
+    return new WebChatAdapter(context, {
+      visitors: new VisitorIds(loadVisitorSecret(config.web.visitorSecret, config.databasePath)),
+      limits: addressLimits(config.web.limits, context.logger),
+    });
+  },
+};

@@ -37,6 +37,11 @@ export interface IncomingMessage {
    * its kind, e.g. `'sticker'`. The core answers that it reads text only.
    */
   readonly unsupported?: string;
+  /**
+   * The network origin of the message (the client's IP address, as the web chat sees it), for
+   * per-address caps. Never stored raw: hash it if it must be kept.
+   */
+  readonly origin?: string;
 }
 
 /** A button offered with a reply. Pressing it sends {@link payload} back as {@link IncomingMessage.payload}. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, webSay } from '../support/app.js';
+import { newVisitor, startTestApp, webSay } from '../support/app.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -15,7 +15,7 @@ describe('no agent around', () => {
   });
 
   it('tells the user honestly when agents are back, keeps the ticket, and lets them cancel', async () => {
-    const user = 'visitor-after-hours';
+    const user = await newVisitor(app.url);
     let replies = await webSay(app.url, user, { text: '/human' });
     for (let i = 0; i < 6 && !replies.some((reply) => reply.kind === 'escalation'); i++) replies = await webSay(app.url, user, { payload: 'skip' });
     const ticket = replies.find((reply) => reply.kind === 'escalation')!;
@@ -32,7 +32,7 @@ describe('no agent around', () => {
   });
 
   it('redacts a secret an agent pastes, before it is stored or sent', async () => {
-    const user = 'visitor-agent-paste';
+    const user = await newVisitor(app.url);
     await webSay(app.url, user, { text: 'my account got hacked, all funds gone' });
     const [ticket] = app.services.escalations.list({ status: ['open'] }).filter((t) => t.userId === user);
     const key = 'e'.repeat(8) + '0123456789abcdef'.repeat(3) + 'f'.repeat(8);

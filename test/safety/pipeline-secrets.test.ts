@@ -5,7 +5,7 @@ import { say } from '../../src/dialogue/messages.js';
 import { createLogger } from '../../src/log.js';
 import { startApp, type RunningApp } from '../../src/main.js';
 import type { SecretKind } from '../../src/safety/redact.js';
-import { testConfig } from '../support/app.js';
+import { newVisitor, testConfig } from '../support/app.js';
 import { tempDir } from '../support/temp.js';
 
 /** A corpus message carrying a secret (see test/fixtures/secrets.json). */
@@ -67,11 +67,14 @@ describe('secrets through the whole pipeline', () => {
     cleanup();
   });
 
-  const post = async (visitorId: string, text: string): Promise<WebReply[]> => {
+  /** Each visitor name used below stands for one visitor id issued by the server. */
+  const issued = new Map<string, Promise<string>>();
+  const visitorIdOf = (visitor: string) => issued.get(visitor) ?? issued.set(visitor, newVisitor(app.url)).get(visitor)!;
+  const post = async (visitor: string, text: string): Promise<WebReply[]> => {
     const response = await fetch(`${app.url}/api/chat/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ visitorId, text }),
+      body: JSON.stringify({ visitorId: await visitorIdOf(visitor), text }),
     });
     expect(response.status, text).toBe(200);
     return ((await response.json()) as { replies: WebReply[] }).replies;
@@ -104,7 +107,7 @@ describe('secrets through the whole pipeline', () => {
     for (const [i, item] of corpus.innocent.entries()) {
       const visitorId = `innocent-visitor-${i}`;
       expect(warned(await post(visitorId, item.text)), item.text).toBeUndefined();
-      const history = (await (await fetch(`${app.url}/api/chat/history?visitorId=${visitorId}`)).json()) as { messages: { from: string; text: string }[] };
+      const history = (await (await fetch(`${app.url}/api/chat/history?visitorId=${await visitorIdOf(visitorId)}`)).json()) as { messages: { from: string; text: string }[] };
       expect(history.messages.find((message) => message.from === 'user')?.text).toBe(item.text.trim());
     }
   });

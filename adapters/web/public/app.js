@@ -1,5 +1,7 @@
-// The web live chat client: plain JS, no build step. The visitor id lives in localStorage,
-// agent replies arrive over server-sent events, and history is reloaded on every visit.
+// The web live chat client: plain JS, no build step. The server issues the visitor id (kept in
+// localStorage); what support sends later arrives over server-sent events, each event carrying
+// the id of its last message, so a page that reconnects (after a network drop or a restart of
+// the bot) is sent exactly what it missed. History is reloaded on every visit.
 const STORAGE_KEY = 'support-visitor-id';
 const LANG_KEY = 'support-lang';
 
@@ -15,13 +17,32 @@ const UI = {
   zh: { send: '发送', you: '我', bot: '客服机器人', agent: '客服', joined: '人工客服已接入', ticket: '工单', switchTo: 'English', typing: '正在输入…', error: '发送失败,请重试。' },
 };
 
-const visitorId = localStorage.getItem(STORAGE_KEY) ?? newVisitorId();
-localStorage.setItem(STORAGE_KEY, visitorId);
+let visitorId = localStorage.getItem(STORAGE_KEY);
 let lang = localStorage.getItem(LANG_KEY) ?? (navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+// The id of the newest message this page has shown from the history or the event stream.
+let lastSeen = null;
+let events = null;
 
-function newVisitorId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return 'v-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+async function issueVisitorId() {
+  const response = await fetch('/api/chat/visitors', { method: 'POST' });
+  const data = await response.json();
+  if (!response.ok) throw new Error(data.error ?? response.statusText);
+  visitorId = data.visitorId;
+  localStorage.setItem(STORAGE_KEY, visitorId);
+}
+
+// Calls the API as this visitor. An id the server did not issue (one made by an older version of
+// this page) is answered 401: the page gets a new id, once, and repeats the call.
+async function api(request) {
+  if (!visitorId) await issueVisitorId();
+  const response = await request(visitorId);
+  if (response.status !== 401) return response;
+  await issueVisitorId();
+  if (events) {
+    lastSeen = null;
+    listen();
+  }
+  return request(visitorId);
 }
 
 function applyLanguage() {
@@ -100,11 +121,13 @@ async function post(body, echo) {
   scrollDown();
   send.disabled = true;
   try {
-    const response = await fetch('/api/chat/messages', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ visitorId, lang, ...body }),
-    });
+    const response = await api((id) =>
+      fetch('/api/chat/messages', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ visitorId: id, lang, ...body }),
+      }),
+    );
     const data = await response.json();
     if (!response.ok) throw new Error(data.error ?? response.statusText);
     for (const reply of data.replies) showReply(reply);
@@ -118,20 +141,38 @@ async function post(body, echo) {
 }
 
 async function loadHistory() {
-  const response = await fetch(`/api/chat/history?visitorId=${encodeURIComponent(visitorId)}`);
+  const response = await api((id) => fetch(`/api/chat/history?visitorId=${encodeURIComponent(id)}`));
   if (!response.ok) return;
   const { messages } = await response.json();
   for (const message of messages) {
-    if (message.text.startsWith('[button: ')) continue;
-    addMessage(message.from, message.text, { agentName: message.agent ?? undefined });
+    if (!message.text.startsWith('[button: ')) addMessage(message.from, message.text, { agentName: message.agent ?? undefined });
   }
+  lastSeen = messages.at(-1)?.id ?? lastSeen;
 }
 
+// Opens the event stream from the last message shown. After a dropped connection the browser
+// reconnects by itself, sending the last event's id (Last-Event-ID); a refused connection (the
+// server answered an error) is closed for good, so the page checks its id and opens a new one.
 function listen() {
-  const events = new EventSource(`/api/chat/events?visitorId=${encodeURIComponent(visitorId)}`);
-  events.addEventListener('replies', (event) => {
+  events?.close();
+  const after = lastSeen ? `&after=${encodeURIComponent(lastSeen)}` : '';
+  const source = new EventSource(`/api/chat/events?visitorId=${encodeURIComponent(visitorId)}${after}`);
+  events = source;
+  source.addEventListener('replies', (event) => {
+    lastSeen = event.lastEventId || lastSeen;
     for (const reply of JSON.parse(event.data).replies) showReply(reply);
   });
+  source.addEventListener('error', () => {
+    if (source.readyState === EventSource.CLOSED && events === source) setTimeout(() => void relisten(source), 5000);
+  });
+}
+
+async function relisten(closed) {
+  if (events !== closed) return;
+  const response = await api((id) => fetch(`/api/chat/history?visitorId=${encodeURIComponent(id)}`)).catch(() => undefined);
+  if (events !== closed) return;
+  if (response?.ok) listen();
+  else setTimeout(() => void relisten(closed), 5000);
 }
 
 form.addEventListener('submit', (event) => {

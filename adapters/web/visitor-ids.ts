@@ -1,0 +1,81 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ConfigError } from '../../src/config/index.js';
+
+const PREFIX = 'v1';
+const NONCE_BYTES = 16;
+const MAC_BYTES = 16;
+/** `v1` + 22 base64url characters of nonce + 22 of signature (16 bytes each). */
+const ISSUED_ID = /^v1([A-Za-z0-9_-]{22})([A-Za-z0-9_-]{22})$/;
+const SECRET_BYTES = 32;
+
+/**
+ * Issues web visitor ids and recognises the ones this server issued. An id is a random nonce
+ * (128 bits: unguessable) signed with HMAC-SHA256 under a server secret (unforgeable), so no
+ * table of issued ids is needed and ids stay valid across restarts as long as the secret does.
+ */
+export class VisitorIds {
+  constructor(private readonly secret: Buffer) {}
+
+  /** A new visitor id, e.g. `v1Xq3…`: 46 characters of A-Z, a-z, 0-9, `_` and `-`. */
+  issue(): string {
+    const nonce = randomBytes(NONCE_BYTES).toString('base64url');
+    return `${PREFIX}${nonce}${this.#sign(nonce).toString('base64url')}`;
+  }
+
+  /** Whether `id` is one this server issued (compared in constant time). */
+  isIssued(id: unknown): id is string {
+    if (typeof id !== 'string') return false;
+    const match = ISSUED_ID.exec(id);
+    if (!match) return false;
+    const given = Buffer.from(match[2]!, 'base64url');
+    return given.length === MAC_BYTES && timingSafeEqual(given, this.#sign(match[1]!));
+  }
+
+  #sign(nonce: string): Buffer {
+    return createHmac('sha256', this.secret).update(`web-visitor:${nonce}`).digest().subarray(0, MAC_BYTES);
+  }
+}
+
+/**
+ * The secret that signs visitor ids: `WEB_VISITOR_SECRET` when set; otherwise a random one
+ * kept in the file `<DATABASE_PATH>-visitor-secret` (created on first start, mode 600), so ids
+ * survive restarts just as the conversations in the database do. An in-memory database gets
+ * an in-memory secret.
+ * @throws ConfigError naming `WEB_VISITOR_SECRET` when the file cannot be read or written.
+ */
+export function loadVisitorSecret(configured: string | undefined, databasePath: string): Buffer {
+  if (configured) return Buffer.from(configured, 'utf8');
+  if (databasePath === ':memory:') return randomBytes(SECRET_BYTES);
+  const file = `${databasePath}-visitor-secret`;
+  try {
+    return readSecret(file) ?? createSecret(file);
+  } catch (error) {
+    throw new ConfigError('WEB_VISITOR_SECRET', `is not set and ${file} cannot be used (${(error as Error).message})`);
+  }
+}
+
+function readSecret(file: string): Buffer | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const secret = Buffer.from(text, 'base64url');
+  if (secret.length < SECRET_BYTES) throw new Error(`it holds no ${SECRET_BYTES}-byte secret; delete it to make a new one (visitors then get new ids)`);
+  return secret;
+}
+
+function createSecret(file: string): Buffer {
+  const secret = randomBytes(SECRET_BYTES);
+  try {
+    // 'wx': if another process (a second instance) created it first, use theirs.
+    writeFileSync(file, `${secret.toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readSecret(file)!;
+    throw error;
+  }
+}
