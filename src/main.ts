@@ -8,6 +8,9 @@ import { createLogger, type Logger } from './log.js';
 import { createHttpServer } from './server/http.js';
 import { createServices, type Services } from './services.js';
 
+/** How long a SIGTERM/SIGINT shutdown may take in all (under Docker's 10 s grace before SIGKILL). */
+const EXIT_DEADLINE_MS = 9_000;
+
 /** A running bot: its address, its services, and how to stop it. */
 export interface RunningApp {
   readonly url: string;
@@ -63,8 +66,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     pollDesks: () => deskFeed.poll(),
     stop() {
       stopping ??= (async () => {
-        await dispatcher.stop();
-        await deskFeed.stop();
+        // The outbox gives up on deliveries still running after its deadline and leaves them for the next start.
+        await Promise.all([dispatcher.stop(), deskFeed.stop()]);
         for (const adapter of channels.all()) await adapter.stop();
         await http.close();
         services.close();
@@ -95,7 +98,18 @@ async function main(): Promise<void> {
   }
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    void app.stop().then(() => process.exit(0));
+    // Whatever still hangs (a platform that never answers), the process ends before a supervisor's SIGKILL.
+    setTimeout(() => {
+      logger.error({ signal, afterMs: EXIT_DEADLINE_MS }, 'shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, EXIT_DEADLINE_MS).unref();
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ reason: String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -23,7 +23,7 @@ import { DeliveryError, type ChannelAdapter, type ChannelContext, type DeskEvent
 import type { ConversationRef, IncomingMessage, Lang, Reply } from '../../src/core/types.js';
 import { commandInput, faqChoices, langOfLocale, slashCommands } from './commands.js';
 import { DESK_BUTTON, DiscordDesk } from './desk.js';
-import { belongsInDm, revealsSecret } from './privacy.js';
+import { belongsInDm, isPersonal, revealsSecret } from './privacy.js';
 import { languageOf, renderReplies, type Outgoing } from './render.js';
 import { say } from '../../src/dialogue/messages.js';
 
@@ -39,6 +39,9 @@ export function intentsFor(config: DiscordConfig): GatewayIntentBits[] {
 }
 
 type UserInteraction = ChatInputCommandInteraction | ButtonInteraction;
+
+/** Discord's refusals that no retry can fix: the user (or the DM channel) is gone, or takes no DMs from the bot. */
+const UNREACHABLE = new Set([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.UnknownUser, RESTJSONErrorCodes.CannotSendMessagesToThisUser]);
 
 /**
  * Discord (discord.js v14). Users are answered when they mention the bot, in DMs, in the help
@@ -106,7 +109,8 @@ export class DiscordAdapter implements ChannelAdapter {
 
   /**
    * Sends replies to the user's DMs (every Discord reference is `{ userId, dm: true }`).
-   * @throws DeliveryError when Discord refuses or the user does not accept DMs; the outbox retries.
+   * @throws DeliveryError when Discord refuses; permanent (the outbox sets the row aside) when the
+   * user does not accept DMs from the bot or the user or DM channel is gone, else retried.
    */
   async deliver(reference: ConversationRef, replies: readonly Reply[]): Promise<void> {
     const userId = reference.userId;
@@ -115,9 +119,10 @@ export class DiscordAdapter implements ChannelAdapter {
     try {
       delivered = await this.#sendDm(userId, renderReplies(replies));
     } catch (error) {
-      throw new DeliveryError('discord', `could not message user ${userId}: ${(error as Error).message}`, { cause: error });
+      const gone = error instanceof DiscordAPIError && UNREACHABLE.has(error.code as RESTJSONErrorCodes);
+      throw new DeliveryError('discord', `could not message user ${userId}: ${(error as Error).message}`, { cause: error, permanent: gone });
     }
-    if (!delivered) throw new DeliveryError('discord', `user ${userId} does not accept direct messages from the bot`);
+    if (!delivered) throw new DeliveryError('discord', `user ${userId} does not accept direct messages from the bot`, { permanent: true });
   }
 
   /** Mirrors a ticket change to the agent channel, when there is one. */
@@ -184,7 +189,8 @@ export class DiscordAdapter implements ChannelAdapter {
       if (!interaction.replied) await respond(interaction, { ...note(say(lang, 'received')), flags: MessageFlags.Ephemeral });
       return;
     }
-    for (const message of out) await respond(interaction, message);
+    const personal = interaction.inGuild() && isPersonal(replies);
+    for (const message of out) await respond(interaction, personal ? { ...message, flags: MessageFlags.Ephemeral } : message);
   }
 
   async #autocomplete(interaction: AutocompleteInteraction): Promise<void> {

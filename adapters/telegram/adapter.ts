@@ -9,7 +9,7 @@ import type { ConversationRef, Reply } from '../../src/core/types.js';
 import { TelegramDesk } from './agent-desk.js';
 import { commandMenu } from './commands.js';
 import { parseConversation, sendReplies } from './conversation.js';
-import { describeError } from './errors.js';
+import { deliveryError, describeError } from './errors.js';
 import { userChat } from './user-chat.js';
 
 /** The updates the bot acts on; Telegram does not send the others. */
@@ -104,7 +104,7 @@ export class TelegramAdapter implements ChannelAdapter {
     try {
       await sendReplies(this.#bot.api, conversation, replies, this.context.logger);
     } catch (error) {
-      throw new DeliveryError('telegram', describeError(error), { cause: error });
+      throw deliveryError(error);
     }
   }
 

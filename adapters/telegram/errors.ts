@@ -1,4 +1,12 @@
 import { GrammyError, HttpError } from 'grammy';
+import { DeliveryError } from '../../src/core/channel.js';
+
+/**
+ * Telegram's answers that mean the bot can never write to that chat again (403: the user blocked
+ * the bot or deleted their account, the bot left or was removed from the group; 400: the chat is
+ * gone). Other refusals (rights in a group, a message Telegram would not parse) stay retryable.
+ */
+const CHAT_GONE = /bot was blocked by the user|user is deactivated|chat not found|bot was kicked|bot is not a member|bot can't initiate conversation/i;
 
 /**
  * Whether Telegram refused a call for good (a 4xx other than 429: chat not found, bot blocked,
@@ -18,4 +26,10 @@ export function describeError(error: unknown): string {
   if (error instanceof GrammyError) return `${error.method}: ${error.error_code} ${error.description}`;
   if (error instanceof HttpError) return `network: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The DeliveryError for a failed send to a user: permanent when the chat is gone for good (see {@link CHAT_GONE}), else retried. */
+export function deliveryError(error: unknown): DeliveryError {
+  const gone = error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403) && CHAT_GONE.test(error.description);
+  return new DeliveryError('telegram', describeError(error), { cause: error, permanent: gone });
 }

@@ -22,9 +22,12 @@ export interface ChannelAdapter {
   stop(): Promise<void>;
   /**
    * Sends replies to a stored conversation (agent replies, status changes, rating prompts).
-   * @throws DeliveryError when the platform refused or could not be reached; the outbox retries.
+   * `signal` is aborted when the outbox stops waiting (its per-call time-out, or shutdown): an
+   * adapter that passes it to its HTTP calls stops at once; one that ignores it is left to finish.
+   * @throws DeliveryError when the platform refused or could not be reached; the outbox retries
+   * (or, when `permanent`, sets the row aside).
    */
-  deliver(reference: ConversationRef, replies: readonly Reply[]): Promise<void>;
+  deliver(reference: ConversationRef, replies: readonly Reply[], signal?: AbortSignal): Promise<void>;
   /** Whether this process can reach that conversation (default: every one on the channel). */
   owns?(reference: ConversationRef): boolean;
   /**
@@ -36,8 +39,9 @@ export interface ChannelAdapter {
 
 /**
  * A reply could not be delivered on a channel. The outbox records it and retries later, unless
- * it is `permanent` (it can never succeed, e.g. a conversation reference without a chat id):
- * then the row is set aside as failed and the ticket's audit trail says so.
+ * it is `permanent` (it can never succeed: a conversation reference without a chat id, a user
+ * who blocked the bot or deleted their account, a chat that is gone): then the row is set aside
+ * as failed and the ticket's audit trail says so.
  */
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
@@ -92,7 +96,8 @@ export interface AgentDesk {
   view(ref: number | string): EscalationView;
   detail(ref: number | string): EscalationDetail;
   claim(ref: number | string, agent: AgentActor): EscalationView;
-  reply(ref: number | string, agent: AgentActor, text: string): EscalationView;
+  /** `messageId`: the platform's id of the agent's message, so a redelivered one is relayed once. */
+  reply(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): EscalationView;
   note(ref: number | string, agent: AgentActor, text: string): EscalationView;
   resolve(ref: number | string, agent: AgentActor, resolutionNote?: string): EscalationView;
   reopen(ref: number | string, agent: AgentActor): EscalationView;

@@ -141,7 +141,11 @@ export const outbox = sqliteTable(
     createdAt: createdAt(),
     deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
   },
-  (table) => [index('outbox_due_idx').on(table.status, table.nextAttemptAt)],
+  (table) => [
+    index('outbox_due_idx').on(table.status, table.nextAttemptAt),
+    // A conversation's lane: "is an older row of this conversation still waiting?" (delivery order).
+    index('outbox_lane_idx').on(table.channel, table.reference, table.status, table.nextAttemptAt),
+  ],
 );
 
 /** Questions the bot could not answer (fallback, clarify, "that didn't help"), redacted, for the FAQ to grow from. */

@@ -1,62 +1,295 @@
 import type { Logger } from '../log.js';
 import { DeliveryError, type ChannelRegistry } from '../core/channel.js';
 import { PeriodicTask } from '../core/periodic-task.js';
-import type { ChannelName, ConversationRef } from '../core/types.js';
-import type { Outbox } from './outbox.js';
+import type { ChannelName } from '../core/types.js';
+import type { Outbox, OutboxItem } from './outbox.js';
+
+/** How the dispatcher paces itself; every field has a production default. */
+export interface DispatcherOptions {
+  /** How long one `deliver` call may take before it counts as failed and is retried with backoff (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Deliveries running at once on one channel (default 16); each conversation has at most one. */
+  readonly perChannel?: number;
+  /** How long `stop()` waits for deliveries in progress before giving their rows back (default 5 s). */
+  readonly shutdownMs?: number;
+  /** Rows claimed but not finished, at most (default 1,000). */
+  readonly maxHeld?: number;
+  /** Lease on a claimed row, renewed while this process holds it (default 15 s): how soon another process retries after a crash. */
+  readonly leaseMs?: number;
+}
+
+const DEFAULTS: Required<DispatcherOptions> = { timeoutMs: 10_000, perChannel: 16, shutdownMs: 5_000, maxHeld: 1_000, leaseMs: 15_000 };
 
 /**
- * Drains the outbox in the process that runs the channels: every `intervalMs` it hands
- * due rows to their channel's adapter, marks them delivered, or records the failure for
- * a retry with backoff. Rows for channels that are off here wait until one is on.
+ * Drains the outbox in the process that runs the channels. Due rows are claimed every
+ * `intervalMs` and grouped into lanes, one per conversation: a lane sends its rows in order,
+ * lanes run side by side (at most `perChannel` calls at once on a channel), so a slow channel or
+ * conversation delays no other. A call that takes longer than `timeoutMs` counts as failed; a
+ * failed row is retried with backoff and the rest of its lane waits behind it. Deliveries are
+ * marked in batches right after they succeed. Rows for channels that are off here wait.
  */
 export class OutboxDispatcher {
+  readonly #options: Required<DispatcherOptions>;
   readonly #task: PeriodicTask<number>;
+  /** Claimed rows not yet finished, by id (what the lease covers and what stop() gives back). */
+  readonly #held = new Map<number, OutboxItem>();
+  /** Rows waiting in each running lane, oldest first. */
+  readonly #lanes = new Map<string, OutboxItem[]>();
+  readonly #running = new Set<Promise<void>>();
+  readonly #slots = new Map<ChannelName, Slots>();
+  /** Calls in progress, aborted when stop() gives up on them. */
+  readonly #calls = new Set<AbortController>();
+  /** Delivered rows not yet marked (written together, right after the sends). */
+  #unmarked: number[] = [];
+  #flushing: NodeJS.Immediate | undefined;
+  #deliveredCount = 0;
+  #moreDue = false;
+  #leaseRenewedAt = 0;
+  #stopping = false;
+  /** After stop(): late results of abandoned calls are ignored (their rows were given back). */
+  #closed = false;
+  #stopped: Promise<void> | undefined;
 
   constructor(
     private readonly outbox: Outbox,
     private readonly channels: ChannelRegistry,
     private readonly logger: Logger,
     intervalMs = 250,
+    options: DispatcherOptions = {},
   ) {
-    this.#task = new PeriodicTask(() => this.#drainOnce(), intervalMs);
+    this.#options = { ...DEFAULTS, ...options };
+    this.#task = new PeriodicTask(async () => this.#claim(), intervalMs);
   }
 
-  /** Starts draining on a timer. */
+  /** Starts claiming on a timer. */
   start(): void {
     this.#task.start();
   }
 
-  /** Stops the timer and waits for a drain in progress. */
+  /**
+   * Stops claiming, waits up to `shutdownMs` for deliveries in progress, then gives every
+   * unfinished row back (due at once) so the next start sends it. Safe to call twice.
+   */
   stop(): Promise<void> {
-    return this.#task.stop();
+    this.#stopped ??= this.#shutdown();
+    return this.#stopped;
   }
 
-  /** Delivers what is due now; resolves with the number delivered. Overlapping calls share one drain. */
-  drain(): Promise<number> {
-    return this.#task.run();
-  }
-
-  async #drainOnce(): Promise<number> {
-    const channels = this.channels.all().map((adapter) => adapter.name);
-    let delivered = 0;
-    const owns = (item: { channel: ChannelName; reference: ConversationRef }) => this.channels.get(item.channel)?.owns?.(item.reference) ?? true;
-    for (const item of this.outbox.claimDue(channels, new Date(), owns)) {
-      const adapter = this.channels.get(item.channel)!;
-      try {
-        await adapter.deliver(item.reference, item.replies);
-        this.outbox.delivered(item.id, new Date());
-        delivered++;
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        if (error instanceof DeliveryError && error.permanent) {
-          this.outbox.abandon(item, reason, new Date());
-          this.logger.error({ outboxId: item.id, channel: item.channel, reason }, 'delivery impossible; set aside (see the ticket)');
-          continue;
-        }
-        this.outbox.failed(item, reason, new Date());
-        this.logger.warn({ outboxId: item.id, channel: item.channel, attempts: item.attempts + 1, reason }, 'delivery failed; will retry');
-      }
+  /**
+   * Delivers what is due now and waits for it (and for deliveries already running); resolves
+   * with the number delivered meanwhile. Tests and the CLI use it instead of the timer.
+   */
+  async drain(): Promise<number> {
+    const before = this.#deliveredCount;
+    while (!this.#stopping) {
+      const claimed = this.#claim();
+      await this.#settled();
+      if (claimed === 0) break;
     }
-    return delivered;
+    return this.#deliveredCount - before;
+  }
+
+  /** Claims due rows into lanes (renewing the lease of rows held); returns how many were claimed. */
+  #claim(): number {
+    if (this.#stopping) return 0;
+    this.#flush();
+    const now = new Date();
+    const limit = this.#options.maxHeld - this.#held.size;
+    const names = this.channels.all().map((adapter) => adapter.name);
+    const owns = (item: Pick<OutboxItem, 'channel' | 'reference'>) => this.channels.get(item.channel)?.owns?.(item.reference) ?? true;
+    let items: OutboxItem[];
+    try {
+      this.#renewLeases(now);
+      items = this.outbox.claimDue(names, now, { leaseMs: this.#options.leaseMs, limit, owns });
+    } catch (error) {
+      // The database is busy (another process writing, or claiming the same rows): try again at the next tick.
+      this.logger.warn({ reason: String(error) }, 'outbox: could not claim due rows; will retry');
+      return 0;
+    }
+    this.#moreDue = limit > 0 && items.length === limit;
+    for (const item of items) {
+      this.#held.set(item.id, item);
+      const lane = this.#lanes.get(item.lane);
+      if (lane) lane.push(item);
+      else this.#startLane(item.lane, [item]);
+    }
+    return items.length;
+  }
+
+  #renewLeases(now: Date): void {
+    if (this.#held.size === 0 || now.getTime() - this.#leaseRenewedAt < this.#options.leaseMs / 3) return;
+    this.#leaseRenewedAt = now.getTime();
+    this.outbox.extendLease([...this.#held.keys()], new Date(now.getTime() + this.#options.leaseMs));
+  }
+
+  #startLane(key: string, queue: OutboxItem[]): void {
+    this.#lanes.set(key, queue);
+    const running = this.#runLane(key, queue)
+      // Only the database can fail here (recording a failure); the row's lease runs out and it is retried.
+      .catch((error: unknown) => this.logger.error({ reason: String(error) }, 'outbox: could not record a delivery attempt'))
+      .finally(() => {
+        this.#running.delete(running);
+        // A full claim left due rows behind: fetch more once half the room is free, not only at the next tick.
+        if (this.#moreDue && !this.#stopping && this.#held.size <= this.#options.maxHeld / 2) void this.#task.run();
+      });
+    this.#running.add(running);
+  }
+
+  /** Sends a conversation's rows one after another; after a failure the rest wait behind the failed row. */
+  async #runLane(key: string, queue: OutboxItem[]): Promise<void> {
+    try {
+      while (queue.length > 0 && !this.#stopping) {
+        const item = queue.shift()!;
+        const delivered = await this.#attempt(item);
+        if (!delivered && !this.#stopping && queue.length > 0) {
+          const waiting = queue.splice(0).map((next) => next.id);
+          for (const id of waiting) this.#held.delete(id);
+          // Due again, but the claim skips them while the failed row waits for its retry.
+          this.outbox.release(waiting, new Date());
+        }
+      }
+    } finally {
+      // At once, not in a later callback: a claim in between would queue rows on a lane that no longer runs.
+      this.#lanes.delete(key);
+      // Left over after an error (not a stop): forgotten here, claimed again once their lease runs out.
+      if (!this.#stopping) for (const rest of queue) this.#held.delete(rest.id);
+    }
+  }
+
+  /** One delivery, within the channel's concurrency and the call timeout; false when the row is still to be sent. */
+  async #attempt(item: OutboxItem): Promise<boolean> {
+    const slots = this.#slotsOf(item.channel);
+    await slots.acquire();
+    if (this.#stopping) {
+      // Not started: stop() gives the row back.
+      slots.release();
+      return false;
+    }
+    const call = new AbortController();
+    this.#calls.add(call);
+    try {
+      const adapter = this.channels.get(item.channel);
+      if (!adapter) throw new DeliveryError(item.channel, 'the channel is not running in this process');
+      await withTimeout(() => adapter.deliver(item.reference, item.replies, call.signal), call, this.#options.timeoutMs, item.channel);
+      if (this.#closed) return false;
+      this.#held.delete(item.id);
+      this.#deliveredCount++;
+      this.#mark(item.id);
+      return true;
+    } catch (error) {
+      if (this.#closed) return false;
+      this.#held.delete(item.id);
+      return this.#failed(item, error);
+    } finally {
+      this.#calls.delete(call);
+      slots.release();
+    }
+  }
+
+  /** Records a failure: set aside when it can never succeed (then the lane goes on), else retried later. */
+  #failed(item: OutboxItem, error: unknown): boolean {
+    const reason = error instanceof Error ? error.message : String(error);
+    const context = { outboxId: item.id, channel: item.channel, attempts: item.attempts + 1, reason };
+    if (error instanceof DeliveryError && error.permanent) {
+      this.outbox.abandon(item, reason, new Date());
+      this.logger.error(context, 'delivery impossible; set aside (see the ticket)');
+      return true;
+    }
+    this.outbox.failed(item, reason, new Date());
+    this.logger.warn(context, 'delivery failed; will retry');
+    return false;
+  }
+
+  /** Queues a delivered row's mark; the marks of one event-loop turn are written in one statement. */
+  #mark(id: number): void {
+    this.#unmarked.push(id);
+    this.#flushing ??= setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    clearImmediate(this.#flushing);
+    this.#flushing = undefined;
+    const ids = this.#unmarked;
+    if (ids.length === 0) return;
+    this.#unmarked = [];
+    try {
+      this.outbox.delivered(ids, new Date());
+    } catch (error) {
+      // Still leased (for `leaseMs`), so not sent again meanwhile; tried again with the next marks or claim.
+      this.#unmarked.unshift(...ids);
+      this.logger.error({ rows: ids.length, reason: String(error) }, 'could not mark deliveries; will retry');
+    }
+  }
+
+  /** Waits until no lane runs, then writes the pending marks. */
+  async #settled(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all(this.#running);
+    this.#flush();
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#stopping = true;
+    await this.#task.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), this.#options.shutdownMs)));
+    const outcome = await Promise.race([this.#settled(), deadline]);
+    clearTimeout(timer);
+    this.#closed = true;
+    for (const call of this.#calls) call.abort();
+    this.#flush();
+    const unfinished = [...this.#held.keys()];
+    this.#held.clear();
+    this.outbox.release(unfinished, new Date());
+    if (unfinished.length > 0) {
+      this.logger.warn({ rows: unfinished.length, gaveUpWaiting: outcome === 'deadline' }, 'outbox: unfinished deliveries given back for the next start');
+    }
+  }
+
+  #slotsOf(channel: ChannelName): Slots {
+    let slots = this.#slots.get(channel);
+    if (!slots) this.#slots.set(channel, (slots = new Slots(this.#options.perChannel)));
+    return slots;
+  }
+}
+
+/** A counting semaphore: at most `size` holders, the others wait in order. */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
+
+/**
+ * Runs `work` until it settles or `ms` pass, whichever is first; on time-out the call's signal is
+ * aborted (an adapter that honours it stops) and a transient DeliveryError is thrown.
+ */
+async function withTimeout(work: () => Promise<void>, call: AbortController, ms: number, channel: ChannelName): Promise<void> {
+  const timer = setTimeout(() => call.abort(new DeliveryError(channel, `no answer within ${ms} ms`)), ms);
+  const aborted = new Promise<never>((_, reject) => call.signal.addEventListener('abort', () => reject(call.signal.reason as Error), { once: true }));
+  const sending = work();
+  // After a time-out nobody awaits the call any more; its late failure is not an unhandled rejection.
+  sending.catch(() => undefined);
+  aborted.catch(() => undefined);
+  try {
+    await Promise.race([sending, aborted]);
+  } finally {
+    clearTimeout(timer);
   }
 }

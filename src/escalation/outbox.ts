@@ -1,4 +1,5 @@
-import { and, asc, count, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lt, lte, notExists, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../db/index.js';
 import { escalationEvents, outbox } from '../db/schema.js';
 import type { ChannelName, ConversationRef, Reply } from '../core/types.js';
@@ -10,16 +11,31 @@ export interface OutboxItem {
   readonly reference: ConversationRef;
   readonly replies: readonly Reply[];
   readonly attempts: number;
+  /** The conversation the row goes to (channel + stored reference): rows of one lane are delivered in order. */
+  readonly lane: string;
 }
 
-/** How long a claimed row is left alone before another drain may try it (a crash mid-delivery). */
-const LEASE_MS = 60_000;
+/** What {@link Outbox.claimDue} takes. */
+export interface ClaimOptions {
+  /** How long the claimed rows are left alone by other drains (renew with {@link Outbox.extendLease}). */
+  readonly leaseMs: number;
+  /** At most this many rows. */
+  readonly limit: number;
+  /** Whether this process can reach the row's conversation; rows it cannot are left for another. */
+  readonly owns?: (item: Pick<OutboxItem, 'channel' | 'reference'>) => boolean;
+}
+
 /** Retry backoff: 1 s, 2 s, 4 s … capped at 5 minutes, forever (a message is never dropped). */
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 /**
  * The outbox table: messages to users written in the same transaction as the change that
  * causes them (an agent reply, a resolve), delivered by whichever process runs the channels.
+ *
+ * Guarantee: at least once, in order per conversation. A row is claimed with a lease, sent,
+ * then marked delivered; a row whose older sibling (same channel and reference) is still
+ * waiting (leased elsewhere, or backing off after a failure) is not claimed until that one is
+ * done. A process killed between a send and its mark sends that row again once the lease ends.
  */
 export class Outbox {
   constructor(private readonly db: Database) {}
@@ -41,36 +57,77 @@ export class Outbox {
   }
 
   /**
-   * Takes up to `limit` due rows for the given channels, leasing them so that a second
-   * drain (another process, or an overlapping tick) does not deliver them again.
+   * Takes up to `limit` due rows for the given channels, oldest first, and leases them so that
+   * another drain (another process) leaves them alone. A row waits while an older row of its
+   * conversation is pending and not due (in flight elsewhere or backing off), so order holds.
    */
-  claimDue(channels: readonly ChannelName[], now: Date, owns: (item: Pick<OutboxItem, 'channel' | 'reference'>) => boolean = () => true, limit = 50): OutboxItem[] {
-    if (channels.length === 0) return [];
+  claimDue(channels: readonly ChannelName[], now: Date, options: ClaimOptions): OutboxItem[] {
+    if (channels.length === 0 || options.limit <= 0) return [];
+    const older = alias(outbox, 'older');
+    // Two processes claiming at once cannot both take a row: in WAL mode the second one's update of a snapshot
+    // the first has changed fails (SQLITE_BUSY), and its caller tries again later.
     return this.db.transaction((tx) => {
       const rows = tx
         .select()
         .from(outbox)
-        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), inArray(outbox.channel, [...channels])))
+        .where(
+          and(
+            eq(outbox.status, 'pending'),
+            lte(outbox.nextAttemptAt, now),
+            inArray(outbox.channel, [...channels]),
+            notExists(
+              tx
+                .select({ one: sql`1` })
+                .from(older)
+                .where(and(eq(older.channel, outbox.channel), eq(older.reference, outbox.reference), eq(older.status, 'pending'), gt(older.nextAttemptAt, now), lt(older.id, outbox.id))),
+            ),
+          ),
+        )
         .orderBy(asc(outbox.id))
-        .limit(limit)
+        .limit(options.limit)
         .all()
-        .filter((row) => owns({ channel: row.channel as ChannelName, reference: row.reference }));
-      for (const row of rows) {
-        tx.update(outbox).set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) }).where(eq(outbox.id, row.id)).run();
-      }
+        .filter((row) => options.owns?.({ channel: row.channel as ChannelName, reference: row.reference }) ?? true);
+      const ids = rows.map((row) => row.id);
+      if (ids.length > 0) tx.update(outbox).set({ nextAttemptAt: new Date(now.getTime() + options.leaseMs) }).where(inArray(outbox.id, ids)).run();
       return rows.map((row) => ({
         id: row.id,
         channel: row.channel as ChannelName,
         reference: row.reference,
         replies: (row.payload as { replies: Reply[] }).replies,
         attempts: row.attempts,
+        lane: `${row.channel}:${JSON.stringify(row.reference)}`,
       }));
     });
   }
 
-  /** Marks a row delivered; it is never sent again. */
-  delivered(id: number, now: Date): void {
-    this.db.update(outbox).set({ status: 'delivered', deliveredAt: now, lastError: null }).where(eq(outbox.id, id)).run();
+  /** Keeps rows this process still holds leased until `until` (a delivery in progress, or queued behind one). */
+  extendLease(ids: readonly number[], until: Date): void {
+    if (ids.length === 0) return;
+    this.db
+      .update(outbox)
+      .set({ nextAttemptAt: until })
+      .where(and(inArray(outbox.id, [...ids]), eq(outbox.status, 'pending')))
+      .run();
+  }
+
+  /** Marks rows delivered (one statement for the batch); they are never sent again. */
+  delivered(ids: readonly number[], now: Date): void {
+    if (ids.length === 0) return;
+    this.db
+      .update(outbox)
+      .set({ status: 'delivered', deliveredAt: now, lastError: null })
+      .where(inArray(outbox.id, [...ids]))
+      .run();
+  }
+
+  /** Gives leased rows back, due at once: the next drain (here or in the next process) sends them. */
+  release(ids: readonly number[], now: Date): void {
+    if (ids.length === 0) return;
+    this.db
+      .update(outbox)
+      .set({ nextAttemptAt: now })
+      .where(and(inArray(outbox.id, [...ids]), eq(outbox.status, 'pending')))
+      .run();
   }
 
   /** Records a failed attempt and schedules the next one with exponential backoff. */

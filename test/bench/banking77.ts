@@ -13,8 +13,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/index.js';
 import { expectedCalibrationError } from '../../src/nlu/calibration.js';
-import { IntentClassifier, type LabelledText } from '../../src/nlu/classifier.js';
-import { classifyRows, readLabelledCsv } from '../../src/nlu/evaluate.js';
+import { IntentClassifier, type LabelledText, type Prediction } from '../../src/nlu/classifier.js';
+import { applyRules, type DecisionPolicy } from '../../src/nlu/decision-rules.js';
+import { readLabelledCsv } from '../../src/nlu/evaluate.js';
 import { seededRandom } from '../../src/nlu/svm.js';
 
 const TRAIN_CSV = process.env.BANKING77_TRAIN ?? fileURLToPath(new URL('../../../shared/data/banking77/train.csv', import.meta.url));
@@ -105,10 +106,9 @@ function oursEce(train: readonly LabelledText[], test: readonly LabelledText[]):
   }));
 }
 
-/** One seed of the unknown-intent protocol. */
-interface UnknownIntentRun {
-  seed: number;
-  unknownIntents: number;
+/** What the bot's rules do with the held-out rows at one answer threshold, known and unknown intents apart. */
+interface OperatingPoint {
+  answerThreshold: number;
   /** Share of unknown-intent rows given the fallback. */
   unknownRejected: number;
   /** Share of unknown-intent rows not answered (fallback or clarify). */
@@ -117,15 +117,41 @@ interface UnknownIntentRun {
   knownAnsweredCorrect: number;
   /** Share of known-intent rows clarified. */
   knownClarified: number;
+}
+
+/** One seed of the unknown-intent protocol: the bot's configured operating point, the trade-off curve and calibration. */
+interface UnknownIntentRun extends OperatingPoint {
+  seed: number;
+  unknownIntents: number;
   /** Calibration error over all test rows (an unknown row's first choice is always wrong). */
   ece: number;
   trainMs: number;
+  /** The same rows at other answer thresholds (margin as configured). */
+  curve: OperatingPoint[];
+}
+
+/** Answer thresholds the trade-off curve is drawn at. */
+const CURVE_THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/** Scores the ranked predictions of `test` under `policy`. */
+function operatingPoint(ranked: readonly Prediction[][], test: readonly LabelledText[], unknown: ReadonlySet<string>, policy: DecisionPolicy): OperatingPoint {
+  const outcomes = ranked.map((predictions, i) => ({ label: test[i]!.label, top: predictions[0]!, action: applyRules(predictions, policy).action }));
+  const unknownRows = outcomes.filter((o) => unknown.has(o.label));
+  const knownRows = outcomes.filter((o) => !unknown.has(o.label));
+  const share = (count: number, total: number) => round(count / total);
+  return {
+    answerThreshold: policy.answerThreshold,
+    unknownRejected: share(unknownRows.filter((o) => o.action === 'fallback').length, unknownRows.length),
+    unknownNotAnswered: share(unknownRows.filter((o) => o.action === 'fallback' || o.action === 'clarify').length, unknownRows.length),
+    knownAnsweredCorrect: share(knownRows.filter((o) => (o.action === 'answer' || o.action === 'escalate') && o.top.label === o.label).length, knownRows.length),
+    knownClarified: share(knownRows.filter((o) => o.action === 'clarify').length, knownRows.length),
+  };
 }
 
 /**
  * The standard open-set protocol: a random quarter of the intents is hidden from training
  * (train on the rest, test on every held-out row), and the bot's decision rules must not
- * answer the hidden ones. Repeated over several seeds.
+ * answer the hidden ones. Repeated over several seeds, each with its trade-off curve.
  */
 function unknownIntentProtocol(train: readonly LabelledText[], test: readonly LabelledText[]) {
   const policy = loadConfig({}).nlu;
@@ -141,26 +167,29 @@ function unknownIntentProtocol(train: readonly LabelledText[], test: readonly La
     const started = process.hrtime.bigint();
     const classifier = IntentClassifier.train(train.filter((row) => !unknown.has(row.label)));
     const trainMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-    const { outcomes } = classifyRows(classifier, test, policy);
-    const unknownRows = outcomes.filter((o) => unknown.has(o.label));
-    const knownRows = outcomes.filter((o) => !unknown.has(o.label));
-    const share = (count: number, total: number) => round(count / total);
+    const ranked = test.map(({ text }) => classifier.predict(text, 4));
     return {
       seed,
       unknownIntents: unknown.size,
-      unknownRejected: share(unknownRows.filter((o) => o.action === 'fallback').length, unknownRows.length),
-      unknownNotAnswered: share(unknownRows.filter((o) => o.action === 'fallback' || o.action === 'clarify').length, unknownRows.length),
-      knownAnsweredCorrect: share(knownRows.filter((o) => (o.action === 'answer' || o.action === 'escalate') && o.top.label === o.label).length, knownRows.length),
-      knownClarified: share(knownRows.filter((o) => o.action === 'clarify').length, knownRows.length),
-      ece: expectedCalibrationError(outcomes.map((o) => ({ confidence: o.top.confidence, correct: o.top.label === o.label }))),
+      ...operatingPoint(ranked, test, unknown, policy),
+      ece: expectedCalibrationError(ranked.map((predictions, i) => ({ confidence: predictions[0]!.confidence, correct: predictions[0]!.label === test[i]!.label }))),
       trainMs,
+      curve: CURVE_THRESHOLDS.map((answerThreshold) => operatingPoint(ranked, test, unknown, { ...policy, answerThreshold })),
     };
   });
-  const mean = (key: keyof UnknownIntentRun) => round(runs.reduce((sum, run) => sum + run[key], 0) / runs.length);
+  const mean = (values: readonly number[]) => round(values.reduce((sum, value) => sum + value, 0) / values.length);
+  const meanOf = (points: readonly OperatingPoint[]): OperatingPoint => ({
+    answerThreshold: points[0]!.answerThreshold,
+    unknownRejected: mean(points.map((p) => p.unknownRejected)),
+    unknownNotAnswered: mean(points.map((p) => p.unknownNotAnswered)),
+    knownAnsweredCorrect: mean(points.map((p) => p.knownAnsweredCorrect)),
+    knownClarified: mean(points.map((p) => p.knownClarified)),
+  });
   return {
     protocol: `${UNKNOWN_SHARE * 100}% of intents hidden from training, bot decision rules (answer >= ${policy.answerThreshold}, margin ${policy.ambiguityMargin})`,
     runs,
-    mean: { unknownRejected: mean('unknownRejected'), unknownNotAnswered: mean('unknownNotAnswered'), knownAnsweredCorrect: mean('knownAnsweredCorrect'), knownClarified: mean('knownClarified'), ece: mean('ece') },
+    mean: { ...meanOf(runs), ece: mean(runs.map((run) => run.ece)) },
+    meanCurve: CURVE_THRESHOLDS.map((_, k) => meanOf(runs.map((run) => run.curve[k]!))),
   };
 }
 

@@ -13,6 +13,7 @@ import { createServices } from '../../src/services.js';
 import { loadDevSet, scoreDevSet, type DevQuery } from '../support/devset.js';
 import { tempDir } from '../support/temp.js';
 import { benchBanking77 } from './banking77.js';
+import { benchOutbox } from './outbox.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -43,6 +44,24 @@ function decisions(brain: Brain, queries: readonly DevQuery[]) {
   };
 }
 
+/** Latency of `Brain.decide` and of one full FAQ search over the dev-set, holdout and out-of-scope texts (3 passes; the first warms the caches). */
+function benchBrainLatency(brain: Brain) {
+  const texts = [...loadDevSet('devset'), ...loadDevSet('holdout'), ...loadOutOfScope()].map((query) => query.text);
+  const time = (run: (text: string) => unknown) => {
+    const timings: number[] = [];
+    for (let pass = 0; pass < 3; pass++) {
+      for (const text of texts) {
+        const started = process.hrtime.bigint();
+        run(text);
+        timings.push(Number(process.hrtime.bigint() - started) / 1e3);
+      }
+    }
+    timings.sort((a, b) => a - b);
+    return { calls: timings.length, p50Us: Math.round(percentile(timings, 50)), p95Us: Math.round(percentile(timings, 95)), maxUs: Math.round(timings.at(-1) ?? 0) };
+  };
+  return { decide: time((text) => brain.decide(text)), faqSearch: time((text) => brain.matcher.search(text, { limit: 1 })) };
+}
+
 function benchDevSets() {
   const started = performance.now();
   const brain = Brain.load(loadConfig({}).nlu);
@@ -51,7 +70,7 @@ function benchDevSets() {
     const result = scoreDevSet(brain, loadDevSet(name));
     return { ...result, misses: result.misses.length, missed: result.misses.slice(0, 40), decisions: decisions(brain, loadDevSet(name)) };
   };
-  return { brainLoadMs, devSet: score('devset'), holdout: score('holdout'), outOfScope: { queries: loadOutOfScope().length, ...decisions(brain, loadOutOfScope()) } };
+  return { brainLoadMs, latency: benchBrainLatency(brain), devSet: score('devset'), holdout: score('holdout'), outOfScope: { queries: loadOutOfScope().length, ...decisions(brain, loadOutOfScope()) } };
 }
 
 function benchPipeline() {
@@ -112,6 +131,7 @@ const result = {
   pipeline: benchPipeline(),
   startup: await benchStartup(),
   banking77: await benchBanking77(),
+  outbox: await benchOutbox(),
   rssMb: Math.round(process.memoryUsage().rss / 1e6),
 };
 console.log(JSON.stringify(result, null, 2));

@@ -35,13 +35,15 @@ const ACTIVITY_PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/
 /**
  * A stand-in for the Bot Framework connector service (what `serviceUrl` points at): a
  * node:http server on 127.0.0.1 that records the activities the bot POSTs (replies and
- * proactive messages) and can be told to fail the next requests with a 500.
+ * proactive messages) and can be told to fail the next requests with a 500, or to hang.
  */
 export class FakeConnector {
   readonly posted: PostedActivity[] = [];
   #failures = 0;
   #failureStatus = 500;
   #refused = 0;
+  #hanging = false;
+  #hung = 0;
   #nextId = 1;
 
   private constructor(
@@ -55,6 +57,10 @@ export class FakeConnector {
     let connector: FakeConnector | undefined;
     const server = createServer((req, res) => {
       void readJson(req).then((body) => {
+        if (connector!.#hanging) {
+          connector!.#hung++;
+          return;
+        }
         const answer = connector!.#receive(req.method ?? '', req.url ?? '', body);
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
       });
@@ -71,6 +77,19 @@ export class FakeConnector {
   failNext(count: number, status = 500): void {
     this.#failures = count;
     this.#failureStatus = status;
+  }
+
+  /**
+   * While on, every request is read and never answered (the connection stays open until close()),
+   * like a connector that accepted the connection and stalled.
+   */
+  hang(on = true): void {
+    this.#hanging = on;
+  }
+
+  /** How many requests were left unanswered by {@link hang} so far. */
+  get hung(): number {
+    return this.#hung;
   }
 
   /** How many requests were refused so far. */

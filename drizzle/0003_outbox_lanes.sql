@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_lane_idx` ON `outbox` (`channel`,`reference`,`status`,`next_attempt_at`);
