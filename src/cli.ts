@@ -79,7 +79,8 @@ function buildCli(env: NodeJS.ProcessEnv = process.env): Command {
             const turn = services.bot.process({ channel: 'cli', userId: user, conversation: { user }, text, payload, langHint: options.lang });
             return {
               user,
-              text,
+              // What was stored, so a secret in the input is not echoed back into a log or a pipe.
+              text: turn.stored ?? text,
               replies: turn.replies,
               intent: turn.decision?.intent ?? null,
               action: turn.decision?.action ?? null,

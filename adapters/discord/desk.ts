@@ -98,7 +98,8 @@ export class DiscordDesk {
     const agent = actorOf(message.member, message.author);
     try {
       if (NOTE_PREFIX.test(words)) this.desk.note(ticket.id, agent, words.replace(NOTE_PREFIX, ''));
-      else this.desk.reply(ticket.id, agent, words);
+      // Keyed by the message: a gateway resumed after a reconnect may replay it.
+      else this.desk.reply(ticket.id, agent, words, { messageId: `discord-message:${message.id}` });
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await message.reply({ content: `⚠️ ${plain(error.message)}` });

@@ -10,6 +10,11 @@ export function belongsInDm(message: IncomingMessage, replies: readonly Reply[])
   return replies.some((reply) => reply.escalation !== undefined || reply.suggestions?.some((suggestion) => suggestion.payload === 'skip'));
 }
 
+/** Whether the replies only tell the user about their own case (an acknowledgement, a status): shown to them alone in a shared channel. */
+export function isPersonal(replies: readonly Reply[]): boolean {
+  return replies.length > 0 && replies.every((reply) => reply.kind === 'status' && !reply.suggestions?.length);
+}
+
 /** Whether the core found a secret (seed phrase, private key, password) in the message and redacted it. */
 export function revealsSecret(replies: readonly Reply[]): boolean {
   return replies.some((reply) => reply.reason === 'secret');

@@ -142,7 +142,8 @@ export class TelegramDesk {
       return;
     }
     try {
-      this.desk.reply(ticket.id, actorOf(from), message.text);
+      // Keyed by the update: Telegram sends an update again when the bot stopped before confirming it.
+      this.desk.reply(ticket.id, actorOf(from), message.text, { messageId: `telegram-update:${ctx.update.update_id}` });
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await answer(error.message);

@@ -37,6 +37,23 @@ const fraction = (fallback: number) =>
     .refine((value) => /^(0(\.\d+)?|1(\.0+)?)$/.test(value), { message: 'must be a number from 0 to 1' })
     .transform(Number);
 
+/**
+ * Express's `trust proxy`: off unless set; a number of proxy hops, or proxy addresses/subnets
+ * (and Express's names `loopback`, `linklocal`, `uniquelocal`), comma-separated. `true` (trust
+ * every hop) is refused: anyone could then fake their address with `X-Forwarded-For`.
+ */
+const trustProxy = optionalText
+  .refine((value) => value !== 'true', { message: 'true would trust any X-Forwarded-For; give the number of proxies (e.g. 1) or their addresses' })
+  .refine(
+    (value) =>
+      value === undefined ||
+      value === 'false' ||
+      /^\d{1,2}$/.test(value) ||
+      value.split(',').every((item) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(item.trim())),
+    { message: 'must be a number of proxy hops, or proxy addresses/subnets (e.g. loopback, 10.0.0.0/8), comma-separated' },
+  )
+  .transform((value): number | string | false => (value === undefined || value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value));
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The environment variables the bot reads, with their defaults and checks. */
@@ -96,6 +113,14 @@ const environmentSchema = z.object({
   }),
   COMMUNITY_URL: url('the community forum'),
   ANNOUNCEMENTS_URL: url('where maintenance is announced'),
+  WEB_VISITOR_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, {
+    message: 'must be at least 32 characters (it signs web visitor ids; e.g. `openssl rand -base64 48`)',
+  }),
+  WEB_LIMIT_MESSAGES_PER_MINUTE: integer(60, 0, 1_000_000),
+  WEB_LIMIT_VISITORS_PER_HOUR: integer(30, 0, 1_000_000),
+  WEB_LIMIT_READS_PER_MINUTE: integer(120, 0, 1_000_000),
+  WEB_LIMIT_PRIORITY_TICKETS_PER_HOUR: integer(3, 0, 1_000_000),
+  TRUST_PROXY: trustProxy,
 });
 
 /** Telegram settings; present only when `TELEGRAM_BOT_TOKEN` is set. */
@@ -133,6 +158,25 @@ export interface SupportLinks {
   readonly announcements?: string;
 }
 
+/** Per-address request limits of the web chat; `0` turns one off. */
+export interface WebLimits {
+  /** `POST /api/chat/messages` per address per minute. */
+  readonly messagesPerMinute: number;
+  /** `POST /api/chat/visitors` (new visitor ids) per address per hour. */
+  readonly visitorsPerHour: number;
+  /** `GET /api/chat/history` and `/api/chat/events` per address per minute. */
+  readonly readsPerMinute: number;
+  /** Urgent or high-priority tickets per address per hour; later ones from that address are opened as normal. */
+  readonly priorityTicketsPerHour: number;
+}
+
+/** Web chat settings. */
+export interface WebConfig {
+  /** Signs visitor ids; unset: a random secret kept in a file beside the database. */
+  readonly visitorSecret?: string;
+  readonly limits: WebLimits;
+}
+
 /** The whole validated configuration. */
 export interface Config {
   readonly port: number;
@@ -147,6 +191,9 @@ export interface Config {
   readonly sla: { readonly chatMinutes: number; readonly emailHours: number };
   readonly businessHours?: BusinessHours;
   readonly links: SupportLinks;
+  readonly web: WebConfig;
+  /** Express's `trust proxy` setting: `false` (use the socket address), a hop count, or proxy addresses. */
+  readonly trustProxy: false | number | string;
 }
 
 /**
@@ -203,6 +250,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       community: e.COMMUNITY_URL,
       announcements: e.ANNOUNCEMENTS_URL,
     },
+    web: {
+      visitorSecret: e.WEB_VISITOR_SECRET,
+      limits: {
+        messagesPerMinute: e.WEB_LIMIT_MESSAGES_PER_MINUTE,
+        visitorsPerHour: e.WEB_LIMIT_VISITORS_PER_HOUR,
+        readsPerMinute: e.WEB_LIMIT_READS_PER_MINUTE,
+        priorityTicketsPerHour: e.WEB_LIMIT_PRIORITY_TICKETS_PER_HOUR,
+      },
+    },
+    trustProxy: e.TRUST_PROXY,
   };
 }
 

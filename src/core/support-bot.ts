@@ -1,6 +1,8 @@
 import type { Database } from '../db/index.js';
-import type { Brain, Decision } from '../nlu/brain.js';
+import type { Brain, Decision, TurnContext } from '../nlu/brain.js';
 import { RateLimiter } from '../safety/rate-limit.js';
+import { MAX_PREVIOUS_MESSAGES, redactAcrossMessages } from '../safety/conversation.js';
+import { redactStrings, replaceInStrings } from '../safety/fields.js';
 import { redactSecrets } from '../safety/redact.js';
 import { parseCommand, type Command } from '../dialogue/commands.js';
 import { checkDetail, detailQuestion, detailSteps, findTransactionId, replan } from '../dialogue/handoff.js';
@@ -8,7 +10,6 @@ import { inLanguage } from '../dialogue/localize.js';
 import { say, type MessageKey } from '../dialogue/messages.js';
 import { otherPlatform } from '../dialogue/other-platforms.js';
 import { readRating } from '../dialogue/rating.js';
-import { reopenByUser } from '../dialogue/reopen.js';
 import { chooseLang, guessLang } from '../dialogue/reply-language.js';
 import { asksAboutWaiting, isCancel, isChitChat, isDontKnow, readYesNo, saysNotSolved } from '../dialogue/short-replies.js';
 import type { Awaiting, DialogueState, PendingHandoff } from '../dialogue/state.js';
@@ -28,14 +29,25 @@ const NO_FEEDBACK = new Set(['smalltalk.greeting', 'smalltalk.thanks', 'smalltal
 const VAGUE_INTENTS = new Set(['agent.request', 'none', 'smalltalk.greeting', 'smalltalk.thanks', 'smalltalk.goodbye']);
 /** Messages to an open ticket are acknowledged in full at most once in this long. */
 const ACK_INTERVAL_MS = 60_000;
+/** How far back a seed phrase sent in pieces is put together again. */
+const SPLIT_SECRET_WINDOW_MS = 10 * 60_000;
 /** Times a hand-off question is asked again before moving on. */
 const MAX_REASKS = 2;
 
 /** What one message led to: the replies, plus the brain's decision and any ticket, for the CLI and tests. */
 export interface TurnResult {
   readonly replies: Reply[];
+  /** The user's message as stored: redacted (undefined when the message was refused or a repeat). */
+  readonly stored?: string;
   readonly decision?: Decision;
   readonly escalation?: EscalationView;
+}
+
+/** A stored text replaced after the fact: message `id` read `before`, now reads `after`. */
+interface TextRewrite {
+  readonly id: number;
+  readonly before: string;
+  readonly after: string;
 }
 
 /** The collaborators of the pipeline. */
@@ -104,31 +116,60 @@ export class SupportBot {
     if (message.unsupported && !message.text.trim()) {
       return { replies: [{ kind: 'warning', reason: 'unsupported', text: say(quickLang(), 'unsupportedContent') }] };
     }
-    return this.deps.db.transaction(() => {
-      const conversation = this.#store.open(message.channel, message.userId, message.conversation, message.displayName, now);
-      if (message.messageId && this.#store.seen(conversation.id, message.messageId)) return { replies: [] };
-      const state = conversation.state;
-      const expectingTransactionId = state.expectingTransactionId || state.handoff?.steps[state.handoff.stepIndex] === 'transactionId';
-      const redaction = redactSecrets(message.text, { expectingTransactionId });
-      const lang = chooseLang(redaction.text, message, state);
-      const text = redaction.text.trim();
-      const turn: Turn = { message, conversation, text, words: text.replace(/\[redacted: [a-z ]+\]/g, ' ').replace(/\s+/g, ' ').trim(), lang, now, state: { ...state, lang }, replies: [] };
-      const activeTicket = state.mode === 'escalated' ? state.escalationId : undefined;
-      this.#store.append(
-        conversation.id,
-        { sender: 'user', text: turn.text || (message.payload ? `[button: ${message.payload}]` : ''), escalationId: activeTicket, platformMessageId: message.messageId },
-        now,
-      );
-      if (redaction.found.length > 0) turn.replies.push(secretWarning(lang));
-      if (redaction.unexplainedHex) turn.replies.push({ kind: 'warning', reason: 'secret', text: say(lang, 'askWhichTransaction') });
-      const meaningful = turn.words !== '' || message.payload !== undefined;
-      if (meaningful) this.#route(turn);
-      for (const reply of turn.replies) {
-        this.#store.append(conversation.id, { sender: 'bot', text: reply.text, escalationId: turn.state.mode === 'escalated' ? turn.state.escalationId : undefined, intent: turn.decision?.intent, confidence: turn.decision?.confidence, action: turn.decision?.action }, now);
-      }
-      this.#store.saveState(conversation.id, turn.state, now);
-      return { replies: turn.replies, decision: turn.decision, escalation: turn.escalation };
+    const result = this.deps.db.transaction(() => this.#turn(message, now));
+    // Text rewritten after the fact must not survive in the write-ahead log either.
+    if (result.scrubbed) this.#store.purgeOverwritten();
+    return result.turn;
+  }
+
+  /** One turn inside the transaction: every user-controlled field redacted before anything is stored. */
+  #turn(raw: IncomingMessage, now: Date): { turn: TurnResult; scrubbed: boolean } {
+    const name = raw.displayName === undefined ? undefined : redactSecrets(raw.displayName);
+    const payload = raw.payload === undefined ? undefined : redactSecrets(raw.payload);
+    // The reference is stored to write back later; its free-text fields (a Teams conversation name) are the user's.
+    const reference = redactStrings(raw.conversation);
+    const message: IncomingMessage = { ...raw, conversation: reference.value, displayName: name?.text, payload: payload?.text };
+    const conversation = this.#store.open(message.channel, message.userId, message.conversation, message.displayName, now);
+    if (message.messageId && this.#store.seen(conversation.id, message.messageId)) return { turn: { replies: [] }, scrubbed: false };
+    const before = conversation.state;
+    const step = before.mode === 'collecting' ? before.handoff?.steps[before.handoff.stepIndex] : undefined;
+    const previous = this.#store.recentUserMessages(conversation.id, new Date(now.getTime() - SPLIT_SECRET_WINDOW_MS), MAX_PREVIOUS_MESSAGES);
+    const redaction = redactAcrossMessages(previous, message.text, {
+      expectingTransactionId: before.expectingTransactionId || step === 'transactionId',
+      expectingEmail: step === 'email',
     });
+    const scrubbed = this.#scrub(conversation, previous, redaction.rewrites);
+    // The dialogue state may hold the earlier parts too (the last question asked, the hand-off's words).
+    const state = replaceInStrings(before, scrubbed);
+    const lang = chooseLang(redaction.text, message, state);
+    const text = redaction.text.trim();
+    const turn: Turn = { message, conversation, text, words: text.replace(/\[redacted: [a-z ]+\]/g, ' ').replace(/\s+/g, ' ').trim(), lang, now, state: { ...state, lang }, replies: [] };
+    const activeTicket = state.mode === 'escalated' ? state.escalationId : undefined;
+    const stored = turn.text || (message.payload ? `[button: ${message.payload}]` : '');
+    this.#store.append(conversation.id, { sender: 'user', text: stored, escalationId: activeTicket, platformMessageId: message.messageId }, now);
+    const found = [redaction, name, payload].some((part) => part && part.found.length > 0) || reference.found;
+    if (found) turn.replies.push(secretWarning(lang));
+    if (redaction.unexplainedHex) turn.replies.push({ kind: 'warning', reason: 'secret', text: say(lang, 'askWhichTransaction') });
+    const meaningful = turn.words !== '' || message.payload !== undefined;
+    if (meaningful) this.#route(turn);
+    for (const reply of turn.replies) {
+      this.#store.append(conversation.id, { sender: 'bot', text: reply.text, escalationId: turn.state.mode === 'escalated' ? turn.state.escalationId : undefined, intent: turn.decision?.intent, confidence: turn.decision?.confidence, action: turn.decision?.action }, now);
+    }
+    this.#store.saveState(conversation.id, turn.state, now);
+    return { turn: { replies: turn.replies, stored, decision: turn.decision, escalation: turn.escalation }, scrubbed: scrubbed.length > 0 };
+  }
+
+  /**
+   * Rewrites earlier messages that turned out to be parts of one secret (a seed phrase sent in
+   * pieces), and every copy the conversation, its tickets and its unanswered questions made.
+   */
+  #scrub(conversation: ConversationRecord, previous: readonly { id: number; text: string }[], rewrites: readonly { id: string | number; text: string }[]): TextRewrite[] {
+    if (rewrites.length === 0) return [];
+    const changes = rewrites.map((rewrite) => ({ id: Number(rewrite.id), before: previous.find((message) => message.id === Number(rewrite.id))?.text ?? '', after: rewrite.text }));
+    const real = changes.filter((change) => change.before !== '' && change.before !== change.after);
+    this.#store.rewrite(conversation.id, conversation.channel, real);
+    this.deps.escalations.scrubUserText(conversation.id, real);
+    return real;
   }
 
   /** Recent messages of a user's conversation, oldest first (the web chat shows them after a reload). */
@@ -204,7 +245,9 @@ export class SupportBot {
       }
     }
     if (isChitChat(turn.words)) return this.#say(turn, 'chitchat', 'answer');
-    const decision = this.#decide(turn.words, turn.lang);
+    // Right after an answer, a short follow-up ("and deposits?") is read in its context.
+    const context = awaiting === 'feedback' ? { previousIntent: turn.state.lastIntent, previousText: turn.state.lastUserText } : undefined;
+    const decision = this.#decide(turn.words, turn.lang, context);
     turn.decision = decision;
     const platform = aboutAnAccount(decision, turn.words) ? otherPlatform(turn.words) : undefined;
     if (platform) {
@@ -220,13 +263,15 @@ export class SupportBot {
       case 'fallback':
         return this.#fallback(turn, decision);
       case 'escalate':
+        // "I was hacked, and how do I enable 2FA?": the other question is answered before the hand-off.
+        if (decision.secondary?.action === 'answer') turn.replies.push({ kind: 'answer', text: decision.secondary.reply });
         return this.#escalate(turn, decision);
     }
   }
 
   /** The brain's decision, worded in the turn's language. */
-  #decide(words: string, lang: Lang): Decision {
-    return inLanguage(this.deps.brain.decide(words, lang), lang, this.deps.brain);
+  #decide(words: string, lang: Lang, context?: TurnContext): Decision {
+    return inLanguage(this.deps.brain.decide(words, lang, context), lang, this.deps.brain);
   }
 
   /** A short reply to the bot's last question ("yes", "不用了"); false when the message is something else. */
@@ -306,20 +351,24 @@ export class SupportBot {
     turn.decision = decision;
     turn.state = { ...turn.state, failures: 0, lastIntent: decision.intent, lastUserText: turn.text || turn.state.lastUserText };
     turn.replies.push({ kind: 'answer', text: decision.reply });
-    if (NO_FEEDBACK.has(decision.intent)) return;
+    // A second question in the same message is answered too, before "Did this help?" about both.
+    const second = decision.secondary?.action === 'answer' ? decision.secondary : undefined;
+    if (second) turn.replies.push({ kind: 'answer', text: second.reply });
+    if (NO_FEEDBACK.has(decision.intent) && !second) return;
+    const followUp = decision.followUp ?? second?.followUp;
     const lines: string[] = [];
     const buttons: Suggestion[] = [
       { label: say(turn.lang, 'button.yes'), payload: 'feedback:yes' },
       { label: say(turn.lang, 'button.no'), payload: 'feedback:no' },
     ];
-    if (decision.followUp === 'ask_transaction_id') {
+    if (followUp === 'ask_transaction_id') {
       lines.push(say(turn.lang, 'askTransactionId'));
       turn.state = { ...turn.state, expectingTransactionId: true };
     }
-    if (decision.followUp === 'offer_human' || decision.followUp === 'offer_verification') {
-      lines.push(say(turn.lang, decision.followUp === 'offer_human' ? 'offerHuman' : 'offerVerification'));
+    if (followUp === 'offer_human' || followUp === 'offer_verification') {
+      lines.push(say(turn.lang, followUp === 'offer_human' ? 'offerHuman' : 'offerVerification'));
     }
-    if (decision.followUp) buttons.push({ label: say(turn.lang, 'button.human'), payload: 'human' });
+    if (followUp) buttons.push({ label: say(turn.lang, 'button.human'), payload: 'human' });
     lines.push(say(turn.lang, 'feedbackPrompt'));
     turn.state = { ...turn.state, awaiting: 'feedback' };
     turn.replies.push({ kind: 'prompt', text: lines.join('\n'), suggestions: buttons });
@@ -438,7 +487,7 @@ export class SupportBot {
 
   #openTicket(turn: Turn, handoff: PendingHandoff): void {
     const ticket = this.deps.escalations.create(
-      { conversation: turn.conversation, intent: handoff.intent, userText: handoff.userText, details: handoff.details, lang: turn.lang },
+      { conversation: turn.conversation, intent: handoff.intent, userText: handoff.userText, details: handoff.details, lang: turn.lang, origin: turn.message.origin },
       turn.now,
     );
     this.#escalated(turn, ticket);
@@ -454,7 +503,7 @@ export class SupportBot {
   /** A compromised account: the ticket first (urgent, head of the queue), questions afterwards. */
   #escalateUrgent(turn: Turn, decision: Decision): void {
     if (decision.reply) turn.replies.push({ kind: 'answer', text: decision.reply });
-    const ticket = this.deps.escalations.create({ conversation: turn.conversation, intent: decision.intent, userText: turn.text, details: {}, lang: turn.lang }, turn.now);
+    const ticket = this.deps.escalations.create({ conversation: turn.conversation, intent: decision.intent, userText: turn.text, details: {}, lang: turn.lang, origin: turn.message.origin }, turn.now);
     this.#escalated(turn, ticket);
     const { backAt } = slaTerms(this.deps.sla, ticket.priority, turn.now);
     // After hours one message says both: the ticket is first in line, and when someone is back.
@@ -595,9 +644,8 @@ export class SupportBot {
   #reopen(turn: Turn): void {
     const ticketId = turn.state.resolvedTicketId;
     if (ticketId === undefined || this.deps.escalations.activeFor(turn.conversation.id)) return this.#status(turn);
-    if (!reopenByUser(this.deps.db, ticketId, turn.conversation, turn.now)) return this.#say(turn, 'noTicket', 'status');
-    this.#store.attachRecent(turn.conversation.id, ticketId);
-    const ticket = this.deps.escalations.view(ticketId);
+    const ticket = this.deps.escalations.reopenByUser(ticketId, turn.conversation, turn.now);
+    if (!ticket) return this.#say(turn, 'noTicket', 'status');
     this.#escalated(turn, ticket);
     turn.replies.push({ kind: 'status', text: say(turn.lang, 'reopenedByUser', { number: ticket.number, position: ticket.queuePosition ?? 1 }), escalation: notice(ticket) });
   }

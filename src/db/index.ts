@@ -38,6 +38,8 @@ export function openDatabase(path: string): DatabaseHandle {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    // A secret redacted after the fact (a seed phrase split over messages) must not linger in free pages.
+    sqlite.pragma('secure_delete = ON');
     const db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder: MIGRATIONS });
     const opened = sqlite;

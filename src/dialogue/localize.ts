@@ -11,8 +11,9 @@ export type Wording = Pick<Brain, 'answerEntry' | 'knowledgeBase'>;
  * one language per turn. Intent, confidence and action stay as decided.
  */
 export function inLanguage(decision: Decision, lang: Lang, wording: Wording): Decision {
-  if (decision.lang === lang) return decision;
-  return { ...decision, lang, reply: replyIn(decision, lang, wording), suggestions: decision.suggestions.map((suggestion) => labelIn(suggestion, lang, wording)) };
+  const secondary = decision.secondary && inLanguage(decision.secondary, lang, wording);
+  if (decision.lang === lang) return secondary === decision.secondary ? decision : { ...decision, secondary };
+  return { ...decision, lang, reply: replyIn(decision, lang, wording), suggestions: decision.suggestions.map((suggestion) => labelIn(suggestion, lang, wording)), secondary };
 }
 
 function replyIn(decision: Decision, lang: Lang, wording: Wording): string {

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/index.js';
 import { conversations, messages, unansweredQuestions, users } from '../db/schema.js';
 import type { ChannelName, ConversationRef, Lang } from '../core/types.js';
@@ -140,6 +140,42 @@ export class ConversationStore {
       .limit(limit)
       .all()
       .reverse();
+  }
+
+  /** The user's own messages of a conversation written at or after `since`, the newest `limit`, oldest first (ids and stored texts). */
+  recentUserMessages(conversationId: number, since: Date, limit: number): { id: number; text: string }[] {
+    return this.db
+      .select({ id: messages.id, text: messages.text })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.sender, 'user'), gte(messages.createdAt, since)))
+      .orderBy(desc(messages.id))
+      .limit(limit)
+      .all()
+      .reverse();
+  }
+
+  /**
+   * Rewrites messages of a conversation (a secret recognised only later) and the unanswered
+   * questions on the channel that copied their text.
+   */
+  rewrite(conversationId: number, channel: ChannelName, rewrites: readonly { readonly id: number; readonly before: string; readonly after: string }[]): void {
+    for (const { id, before, after } of rewrites) {
+      this.db.update(messages).set({ text: after }).where(and(eq(messages.id, id), eq(messages.conversationId, conversationId))).run();
+      this.db
+        .update(unansweredQuestions)
+        .set({ text: sql`replace(${unansweredQuestions.text}, ${before}, ${after})` })
+        .where(and(eq(unansweredQuestions.channel, channel), sql`instr(${unansweredQuestions.text}, ${before}) > 0`))
+        .run();
+    }
+  }
+
+  /**
+   * Makes overwritten text unrecoverable from the files: with `secure_delete` the old rows are
+   * zeroed in the database file, and a checkpoint moves the write-ahead log's copies there and
+   * truncates it. Call after the transaction that rewrote them has committed.
+   */
+  purgeOverwritten(): void {
+    this.db.run(sql`PRAGMA wal_checkpoint(TRUNCATE)`);
   }
 
   /** Records a question the bot could not answer (text already redacted), for the FAQ to grow from. */

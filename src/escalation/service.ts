@@ -8,6 +8,7 @@ import { say } from '../dialogue/messages.js';
 import type { ConversationRecord, ConversationStore } from '../dialogue/store.js';
 import { DeskError } from './errors.js';
 import { Outbox } from './outbox.js';
+import { PriorityQuota } from './priority-quota.js';
 import { priorityFor, slaTerms, type Priority, type SlaPolicy } from './sla.js';
 import { toView, type AuditEntry, type EscalationDetail, type EscalationView, type TranscriptMessage } from './view.js';
 
@@ -26,6 +27,8 @@ export interface NewEscalation {
   readonly userText: string;
   readonly details: Readonly<Record<string, string>>;
   readonly lang: Lang;
+  /** The network address the user wrote from, when the channel knows it (web): raised priorities per address are capped. */
+  readonly origin?: string;
 }
 
 /** Filters for the agent's queue. */
@@ -56,18 +59,21 @@ const TICKET_NUMBER = /^T-?(\d+)$/i;
  */
 export class EscalationService {
   readonly #outbox: Outbox;
+  readonly #priorityQuota: PriorityQuota;
 
   constructor(
     private readonly db: Database,
     private readonly conversations: ConversationStore,
-    private readonly options: { readonly sla: SlaPolicy; readonly agents: readonly AgentIdentity[] },
+    private readonly options: { readonly sla: SlaPolicy; readonly agents: readonly AgentIdentity[]; readonly priorityQuota?: PriorityQuota },
   ) {
     this.#outbox = new Outbox(db);
+    this.#priorityQuota = options.priorityQuota ?? new PriorityQuota();
   }
 
   /** Creates a ticket with the transcript so far; call inside the caller's transaction. */
   create(input: NewEscalation, now: Date): EscalationView {
-    const priority = priorityFor(input.intent);
+    const wanted = priorityFor(input.intent);
+    const priority = this.#priorityQuota.grant(input.origin, wanted, now.getTime());
     const terms = slaTerms(this.options.sla, priority, now);
     const { conversation } = input;
     const inserted = this.db
@@ -96,7 +102,8 @@ export class EscalationService {
     // Ticket numbers follow the row id so they are short, unique and never reused.
     this.db.update(escalations).set({ number: `T-${1000 + inserted.id}` }).where(eq(escalations.id, inserted.id)).run();
     this.conversations.attachRecent(conversation.id, inserted.id);
-    this.#audit(inserted.id, userActor(conversation), 'created', `priority ${priority}`, now);
+    const capped = priority === wanted ? '' : ` (${wanted} refused: this address's quota of raised priorities is used up)`;
+    this.#audit(inserted.id, userActor(conversation), 'created', `priority ${priority}${capped}`, now);
     return this.view(inserted.id);
   }
 
@@ -114,7 +121,18 @@ export class EscalationService {
       .where(conditions.length ? and(...conditions) : undefined)
       .orderBy(STATUS_RANK, PRIORITY_RANK, asc(escalations.createdAt), asc(escalations.id))
       .all();
-    return rows.map((row) => toView(row, this.#queuePosition(row)));
+    const positions = rows.some((row) => row.status === 'open') ? this.#queuePositions() : new Map<number, number>();
+    return rows.map((row) => toView(row, positions.get(row.id) ?? null));
+  }
+
+  /** Every open ticket's place in the queue, in one query (a COUNT per ticket grows with the square of the queue). */
+  #queuePositions(): Map<number, number> {
+    const rows = this.db
+      .select({ id: escalations.id, position: sql<number>`row_number() over (order by ${PRIORITY_RANK}, ${escalations.createdAt}, ${escalations.id})` })
+      .from(escalations)
+      .where(eq(escalations.status, 'open'))
+      .all();
+    return new Map(rows.map((row) => [row.id, row.position]));
   }
 
   /** One ticket by id (`12`) or number (`T-1012`). @throws DeskError not_found */
@@ -165,12 +183,18 @@ export class EscalationService {
     });
   }
 
-  /** An agent's message to the user (claims the ticket first if nobody has). */
-  reply(ref: number | string, agent: AgentActor, text: string, now = new Date()): EscalationView {
+  /**
+   * An agent's message to the user (claims the ticket first if nobody has). `messageId` is the
+   * platform's id of the agent's message: a platform that delivers it again (after a crash) gets
+   * the same ticket back and the user is not written to twice.
+   */
+  reply(ref: number | string, agent: AgentActor, text: string, options: { messageId?: string; now?: Date } = {}): EscalationView {
+    const { messageId, now = new Date() } = options;
     // An agent may paste what a user should never have sent: it is redacted like a user's words.
     const body = redactSecrets(text).text.trim();
     if (!body) throw new DeskError('invalid', 'the reply is empty');
     return this.#act(ref, agent, (row) => {
+      if (messageId && this.conversations.seen(row.conversationId, messageId)) return;
       if (row.status === 'resolved' || row.status === 'closed') throw new DeskError('conflict', `${row.number} is ${row.status}; reopen it first`);
       if (row.status === 'claimed' && row.agentId !== actorName(agent)) throw new DeskError('conflict', `${row.number} is claimed by ${row.agent}`);
       const replies: Reply[] = [];
@@ -181,7 +205,7 @@ export class EscalationService {
       // The reply's text rides on the audit event so every agent desk (Telegram, Discord) can mirror it.
       this.#audit(row.id, actorName(agent), 'reply', body, now);
       replies.push({ kind: 'agent', text: body, agentName: agent.name });
-      this.#notify(row, replies, now);
+      this.#notify(row, replies, now, messageId);
     });
   }
 
@@ -223,6 +247,46 @@ export class EscalationService {
       this.#setConversationMode(row, 'escalated', now);
       this.#notify(row, [{ kind: 'status', text: say(lang(row), 'reopened', { number: row.number }) }], now);
     });
+  }
+
+  /**
+   * The user reopens their own resolved or closed ticket ("not solved" → "reopen"): back in the
+   * queue, unassigned, audited as a `reopen` by the user so the agent desks refresh its card.
+   * ({@link reopen} is for agents: it checks `AGENT_IDS`.) Call inside the pipeline's transaction.
+   * Undefined when the ticket is not this conversation's or is still active.
+   */
+  reopenByUser(escalationId: number, conversation: ConversationRecord, now: Date): EscalationView | undefined {
+    const reopened = this.db
+      .update(escalations)
+      .set({ status: 'open', agent: null, agentId: null, claimedAt: null, resolvedAt: null, updatedAt: now })
+      .where(and(eq(escalations.id, escalationId), eq(escalations.conversationId, conversation.id), inArray(escalations.status, ['resolved', 'closed'])))
+      .run();
+    if (reopened.changes === 0) return undefined;
+    this.#audit(escalationId, userActor(conversation), 'reopen', 'by the user', now);
+    this.conversations.attachRecent(conversation.id, escalationId);
+    return this.view(escalationId);
+  }
+
+  /**
+   * Replaces text a user sent earlier wherever a ticket copied it (its first words, summary and
+   * audit trail): a secret recognised only once its last part arrived. Call inside the
+   * pipeline's transaction, with the conversation's messages already rewritten.
+   */
+  scrubUserText(conversationId: number, rewrites: readonly { readonly before: string; readonly after: string }[]): void {
+    const tickets = this.db.select({ id: escalations.id }).from(escalations).where(eq(escalations.conversationId, conversationId)).all().map((row) => row.id);
+    if (tickets.length === 0) return;
+    for (const { before, after } of rewrites) {
+      this.db
+        .update(escalations)
+        .set({ userText: sql`replace(${escalations.userText}, ${before}, ${after})`, summary: sql`replace(${escalations.summary}, ${before}, ${after})` })
+        .where(inArray(escalations.id, tickets))
+        .run();
+      this.db
+        .update(escalationEvents)
+        .set({ note: sql`replace(${escalationEvents.note}, ${before}, ${after})` })
+        .where(and(inArray(escalationEvents.escalationId, tickets), sql`instr(${escalationEvents.note}, ${before}) > 0`))
+        .run();
+    }
   }
 
   /** The user closes their own ticket (`/cancel`); call inside the pipeline's transaction. */
@@ -341,11 +405,13 @@ export class EscalationService {
     this.db.insert(escalationEvents).values({ escalationId, actor, action, note, createdAt: now }).run();
   }
 
-  #notify(row: typeof escalations.$inferSelect, replies: readonly Reply[], now: Date): void {
+  /** Queues replies for the user and stores them; `agentMessageId` marks the agent's message as handled. */
+  #notify(row: typeof escalations.$inferSelect, replies: readonly Reply[], now: Date, agentMessageId?: string): void {
     this.#outbox.enqueue({ channel: row.channel as ChannelName, reference: row.reference, replies, escalationId: row.id }, now);
     for (const reply of replies) {
       const sender = reply.kind === 'agent' ? 'agent' : 'bot';
-      this.conversations.append(row.conversationId, { sender, agent: sender === 'agent' ? reply.agentName : undefined, text: reply.text, escalationId: row.id }, now);
+      const platformMessageId = sender === 'agent' ? agentMessageId : undefined;
+      this.conversations.append(row.conversationId, { sender, agent: sender === 'agent' ? reply.agentName : undefined, text: reply.text, escalationId: row.id, platformMessageId }, now);
     }
   }
 

@@ -149,12 +149,13 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     }
     expect(last).toMatch(/Your ticket T-\d+ has been created/);
     const ticket = ticketOf(DAN.id)!;
-    expect(ticket).toMatchObject({ status: 'open', priority: 'normal', displayName: 'Dan' });
+    // A withdrawal that has not arrived is missing funds: high priority.
+    expect(ticket).toMatchObject({ status: 'open', priority: 'high', displayName: 'Dan' });
 
     // The agent channel gets a card (priority colour, details, SLA, buttons) and a thread from it.
     const card = await settle(app.pollDesks, () => found('card', fake.messagesIn(fake.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number))));
     const embed = card.embeds[0] as { color: number; title: string; fields: { name: string; value: string }[] };
-    expect(embed.color).toBe(0x3498db);
+    expect(embed.color).toBe(0xe67e22);
     expect(embed.fields).toEqual(expect.arrayContaining([{ name: 'Problem type', value: 'my withdrawal of 0.5 BTC has not arrived', inline: false }, expect.objectContaining({ name: 'SLA due' })]));
     expect(buttonsOf(card)).toEqual([`desk:claim:${ticket.id}`, `desk:resolve:${ticket.id}`]);
     expect(fake.threadsIn(fake.agentChannelId)).toContain(card.id);

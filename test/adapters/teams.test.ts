@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { say as botText } from '../../src/dialogue/messages.js';
 import { startTestApp } from '../support/app.js';
 import { BOT, FakeConnector, type CardButton, type FakeConversation, type PostedActivity } from '../support/fake-connector.js';
 
@@ -54,7 +55,7 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
     const chat = connector.conversation({ id: 'a:personal-ann', user: ann });
     const welcome = await say(app, chat, chat.membersAdded(BOT, ann));
     expect(welcome).toHaveLength(1);
-    expect(welcome[0]!.text).toMatch(/I'm the support assistant/);
+    expect(welcome[0]!.text).toMatch(/I'm the TokenIM support assistant/);
     expect(welcome[0]!.text).toContain('/human');
     // Teams may announce the same arrival again (the bot, then the user): no second greeting.
     expect(await say(app, chat, chat.membersAdded(ann))).toEqual([]);
@@ -64,7 +65,7 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
     const chat = connector.conversation({ id: 'a:personal-ivy', user: { id: '29:ivy', name: 'Ivy' } });
     const welcome = await say(app, chat, chat.membersAdded(BOT));
     expect(welcome).toHaveLength(1);
-    expect(welcome[0]!.text).toMatch(/I'm the support assistant/);
+    expect(welcome[0]!.text).toMatch(/I'm the TokenIM support assistant/);
   });
 
   it('answers a question in plain text, replying to the message after a typing indicator', async () => {
@@ -91,7 +92,7 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
     const menu = await say(app, chat, chat.message('/lang'));
     expect(buttonsOf(menu.at(-1)).map((b) => b.value?.payload)).toEqual(['lang:zh', 'lang:en']);
     const chinese = await say(app, chat, chat.press(button(chat, 'lang:zh')));
-    expect(chinese[0]!.text).toBe('好的,我会用中文回答。');
+    expect(chinese[0]!.text).toBe('好的，我会用中文回答。');
     expect((await say(app, chat, chat.message('/help')))[0]!.text).toMatch(/客服助手/);
   });
 
@@ -106,8 +107,9 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
     const ticket = app.services.escalations.list({ status: ['open'] }).find((t) => t.channel === 'teams' && t.userId === dee.id)!;
     expect(ticket).toBeDefined();
 
-    // While escalated the user's words go to the ticket: the bot stays quiet.
-    expect(await say(app, chat, chat.message('it happened this morning'))).toEqual([]);
+    // While escalated the user's words go to the ticket; the bot only confirms it got them (the ticket was just announced).
+    const ack = await say(app, chat, chat.message('it happened this morning'));
+    expect(ack.map((activity) => activity.text)).toEqual([botText('en', 'received')]);
 
     app.services.escalations.reply(ticket.id, AGENT, 'Hi Dee, I am <checking> your *account* now.');
     expect(await app.drainOutbox()).toBe(1);
@@ -176,7 +178,7 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
 
     const group = connector.conversation({ id: '19:group-chat@thread.v2', user: { id: '29:gus', name: 'Gus' }, type: 'groupChat' });
     expect(await say(app, group, group.message('/help'))).toEqual([]);
-    expect((await say(app, group, group.mention('help')))[0]!.text).toMatch(/I'm the support assistant/);
+    expect((await say(app, group, group.mention('help')))[0]!.text).toMatch(/I'm the TokenIM support assistant/);
   });
 
   it('asks for words when the user sends only an image or a file', async () => {
@@ -191,7 +193,7 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
     const you = { id: '5d1c7a2e-emulator-user', name: 'User' };
     const chat = connector.conversation({ id: 'emulator-conversation-1|livechat', user: you, channelId: 'emulator' });
     const welcome = await say(app, chat, chat.membersAdded(you, BOT));
-    expect(welcome[0]!.text).toMatch(/I'm the support assistant/);
+    expect(welcome[0]!.text).toMatch(/I'm the TokenIM support assistant/);
     const answer = await say(app, chat, chat.message('How long does support take to answer?'));
     expect(answer[0]!.text).toMatch(/minute|24/);
   });

@@ -19,6 +19,16 @@ describe('loadConfig', () => {
     expect(config.telegram).toBeUndefined();
     expect(config.discord).toBeUndefined();
     expect(config.agents).toEqual([{ channel: 'cli', userId: '*' }]);
+    expect(config.web).toEqual({ visitorSecret: undefined, limits: { messagesPerMinute: 60, visitorsPerHour: 30, readsPerMinute: 120, priorityTicketsPerHour: 3 } });
+    expect(config.trustProxy).toBe(false);
+  });
+
+  it('reads the web chat limits (0 turns one off), the visitor secret and TRUST_PROXY', () => {
+    const config = loadConfig({ WEB_LIMIT_MESSAGES_PER_MINUTE: '0', WEB_LIMIT_VISITORS_PER_HOUR: '5', WEB_VISITOR_SECRET: 'x'.repeat(32), TRUST_PROXY: '1' });
+    expect(config.web).toEqual({ visitorSecret: 'x'.repeat(32), limits: { messagesPerMinute: 0, visitorsPerHour: 5, readsPerMinute: 120, priorityTicketsPerHour: 3 } });
+    expect(config.trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
   });
 
   it('reads a full, valid environment', () => {
@@ -56,6 +66,11 @@ describe('loadConfig', () => {
     [{ BUSINESS_HOURS: 'weekdays' }, 'BUSINESS_HOURS', /Mon-Fri/],
     [{ BUSINESS_HOURS: 'Mon-Fri 09:00-18:00 Mars/Olympus' }, 'BUSINESS_HOURS', /time zone/],
     [{ SUPPORT_EMAIL: 'nope' }, 'SUPPORT_EMAIL', /e-mail/],
+    [{ WEB_LIMIT_MESSAGES_PER_MINUTE: '-1' }, 'WEB_LIMIT_MESSAGES_PER_MINUTE', /whole number/],
+    [{ WEB_LIMIT_READS_PER_MINUTE: 'lots' }, 'WEB_LIMIT_READS_PER_MINUTE', /whole number/],
+    [{ WEB_VISITOR_SECRET: 'short' }, 'WEB_VISITOR_SECRET', /at least 32/],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY', /X-Forwarded-For/],
+    [{ TRUST_PROXY: 'my proxy' }, 'TRUST_PROXY', /hops/],
   ])('refuses %j naming the variable', (env, variable, problem) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.variable).toBe(variable);

@@ -4,9 +4,12 @@ import { createLogger } from '../../src/log.js';
 import { startApp, type RunningApp } from '../../src/main.js';
 import { tempDir } from './temp.js';
 
-/** A configuration for tests: a database in `dir`, an ephemeral port, silent logs, plus `env`. */
+/** The web chat's per-address limits, off: every test client shares one address. Tests of the limits set their own. */
+const NO_ADDRESS_LIMITS = { WEB_LIMIT_MESSAGES_PER_MINUTE: '0', WEB_LIMIT_VISITORS_PER_HOUR: '0', WEB_LIMIT_READS_PER_MINUTE: '0', WEB_LIMIT_PRIORITY_TICKETS_PER_HOUR: '0' };
+
+/** A configuration for tests: a database in `dir`, an ephemeral port, silent logs, no per-address limits, plus `env`. */
 export function testConfig(dir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ DATABASE_PATH: join(dir, 'bot.sqlite'), PORT: '0', LOG_LEVEL: 'silent', ...env });
+  return loadConfig({ DATABASE_PATH: join(dir, 'bot.sqlite'), PORT: '0', LOG_LEVEL: 'silent', ...NO_ADDRESS_LIMITS, ...env });
 }
 
 /**
@@ -27,7 +30,14 @@ export async function startTestApp(env: Record<string, string> = {}, existingDir
   };
 }
 
-/** Posts a web-chat message and returns the replies. */
+/** A visitor id issued by the web chat (`POST /api/chat/visitors`), as the page gets one. */
+export async function newVisitor(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/chat/visitors`, { method: 'POST' });
+  if (!response.ok) throw new Error(`POST /api/chat/visitors: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { visitorId: string }).visitorId;
+}
+
+/** Posts a web-chat message as `visitorId` (one from {@link newVisitor}) and returns the replies. */
 export async function webSay(url: string, visitorId: string, body: { text?: string; payload?: string; lang?: 'zh' | 'en' }): Promise<{ kind: string; text: string; suggestions?: { label: string; payload: string }[]; escalation?: { number: string; status: string; priority: string } }[]> {
   const response = await fetch(`${url}/api/chat/messages`, {
     method: 'POST',
