@@ -11,6 +11,9 @@ import { createServices, type Services } from './services.js';
 /** How long a SIGTERM/SIGINT shutdown may take in all (under Docker's 10 s grace before SIGKILL). */
 const EXIT_DEADLINE_MS = 9_000;
 
+/** How long the server waits for another process's database write lock before answering 503. */
+const SERVER_BUSY_TIMEOUT_MS = 250;
+
 /** A running bot: its address, its services, and how to stop it. */
 export interface RunningApp {
   readonly url: string;
@@ -29,13 +32,14 @@ export interface RunningApp {
  */
 export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningApp> {
   const started = performance.now();
-  const services = createServices(config);
+  // A request waits at most this long for a write lock another process holds (the CLI desk's are brief).
+  const services = createServices(config, undefined, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   const channels = new ChannelRegistry();
   const http = createHttpServer(() => ({
     channels: channels.all().map((adapter) => adapter.name),
     pendingOutbox: services.outbox.pendingCount(),
     uptimeS: Math.round(process.uptime()),
-  }));
+  }), logger);
   try {
     const { on, off } = await createAdapters(config, { bot: services.bot, desk: services.escalations, http: http.app, logger });
     for (const adapter of on) {

@@ -19,9 +19,9 @@ export interface Services {
   close(): void;
 }
 
-/** Opens the database (migrating it), trains the brain and wires the pipeline. */
-export function createServices(config: Config, brain: Brain = Brain.load(config.nlu, config.links)): Services {
-  const database = openDatabase(config.databasePath);
+/** Opens the database (migrating it; `busyTimeoutMs` as {@link openDatabase}), trains the brain and wires the pipeline. */
+export function createServices(config: Config, brain: Brain = Brain.load(config.nlu, config.links), options: { busyTimeoutMs?: number } = {}): Services {
+  const database = openDatabase(config.databasePath, options);
   const sla: SlaPolicy = { chatMinutes: config.sla.chatMinutes, emailHours: config.sla.emailHours, businessHours: config.businessHours };
   const priorityQuota = new PriorityQuota({ perAddress: config.web.limits.priorityTicketsPerHour, windowMs: 60 * 60_000 });
   const escalations = new EscalationService(database.db, new ConversationStore(database.db), { sla, agents: config.agents, priorityQuota });

@@ -24,7 +24,7 @@ import type { ConversationRef, IncomingMessage, Lang, Reply } from '../../src/co
 import { commandInput, faqChoices, langOfLocale, slashCommands } from './commands.js';
 import { DESK_BUTTON, DiscordDesk } from './desk.js';
 import { belongsInDm, isPersonal, revealsSecret } from './privacy.js';
-import { languageOf, renderReplies, type Outgoing } from './render.js';
+import { languageOf, pressedButton, renderReplies, type Outgoing } from './render.js';
 import { say } from '../../src/dialogue/messages.js';
 
 /**
@@ -146,7 +146,7 @@ export class DiscordAdapter implements ChannelAdapter {
     if (!message.inGuild()) return this.#replyTo(message, renderReplies(replies));
     const secret = revealsSecret(replies);
     const deleted = secret && (await this.#deleteIfAllowed(message));
-    if (!secret && !belongsInDm(incoming, replies)) return this.#replyTo(message, renderReplies(replies));
+    if (!secret && !belongsInDm(incoming, replies)) return this.#replyTo(message, renderReplies(replies, { owner: message.author.id }));
     const lang = languageOf(replies, undefined);
     const note = say(lang, (await this.#sendDm(message.author.id, renderReplies(replies))) ? 'movedToDm' : 'dmClosed');
     if (deleted) await message.channel.send({ content: `<@${message.author.id}> ${note}`, allowedMentions: { users: [message.author.id] } });
@@ -158,9 +158,15 @@ export class DiscordAdapter implements ChannelAdapter {
     if (interaction.isButton()) {
       const desk = DESK_BUTTON.exec(interaction.customId);
       if (desk) return this.#desk?.onButton(interaction, desk[1]!, Number(desk[2]));
+      const pressed = pressedButton(interaction.customId);
+      // In a shared channel a question's buttons are its asker's: anyone else changes nothing.
+      if (pressed.owner && pressed.owner !== interaction.user.id) {
+        await interaction.reply({ content: say(langOfLocale(interaction.locale) ?? 'en', 'buttonsForSomeoneElse'), flags: MessageFlags.Ephemeral });
+        return;
+      }
       // Pressing a suggestion retires the message's buttons, so a stale choice cannot be pressed twice.
       await interaction.update({ components: [] });
-      return this.#answer(interaction, { text: '', payload: interaction.customId });
+      return this.#answer(interaction, { text: '', payload: pressed.payload });
     }
     if (interaction.isChatInputCommand()) {
       const input = commandInput(interaction, this.context.bot);
@@ -174,8 +180,9 @@ export class DiscordAdapter implements ChannelAdapter {
     const incoming = this.#incoming(interaction.user, member, { ...input, messageId: interaction.id, langHint: langOfLocale(interaction.locale) });
     const replies = this.context.bot.handle(incoming);
     const lang = languageOf(replies, incoming.langHint);
+    const shared = interaction.inGuild();
     const out = renderReplies(replies);
-    if (interaction.inGuild() && (revealsSecret(replies) || belongsInDm(incoming, replies))) {
+    if (shared && (revealsSecret(replies) || belongsInDm(incoming, replies))) {
       // Acknowledge first: Discord wants an answer within 3 s, and opening a DM takes two requests.
       if (!interaction.replied) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const moved = await this.#sendDm(interaction.user.id, out);
@@ -189,8 +196,10 @@ export class DiscordAdapter implements ChannelAdapter {
       if (!interaction.replied) await respond(interaction, { ...note(say(lang, 'received')), flags: MessageFlags.Ephemeral });
       return;
     }
-    const personal = interaction.inGuild() && isPersonal(replies);
-    for (const message of out) await respond(interaction, personal ? { ...message, flags: MessageFlags.Ephemeral } : message);
+    // Only the user sees an ephemeral answer; a public one's buttons are marked as theirs.
+    const personal = shared && isPersonal(replies);
+    const shown = shared && !personal ? renderReplies(replies, { owner: interaction.user.id }) : out;
+    for (const message of shown) await respond(interaction, personal ? { ...message, flags: MessageFlags.Ephemeral } : message);
   }
 
   async #autocomplete(interaction: AutocompleteInteraction): Promise<void> {

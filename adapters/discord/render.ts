@@ -36,9 +36,10 @@ export function clip(value: string, max: number): string {
 /**
  * Renders one turn's replies as few messages as Discord allows: texts joined into messages of
  * at most 2000 characters, every suggestion a button on the last one (so a turn reads as one
- * answer in a busy channel). An agent's words carry their name.
+ * answer in a busy channel). An agent's words carry their name. In a shared channel the buttons
+ * carry their `owner` (the user answered), so {@link pressedButton} can refuse anyone else.
  */
-export function renderReplies(replies: readonly Reply[]): Outgoing[] {
+export function renderReplies(replies: readonly Reply[], options: { owner?: string } = {}): Outgoing[] {
   const texts = replies.map((reply) => (reply.kind === 'agent' && reply.agentName ? `**${plain(reply.agentName)}:** ${plain(reply.text)}` : plain(reply.text)));
   const chunks: string[] = [];
   for (const piece of texts.flatMap(split)) {
@@ -46,7 +47,7 @@ export function renderReplies(replies: readonly Reply[]): Outgoing[] {
     if (last !== undefined && last.length + 2 + piece.length <= MAX_CONTENT) chunks[chunks.length - 1] = `${last}\n\n${piece}`;
     else chunks.push(piece);
   }
-  const rows = buttonRows(replies.flatMap((reply) => reply.suggestions ?? []));
+  const rows = buttonRows(replies.flatMap((reply) => reply.suggestions ?? []), options.owner);
   return chunks.map((content, index) => ({ content, components: index === chunks.length - 1 ? rows : [] }));
 }
 
@@ -57,15 +58,25 @@ export function languageOf(replies: readonly Reply[], hint: Lang | undefined): L
   return detectLanguage(sample) === 'en' ? 'en' : 'zh';
 }
 
-function buttonRows(suggestions: readonly Suggestion[]): ActionRowBuilder<ButtonBuilder>[] {
+/** A pressed suggestion button: the core's payload, and the user it was meant for when it says so. */
+export function pressedButton(customId: string): { readonly payload: string; readonly owner?: string } {
+  const owned = OWNED.exec(customId);
+  return owned ? { payload: owned[1]!, owner: owned[2]! } : { payload: customId };
+}
+
+/** `<payload>|<user id>`: a button of a message in a shared channel, for that user only. */
+const OWNED = /^(.*)\|(\d+)$/s;
+
+function buttonRows(suggestions: readonly Suggestion[], owner?: string): ActionRowBuilder<ButtonBuilder>[] {
   const seen = new Set<string>();
+  const idOf = (payload: string) => (owner ? `${payload}|${owner}` : payload);
   // A payload longer than a custom id cannot round-trip, so it is not offered at all.
-  const usable = suggestions.filter((s) => s.payload.length <= MAX_CUSTOM_ID && !seen.has(s.payload) && seen.add(s.payload)).slice(0, BUTTONS_PER_ROW * MAX_ROWS);
+  const usable = suggestions.filter((s) => idOf(s.payload).length <= MAX_CUSTOM_ID && !seen.has(s.payload) && seen.add(s.payload)).slice(0, BUTTONS_PER_ROW * MAX_ROWS);
   const rows: ActionRowBuilder<ButtonBuilder>[] = [];
   for (let start = 0; start < usable.length; start += BUTTONS_PER_ROW) {
     const buttons = usable.slice(start, start + BUTTONS_PER_ROW).map((suggestion) =>
       new ButtonBuilder()
-        .setCustomId(suggestion.payload)
+        .setCustomId(idOf(suggestion.payload))
         .setLabel(clip(suggestion.label, MAX_LABEL))
         .setStyle(suggestion.payload === 'human' ? ButtonStyle.Primary : ButtonStyle.Secondary),
     );

@@ -52,17 +52,34 @@ export async function sendReplies(api: Api, to: TelegramConversation, replies: r
       if (!fitsButton(suggestion)) logger.warn({ channel: 'telegram', payloadBytes: Buffer.byteLength(suggestion.payload) }, 'button left out: its payload is over 64 bytes');
     }
     for (const message of renderReply(reply)) {
-      const mention = first && to.mention ? `<a href="tg://user?id=${to.mention.userId}">${escapeHtml(to.mention.name)}</a> ` : '';
+      // Buttons say whose they are (by answering or naming the user), so a press by anyone else is refused.
+      const addressed = first || message.keyboard !== undefined;
+      const mention = addressed && to.mention ? `<a href="tg://user?id=${to.mention.userId}">${escapeHtml(to.mention.name)}</a> ` : '';
       await api.sendMessage(to.chatId, mention + message.html, {
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
         ...(message.keyboard ? { reply_markup: message.keyboard } : {}),
         ...(to.threadId ? { message_thread_id: to.threadId } : {}),
-        ...(first && to.replyTo ? { reply_parameters: { message_id: to.replyTo, allow_sending_without_reply: true } } : {}),
+        ...(addressed && to.replyTo ? { reply_parameters: { message_id: to.replyTo, allow_sending_without_reply: true } } : {}),
       });
       first = false;
     }
   }
+}
+
+/**
+ * Whom a bot message in a group is for: the author of the message it answers, or the user it
+ * names with a mention link. Undefined when it says neither.
+ */
+export function addresseeOf(message: Message): number | undefined {
+  const answered = message.reply_to_message?.from;
+  if (answered && !answered.is_bot) return answered.id;
+  for (const entity of message.entities ?? []) {
+    if (entity.type === 'text_mention') return entity.user.id;
+    const linked = entity.type === 'text_link' ? /^tg:\/\/user\?id=(\d+)$/.exec(entity.url) : null;
+    if (linked) return Number(linked[1]);
+  }
+  return undefined;
 }
 
 /** What a message carries: `text`, another kind of content the bot cannot read (`sticker`), or nothing (a service message: a join, a pin). */

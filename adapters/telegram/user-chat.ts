@@ -3,7 +3,8 @@ import type { Chat, Message, MessageEntity, User, UserFromGetMe } from 'grammy/t
 import type { MessageHandler } from '../../src/core/channel.js';
 import type { IncomingMessage, Lang } from '../../src/core/types.js';
 import type { Logger } from '../../src/log.js';
-import { contentKind, conversationOf, sendReplies, topicOf } from './conversation.js';
+import { say } from '../../src/dialogue/messages.js';
+import { addresseeOf, contentKind, conversationOf, sendReplies, topicOf } from './conversation.js';
 
 /**
  * The users' side: private chats, and groups when the bot is mentioned or replied to. Turns
@@ -39,6 +40,11 @@ export function userChat(bot: MessageHandler, logger: Logger): Composer<Context>
     const pressed = query.message;
     if (!pressed) {
       await ctx.answerCallbackQuery();
+      return;
+    }
+    // In a group, a question's buttons are its asker's: anyone else pressing them changes nothing.
+    if (pressed.chat.type !== 'private' && (pressed.date === 0 || addresseeOf(pressed) !== query.from.id)) {
+      await ctx.answerCallbackQuery({ text: say(langOf(query.from.language_code) ?? 'en', 'buttonsForSomeoneElse'), show_alert: true });
       return;
     }
     // A message too old for Telegram to show (date 0) carries no topic.

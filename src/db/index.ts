@@ -25,18 +25,21 @@ const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 /**
  * Opens (creating if needed) the SQLite file at `path`, switches it to WAL so the
- * running bot and the CLI desk can use it at once, and applies pending migrations.
+ * running bot and the CLI desk can use it at once, and applies pending migrations. `busyTimeoutMs`:
+ * how long a statement waits for another process's write lock (default 5 s).
  * @throws ConfigError naming `DATABASE_PATH` when the file cannot be used (not a database,
  * a directory, not writable), so start-up says so in one line instead of a stack trace.
  */
-export function openDatabase(path: string): DatabaseHandle {
+export function openDatabase(path: string, options: { busyTimeoutMs?: number } = {}): DatabaseHandle {
   let sqlite: Sqlite.Database | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     sqlite = new Sqlite(path);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    // better-sqlite3 waits for a lock synchronously: the server keeps the wait short, so one busy
+    // moment cannot stall every request; the CLI desk can afford to wait longer.
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5000))}`);
     sqlite.pragma('synchronous = NORMAL');
     // A secret redacted after the fact (a seed phrase split over messages) must not linger in free pages.
     sqlite.pragma('secure_delete = ON');

@@ -1,6 +1,7 @@
 import { GatewayIntentBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeliveryError } from '../../src/core/channel.js';
+import { say } from '../../src/dialogue/messages.js';
 import { startTestApp } from '../support/app.js';
 import { tempDir } from '../support/temp.js';
 import { FakeDiscord, type FakeMessage, type FakeUser, type SentInteraction } from '../support/fake-discord.js';
@@ -85,7 +86,7 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     const asked = await fake.post(fake.generalChannelId, ANN, 'how long does support take to reply?', { mentionBot: true });
     const answer = await replyTo(fake.generalChannelId, asked);
     expect(answer.body.content).toMatch(/minute|24/);
-    expect(buttonsOf(answer.body)).toEqual(['feedback:yes', 'feedback:no']);
+    expect(buttonsOf(answer.body)).toEqual([`feedback:yes|${ANN.id}`, `feedback:no|${ANN.id}`]);
     expect(answer.body.allowed_mentions).toMatchObject({ parse: [] });
     expect(fake.calls.some((call) => call.body?.message_reference?.message_id === ignored)).toBe(false);
   });
@@ -97,12 +98,16 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect((await replyTo(fake.dmChannelOf(BO.id), inDm)).body.content).toMatch(/2FA/);
   });
 
-  it('a suggestion button press retires the buttons and gets the next reply', async () => {
+  it('a suggestion button press retires the buttons and gets the next reply; in a channel only its asker may press it', async () => {
     const asked = await fake.post(fake.generalChannelId, ANN, 'how do I deposit?', { mentionBot: true });
     await replyTo(fake.generalChannelId, asked);
     const answer = fake.messagesIn(fake.generalChannelId).at(-1)!;
-    expect(buttonsOf(answer)).toContain('feedback:yes');
-    const press = await fake.press(ANN, answer, 'feedback:yes');
+    const yes = `feedback:yes|${ANN.id}`;
+    expect(buttonsOf(answer)).toContain(yes);
+    const stolen = await fake.press(MALLORY, answer, yes);
+    expect((await callbackOf(stolen)).body).toEqual({ type: 4, data: expect.objectContaining({ content: say('en', 'buttonsForSomeoneElse'), flags: EPHEMERAL }) });
+    expect(app.services.bot.history({ channel: 'discord', userId: MALLORY.id })).toEqual([]);
+    const press = await fake.press(ANN, answer, yes);
     const callback = await callbackOf(press);
     expect(callback.body).toMatchObject({ type: 7, data: { components: [] } });
     const [next] = await followUpsOf(press, 1);

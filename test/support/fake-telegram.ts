@@ -316,6 +316,7 @@ export class FakeTelegram {
     this.#writable(chat);
     const html = String(params.text ?? '');
     const text = this.#parse(html, params.parse_mode);
+    const links = params.parse_mode === 'HTML' ? linksOf(html) : [];
     checkMarkup(params.reply_markup);
     const replyParameters = params.reply_parameters as { message_id: number; allow_sending_without_reply?: boolean } | undefined;
     const answered = replyParameters ? this.#messages.get(`${chat.id}:${replyParameters.message_id}`)?.message : undefined;
@@ -325,6 +326,7 @@ export class FakeTelegram {
     const stored = this.#store(chat, {
       from: this.me,
       text,
+      ...(links.length ? { entities: links } : {}),
       ...(params.reply_markup ? { reply_markup: params.reply_markup as TgMessage['reply_markup'] } : {}),
       ...(answered ? { reply_to_message: withoutReply(answered) } : {}),
       ...(threadId !== undefined ? { message_thread_id: threadId, is_topic_message: true } : {}),
@@ -545,6 +547,20 @@ function checkMarkup(markup: unknown): void {
       if (button.callback_data !== undefined && (button.callback_data === '' || Buffer.byteLength(button.callback_data) > 64)) bad('BUTTON_DATA_INVALID');
     }
   }
+}
+
+/**
+ * The `text_link` entities Telegram makes of `<a href>` tags in a bot's HTML message (offsets in
+ * UTF-16 units of the parsed text), e.g. the mention link that names a user in a group.
+ */
+function linksOf(html: string): { type: 'text_link'; offset: number; length: number; url: string }[] {
+  const links: { type: 'text_link'; offset: number; length: number; url: string }[] = [];
+  // Tags dropped and entities decoded: the same text parseHtml yields, for counting offsets.
+  const plain = (part: string) => part.replace(/<[^>]*>/g, '').replace(/&(lt|gt|amp|quot);/g, (_, name: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"' })[name]!);
+  for (const match of html.matchAll(/<a href="([^"]*)">(.*?)<\/a>/g)) {
+    links.push({ type: 'text_link', offset: plain(html.slice(0, match.index)).length, length: plain(match[2]!).length, url: plain(match[1]!) });
+  }
+  return links;
 }
 
 /** Entities Telegram would find in a typed message: a leading /command and @mentions. */

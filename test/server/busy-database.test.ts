@@ -1,0 +1,48 @@
+import Sqlite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { startApp, type RunningApp } from '../../src/main.js';
+import { newVisitor, testConfig, webSay } from '../support/app.js';
+import { tempDir } from '../support/temp.js';
+
+describe('another process holding the database write lock', () => {
+  let app: RunningApp;
+  let dbPath: string;
+  let cleanup: () => void;
+  const logLines: string[] = [];
+
+  beforeAll(async () => {
+    const temp = tempDir();
+    cleanup = temp.cleanup;
+    const config = testConfig(temp.dir);
+    dbPath = config.databasePath;
+    app = await startApp(config, createLogger('info', { write: (line: string) => void logLines.push(line) }));
+  });
+  afterAll(async () => {
+    await app.stop();
+    cleanup();
+  });
+
+  it('answers 503 with Retry-After and a log line, and works again once the lock is released', async () => {
+    const visitor = await newVisitor(app.url);
+    const other = new Sqlite(dbPath);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const response = await fetch(`${app.url}/api/chat/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ visitorId: visitor, text: 'how do I deposit?' }),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(await response.json()).toEqual({ error: 'the database is busy; try again in a moment' });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const logged = logLines.map((line) => JSON.parse(line) as { msg: string; code?: string; path?: string });
+    expect(logged.some((line) => line.msg === 'database busy' && line.code === 'SQLITE_BUSY' && line.path === '/api/chat/messages')).toBe(true);
+    const replies = await webSay(app.url, visitor, { text: 'how do I deposit?' });
+    expect(replies.length).toBeGreaterThan(0);
+  });
+});
