@@ -19,7 +19,11 @@ describe('the agent desk facing hostile user text', { timeout: 120_000 }, () => 
   const env = { DATABASE_PATH: `${temp.dir}/cli.sqlite` };
 
   beforeAll(async () => {
-    const chat = [{ user: 'mallory', text: '/human' }, { user: 'mallory', text: 'skip' }, { user: 'mallory', text: HOSTILE }]
+    const chat = [
+      { user: 'mallory', text: '/human' },
+      { user: 'mallory', text: 'skip' },
+      { user: 'mallory', text: HOSTILE },
+    ]
       .map((line) => JSON.stringify(line))
       .join('\n');
     const run = await runCli(['chat', '--jsonl'], env, chat);
@@ -54,6 +58,7 @@ describe('the agent desk facing hostile user text', { timeout: 120_000 }, () => 
     expect(ticket.messages.some((message) => message.text.includes(`${ESC}]52;`))).toBe(true);
   });
 
+  // A real process and a real pipe: what `| head` does to it cannot happen in-process.
   it('exits quietly when its reader goes away (escalations list | head)', async () => {
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['src/cli.ts', 'escalations', 'list'], {

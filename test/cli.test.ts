@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { runCli, spawnCli } from './support/cli.js';
 import { tempDir } from './support/temp.js';
 
-// The CLI is a contract (DESIGN.md): checks and scripts call it exactly like this.
+// The CLI is a contract (DESIGN.md): checks and scripts call it exactly like this. Commands run
+// in-process through the program; the last test runs the real entry point as its own process.
 describe('command line', { timeout: 120_000 }, () => {
   const temp = tempDir();
   const env = { DATABASE_PATH: `${temp.dir}/cli.sqlite` };
@@ -19,17 +20,13 @@ describe('command line', { timeout: 120_000 }, () => {
   });
 
   it('classify --jsonl answers one line per input, in order, and survives a bad line', async () => {
-    const input = [
-      { text: 'my withdrawal was rejected, why?' },
-      { text: 'what will the price of ETH be next week' },
-      { text: 'someone stole all my coins, my account is hacked' },
-    ]
+    const input = [{ text: 'my withdrawal was rejected, why?' }, { text: 'what will the price of ETH be next week' }, { text: 'someone stole all my coins, my account is hacked' }]
       .map((line) => JSON.stringify(line))
       .concat(['not json'])
       .join('\n');
     const run = await runCli(['classify', '--jsonl'], env, input);
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = jsonLines(run.stdout);
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatchObject({ text: 'my withdrawal was rejected, why?', lang: 'en', intent: 'withdrawal.not_received', action: 'answer' });
     expect(['fallback', 'clarify']).toContain(lines[1].action);
@@ -47,7 +44,7 @@ describe('command line', { timeout: 120_000 }, () => {
       .join('\n');
     const run = await runCli(['chat', '--jsonl'], env, input);
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = jsonLines(run.stdout);
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ user: 'u1', intent: 'smalltalk.greeting', action: 'answer' });
     expect(lines[1].escalation).toMatchObject({ priority: 'urgent' });
@@ -79,7 +76,13 @@ describe('command line', { timeout: 120_000 }, () => {
         ['top up with a bank transfer', 'top_up'],
       ]),
     );
-    writeFileSync(`${temp.dir}/test.csv`, rows([['is my card arriving soon', 'card_arrival'], ['how can I add money', 'top_up']]));
+    writeFileSync(
+      `${temp.dir}/test.csv`,
+      rows([
+        ['is my card arriving soon', 'card_arrival'],
+        ['how can I add money', 'top_up'],
+      ]),
+    );
     const run = await runCli(['eval', '--train', `${temp.dir}/train.csv`, '--test', `${temp.dir}/test.csv`, '--json'], env);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
@@ -99,4 +102,30 @@ describe('command line', { timeout: 120_000 }, () => {
     expect(desk.code).toBe(2);
     expect(desk.stderr).toMatch(/--agent/);
   });
+
+  it('says why the desk refused in its exit code: 3 not an agent, 4 no such ticket', async () => {
+    const stranger = await runCli(['escalations', 'claim', '1', '--agent', 'eve'], { ...env, AGENT_IDS: 'cli:alice' });
+    expect(stranger.code).toBe(3);
+    expect(stranger.stderr).toMatch(/^error: /);
+    const missing = await runCli(['escalations', 'show', 'T-9999'], env);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toMatch(/^error: .*T-9999/);
+  });
+
+  it("runs as its own process: `npm run cli -- <command>` prints and exits with the command's code", async () => {
+    const list = await spawnCli(['escalations', 'list', '--json'], env);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ channel: 'cli', userId: 'u1' })]);
+    const missing = await spawnCli(['escalations', 'show', 'T-9999'], env);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toMatch(/^error: .*T-9999/);
+  });
 });
+
+/** One parsed object per line of a `--jsonl` run's output. */
+function jsonLines(stdout: string) {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
