@@ -4,6 +4,11 @@
 // the bot) is sent exactly what it missed. History is reloaded on every visit.
 const STORAGE_KEY = 'support-visitor-id';
 const LANG_KEY = 'support-lang';
+// `?embed=1`: the page fills the widget's frame (see widget.js); `?lang=zh|en`: the language until the visitor picks one.
+const params = new URLSearchParams(location.search);
+if (params.has('embed')) document.documentElement.classList.add('embed');
+// Links in replies, found as the help centre finds them (adapters/web/help/answer.ts): URLs and this bot's /help/ pages.
+const LINK = /https?:\/\/[^\s<>()（）\u3000-\u9fff\uff00-\uffef]+|(?<![\w/])\/help\/[\w-]+/g;
 
 const log = document.getElementById('log');
 const form = document.getElementById('form');
@@ -13,12 +18,34 @@ const banner = document.getElementById('banner');
 const langButton = document.getElementById('lang');
 
 const UI = {
-  en: { send: 'Send', you: 'You', bot: 'Support bot', agent: 'Agent', joined: 'A human agent is with you', ticket: 'Ticket', switchTo: '中文', typing: 'typing…', error: 'Could not send. Please try again.' },
+  en: {
+    send: 'Send',
+    you: 'You',
+    bot: 'Support bot',
+    agent: 'Agent',
+    joined: 'A human agent is with you',
+    ticket: 'Ticket',
+    switchTo: '中文',
+    typing: 'typing…',
+    error: 'Could not send. Please try again.',
+  },
   zh: { send: '发送', you: '我', bot: '客服机器人', agent: '客服', joined: '人工客服已接入', ticket: '工单', switchTo: 'English', typing: '正在输入…', error: '发送失败,请重试。' },
 };
 
-let visitorId = localStorage.getItem(STORAGE_KEY);
-let lang = localStorage.getItem(LANG_KEY) ?? (navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+// localStorage, or (where the browser refuses it: the widget's frame on another site when
+// third-party storage is blocked) memory, so the chat still works for the life of the page.
+const storage = (() => {
+  try {
+    localStorage.getItem(STORAGE_KEY);
+    return localStorage;
+  } catch {
+    const memory = new Map();
+    return { getItem: (key) => memory.get(key) ?? null, setItem: (key, value) => memory.set(key, String(value)) };
+  }
+})();
+
+let visitorId = storage.getItem(STORAGE_KEY);
+let lang = storage.getItem(LANG_KEY) ?? (['zh', 'en'].includes(params.get('lang')) ? params.get('lang') : navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
 // The id of the newest message this page has shown from the history or the event stream.
 let lastSeen = null;
 let events = null;
@@ -28,7 +55,7 @@ async function issueVisitorId() {
   const data = await response.json();
   if (!response.ok) throw new Error(data.error ?? response.statusText);
   visitorId = data.visitorId;
-  localStorage.setItem(STORAGE_KEY, visitorId);
+  storage.setItem(STORAGE_KEY, visitorId);
 }
 
 // Calls the API as this visitor. An id the server did not issue (one made by an older version of
@@ -66,12 +93,31 @@ function addMessage(from, text, extra = {}) {
     who.textContent = extra.agentName ?? UI[lang].agent;
     item.append(who);
   }
-  // textContent, never innerHTML: user and agent text can contain anything.
-  item.append(document.createTextNode(text));
+  // Text nodes and links built as elements, never innerHTML: user and agent text can contain anything.
+  item.append(...(from === 'user' ? [document.createTextNode(text)] : withLinks(text)));
   if (extra.suggestions?.length) item.append(renderSuggestions(extra.suggestions));
   log.append(item);
   scrollDown();
   return item;
+}
+
+// Text as nodes, its links (see LINK) clickable; they open in a new tab, out of the widget's frame.
+function withLinks(text) {
+  const nodes = [];
+  let last = 0;
+  for (const match of text.matchAll(LINK)) {
+    const url = match[0].replace(/[.,;:!?'"]+$/, '');
+    nodes.push(document.createTextNode(text.slice(last, match.index)));
+    const link = document.createElement('a');
+    link.href = url;
+    link.textContent = url;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    nodes.push(link);
+    last = match.index + url.length;
+  }
+  nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
 }
 
 function renderSuggestions(suggestions) {
@@ -106,10 +152,7 @@ function updateBanner(escalation, agentName) {
     return;
   }
   banner.hidden = false;
-  banner.textContent =
-    escalation.status === 'claimed' || agentName
-      ? `🟢 ${UI[lang].joined}${agentName ? `: ${agentName}` : ''}`
-      : `🎫 ${UI[lang].ticket} ${escalation.number ?? ''}`;
+  banner.textContent = escalation.status === 'claimed' || agentName ? `🟢 ${UI[lang].joined}${agentName ? `: ${agentName}` : ''}` : `🎫 ${UI[lang].ticket} ${escalation.number ?? ''}`;
 }
 
 async function post(body, echo) {
@@ -198,7 +241,7 @@ input.addEventListener('input', () => {
 
 langButton.addEventListener('click', () => {
   lang = lang === 'zh' ? 'en' : 'zh';
-  localStorage.setItem(LANG_KEY, lang);
+  storage.setItem(LANG_KEY, lang);
   applyLanguage();
 });
 
