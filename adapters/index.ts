@@ -1,20 +1,8 @@
-import type { Config } from '../src/config/index.js';
-import type { ChannelAdapter, ChannelContext } from '../src/core/channel.js';
-import type { ChannelName } from '../src/core/types.js';
+import type { ChannelAdapter, ChannelContext, ChannelFactory, ChannelName, Config } from '../src/core/index.js';
 import { discordChannel } from './discord/index.js';
 import { teamsChannel } from './teams/index.js';
 import { telegramChannel } from './telegram/index.js';
 import { webChannel } from './web/index.js';
-
-/** How the runtime makes a channel's adapter: each adapter folder exports one. */
-export interface ChannelFactory {
-  readonly name: ChannelName;
-  /**
-   * The adapter, or the reason the channel stays off (e.g. its token is not set). Platform SDKs
-   * are imported here, on demand, so a channel that is off costs no start-up time.
-   */
-  create(config: Config, context: ChannelContext): Promise<ChannelAdapter | { readonly off: string }>;
-}
 
 /** A channel that stays off in this process, and why (logged once at start-up). */
 export interface ChannelOff {

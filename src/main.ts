@@ -35,13 +35,16 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   // A request waits at most this long for a write lock another process holds (the CLI desk's are brief).
   const services = createServices(config, undefined, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   const channels = new ChannelRegistry();
-  const http = createHttpServer(() => ({
-    channels: channels.all().map((adapter) => adapter.name),
-    pendingOutbox: services.outbox.pendingCount(),
-    uptimeS: Math.round(process.uptime()),
-  }), logger);
+  const http = createHttpServer(
+    () => ({
+      channels: channels.all().map((adapter) => adapter.name),
+      pendingOutbox: services.outbox.pendingCount(),
+      uptimeS: Math.round(process.uptime()),
+    }),
+    logger,
+  );
   try {
-    const { on, off } = await createAdapters(config, { bot: services.bot, desk: services.escalations, http: http.app, logger });
+    const { on, off } = await createAdapters(config, { bot: services.bot, desk: services.desk, presenter: services.presenter, http: http.app, logger });
     for (const adapter of on) {
       await adapter.start();
       channels.register(adapter);
@@ -56,7 +59,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   }
   const dispatcher = new OutboxDispatcher(services.outbox, channels, logger);
   dispatcher.start();
-  const deskFeed = new DeskFeed(services.escalations, channels, logger);
+  const deskFeed = new DeskFeed(services.queue, services.bindings, channels, logger);
   deskFeed.start();
   const address = await http.listen(config.port, config.host);
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;

@@ -1,5 +1,4 @@
-import type { ChannelAdapter } from '../../src/core/channel.js';
-import type { ConversationRef, Reply } from '../../src/core/types.js';
+import type { ChannelAdapter, ConversationRef, Reply } from '../../src/core/index.js';
 
 /**
  * The terminal user of `cli chat`: replies that arrive later (an agent's answer, a

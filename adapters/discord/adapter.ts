@@ -18,14 +18,24 @@ import {
   type Message,
   type User,
 } from 'discord.js';
-import { ConfigError, type DiscordConfig } from '../../src/config/index.js';
-import { DeliveryError, type ChannelAdapter, type ChannelContext, type DeskEvent } from '../../src/core/channel.js';
-import type { ConversationRef, IncomingMessage, Lang, Reply } from '../../src/core/types.js';
+import {
+  ConfigError,
+  DeliveryError,
+  decodePayload,
+  say,
+  type ChannelAdapter,
+  type ChannelContext,
+  type ConversationRef,
+  type DeskEvent,
+  type DiscordConfig,
+  type IncomingMessage,
+  type Lang,
+  type Reply,
+} from '../../src/core/index.js';
 import { commandInput, faqChoices, langOfLocale, slashCommands } from './commands.js';
-import { DESK_BUTTON, DiscordDesk } from './desk.js';
+import { DiscordDesk } from './desk.js';
 import { belongsInDm, isPersonal, revealsSecret } from './privacy.js';
 import { languageOf, pressedButton, renderReplies, type Outgoing } from './render.js';
-import { say } from '../../src/dialogue/messages.js';
 
 /**
  * The gateway intents the bot asks for, and no more: guilds (channels, threads, interactions),
@@ -73,7 +83,7 @@ export class DiscordAdapter implements ChannelAdapter {
       allowedMentions: { parse: [], repliedUser: true },
       ...(config.apiBase ? { rest: { api: config.apiBase } } : {}),
     });
-    this.#desk = config.agentChannelId ? new DiscordDesk(this.#client, context.desk, config.agentChannelId, context.logger) : undefined;
+    this.#desk = config.agentChannelId ? new DiscordDesk(this.#client, context.desk, context.presenter, config.agentChannelId, context.logger) : undefined;
     this.detail = [
       config.helpChannelId ? `help channel ${config.helpChannelId}` : 'mentions and DMs only',
       config.agentChannelId ? `agent desk in ${config.agentChannelId}` : 'no agent channel',
@@ -95,7 +105,8 @@ export class DiscordAdapter implements ChannelAdapter {
       await ready;
     } catch (error) {
       await client.destroy();
-      if ((error as { code?: string }).code === DiscordjsErrorCodes.TokenInvalid) throw new ConfigError('DISCORD_BOT_TOKEN', 'Discord refused the token (check it in the Developer Portal, Bot → Token)');
+      if ((error as { code?: string }).code === DiscordjsErrorCodes.TokenInvalid)
+        throw new ConfigError('DISCORD_BOT_TOKEN', 'Discord refused the token (check it in the Developer Portal, Bot → Token)');
       throw error;
     }
     await this.#registerCommands();
@@ -156,8 +167,8 @@ export class DiscordAdapter implements ChannelAdapter {
   async #onInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isAutocomplete()) return this.#autocomplete(interaction);
     if (interaction.isButton()) {
-      const desk = DESK_BUTTON.exec(interaction.customId);
-      if (desk) return this.#desk?.onButton(interaction, desk[1]!, Number(desk[2]));
+      const desk = decodePayload(interaction.customId);
+      if (desk?.kind === 'desk') return this.#desk?.onButton(interaction, desk.action, desk.ticketId);
       const pressed = pressedButton(interaction.customId);
       // In a shared channel a question's buttons are its asker's: anyone else changes nothing.
       if (pressed.owner && pressed.owner !== interaction.user.id) {

@@ -1,9 +1,6 @@
 import { InteractionContextType, Locale, SlashCommandBuilder, type ChatInputCommandInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import type { MessageHandler } from '../../src/core/channel.js';
-import { MAX_MESSAGE_LENGTH } from '../../src/core/support-bot.js';
-import type { Lang } from '../../src/core/types.js';
+import { MAX_MESSAGE_LENGTH, say, type Lang, type MessageHandler, type MessageKey } from '../../src/core/index.js';
 import { clip } from './render.js';
-import { say, type MessageKey } from '../../src/dialogue/messages.js';
 
 /** Discord shows at most 25 autocomplete choices, each name and value at most 100 characters. */
 const MAX_CHOICES = 25;
@@ -12,19 +9,25 @@ const MAX_CHOICE_LENGTH = 100;
 /** The slash commands the bot registers at start-up: `/ask`, `/human`, `/status`, `/faq`. */
 export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const described = (name: string, key: MessageKey) =>
-    new SlashCommandBuilder()
-      .setName(name)
-      .setDescription(say('en', key))
-      .setDescriptionLocalizations(localized(key))
-      .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM);
+    new SlashCommandBuilder().setName(name).setDescription(say('en', key)).setDescriptionLocalizations(localized(key)).setContexts(InteractionContextType.Guild, InteractionContextType.BotDM);
   return [
     described('ask', 'discord.command.ask').addStringOption((option) =>
-      option.setName('question').setDescription(say('en', 'discord.command.ask.question')).setDescriptionLocalizations(localized('discord.command.ask.question')).setRequired(true).setMaxLength(MAX_MESSAGE_LENGTH),
+      option
+        .setName('question')
+        .setDescription(say('en', 'discord.command.ask.question'))
+        .setDescriptionLocalizations(localized('discord.command.ask.question'))
+        .setRequired(true)
+        .setMaxLength(MAX_MESSAGE_LENGTH),
     ),
     described('human', 'discord.command.human'),
     described('status', 'discord.command.status'),
     described('faq', 'discord.command.faq').addStringOption((option) =>
-      option.setName('question').setDescription(say('en', 'discord.command.faq.question')).setDescriptionLocalizations(localized('discord.command.faq.question')).setRequired(true).setAutocomplete(true),
+      option
+        .setName('question')
+        .setDescription(say('en', 'discord.command.faq.question'))
+        .setDescriptionLocalizations(localized('discord.command.faq.question'))
+        .setRequired(true)
+        .setAutocomplete(true),
     ),
   ].map((command) => command.toJSON());
 }

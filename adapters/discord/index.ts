@@ -1,4 +1,4 @@
-import type { ChannelFactory } from '../index.js';
+import type { ChannelFactory } from '../../src/core/index.js';
 
 /** Discord (discord.js): on when `DISCORD_BOT_TOKEN` is set (discord.js is loaded only then). */
 export const discordChannel: ChannelFactory = {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Reply } from '../../src/core/types.js';
+import type { IncomingMessage, Reply } from '../../src/core/index.js';
 
 /**
  * Whether the core's replies to a message in a public channel belong in the user's DMs: the

@@ -1,6 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, escapeMarkdown } from 'discord.js';
-import { detectLanguage } from '../../src/nlu/language.js';
-import type { Lang, Reply, Suggestion } from '../../src/core/types.js';
+import { detectLanguage, type Lang, type Reply, type Suggestion } from '../../src/core/index.js';
 
 /** Discord's limit on a message's text. */
 export const MAX_CONTENT = 2000;
@@ -47,7 +46,10 @@ export function renderReplies(replies: readonly Reply[], options: { owner?: stri
     if (last !== undefined && last.length + 2 + piece.length <= MAX_CONTENT) chunks[chunks.length - 1] = `${last}\n\n${piece}`;
     else chunks.push(piece);
   }
-  const rows = buttonRows(replies.flatMap((reply) => reply.suggestions ?? []), options.owner);
+  const rows = buttonRows(
+    replies.flatMap((reply) => reply.suggestions ?? []),
+    options.owner,
+  );
   return chunks.map((content, index) => ({ content, components: index === chunks.length - 1 ? rows : [] }));
 }
 

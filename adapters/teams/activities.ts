@@ -1,5 +1,5 @@
 import { ActionTypes, ActivityTypes, CardFactory, TurnContext, type Activity, type CardAction, type ChannelAccount } from 'botbuilder';
-import type { ConversationRef, IncomingMessage, Lang, Reply, Suggestion } from '../../src/core/types.js';
+import type { ConversationRef, IncomingMessage, Lang, Reply, Suggestion } from '../../src/core/index.js';
 
 /** Conversations several people read, where the bot only listens when @mentioned. */
 const SHARED_CONVERSATIONS = new Set(['channel', 'groupChat']);

@@ -1,11 +1,4 @@
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
-  type Activity,
-  type InvokeResponse,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 
 /**
  * CloudAdapter with its token check and turn exposed without its HTTP handling: botbuilder's
@@ -17,7 +10,7 @@ export class BotFrameworkAdapter extends CloudAdapter {
     return this.processActivity(authorization, activity, logic);
   }
 }
-import type { TeamsConfig } from '../../src/config/index.js';
+import type { TeamsConfig } from '../../src/core/index.js';
 
 /** botbuilder's CloudAdapter set up from the Bot Framework variables, and how it authenticates. */
 export interface BotFrameworkEndpoint {

@@ -1,4 +1,4 @@
-import type { ChannelFactory } from '../index.js';
+import type { ChannelFactory } from '../../src/core/index.js';
 import { isLoopback } from './service-urls.js';
 import { TeamsAdapter } from './teams-adapter.js';
 

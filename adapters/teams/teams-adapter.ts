@@ -1,9 +1,7 @@
-import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { TeamsConfig } from '../../src/config/index.js';
-import { DeliveryError, type ChannelAdapter, type ChannelContext } from '../../src/core/channel.js';
-import type { ConversationRef, Reply } from '../../src/core/types.js';
+import { DeliveryError, type ChannelAdapter, type ChannelContext, type ConversationRef, type Reply, type TeamsConfig } from '../../src/core/index.js';
 import type { BotFrameworkEndpoint } from './bot-framework.js';
 import { isLoopback, refuseServiceUrl } from './service-urls.js';
 
@@ -45,13 +43,16 @@ export class TeamsAdapter implements ChannelAdapter {
     private readonly context: ChannelContext,
   ) {
     this.#authenticated = Boolean(config.appId);
-    this.detail = this.#authenticated
-      ? `authenticated as MicrosoftAppId ${config.appId} (${config.appType ?? 'MultiTenant'})`
-      : 'unauthenticated (no MicrosoftAppId): for the local Emulator';
+    this.detail = this.#authenticated ? `authenticated as MicrosoftAppId ${config.appId} (${config.appType ?? 'MultiTenant'})` : 'unauthenticated (no MicrosoftAppId): for the local Emulator';
   }
 
   async start(): Promise<void> {
-    this.context.http.post(MESSAGING_ENDPOINT, express.json({ limit: '256kb' }), (req, res, next) => this.#screen(req, res, next), (req, res) => this.#process(req, res));
+    this.context.http.post(
+      MESSAGING_ENDPOINT,
+      express.json({ limit: '256kb' }),
+      (req, res, next) => this.#screen(req, res, next),
+      (req, res) => this.#process(req, res),
+    );
     // Warm up in the background: the first activity should not wait for botbuilder to load.
     this.#load().catch((error: unknown) => this.context.logger.error({ channel: 'teams', reason: String(error) }, 'could not load botbuilder'));
   }
@@ -71,7 +72,7 @@ export class TeamsAdapter implements ChannelAdapter {
     }
     const { endpoint, activities } = await this.#load();
     try {
-      await endpoint.adapter.continueConversationAsync(endpoint.appId, reference as Partial<ConversationReference>, async (turn) => {
+      await endpoint.adapter.continueConversationAsync(endpoint.appId, reference, async (turn) => {
         await turn.sendActivities(activities.toActivities(replies));
       });
     } catch (error) {

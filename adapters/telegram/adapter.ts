@@ -3,9 +3,7 @@ import express from 'express';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, webhookCallback, type Context, type Transformer } from 'grammy';
-import type { TelegramConfig } from '../../src/config/index.js';
-import { DeliveryError, type ChannelAdapter, type ChannelContext, type DeskEvent } from '../../src/core/channel.js';
-import type { ConversationRef, Reply } from '../../src/core/types.js';
+import { DeliveryError, type ChannelAdapter, type ChannelContext, type ConversationRef, type DeskEvent, type Reply, type TelegramConfig } from '../../src/core/index.js';
 import { TelegramDesk } from './agent-desk.js';
 import { commandMenu } from './commands.js';
 import { parseConversation, sendReplies } from './conversation.js';
@@ -50,7 +48,7 @@ export class TelegramAdapter implements ChannelAdapter {
     this.#bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: MAX_RETRY_AFTER_S }), (call, method, payload, signal) =>
       call(method, payload, signal ?? grammySignal(AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(CALL_DEADLINE_MS)]))),
     );
-    this.#desk = config.agentChatId ? new TelegramDesk(this.#bot.api, context.desk, Number(config.agentChatId), context.logger) : undefined;
+    this.#desk = config.agentChatId ? new TelegramDesk(this.#bot.api, context.desk, context.presenter, Number(config.agentChatId), context.logger) : undefined;
     this.#bot.use((ctx, next) => this.#track(ctx, next));
     this.#bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
     const users = userChat(context.bot, context.logger);

@@ -1,24 +1,24 @@
 import { Composer, type Api, type Context } from 'grammy';
 import type { Message, User } from 'grammy/types';
-import type { AgentActor, AgentDesk, DeskEvent, EscalationView } from '../../src/core/channel.js';
-import { DeskError } from '../../src/escalation/errors.js';
-import type { Logger } from '../../src/log.js';
-import { cardRefs, parseCardCallback, renderCard, type CardAction } from './card.js';
+import {
+  decodePayload,
+  DeskError,
+  type AgentActor,
+  type AgentDesk,
+  type DeskAction,
+  type DeskEvent,
+  type DeskLine,
+  type DeskPresenter,
+  type EscalationView,
+  type Logger,
+} from '../../src/core/index.js';
+import { cardRefs, renderCard } from './card.js';
 import { contentKind, topicOf } from './conversation.js';
 import { describeError, refusedForGood, unchanged } from './errors.js';
 import { escapeHtml } from './render.js';
 
-/** The only answer a non-agent gets: nothing about the ticket. */
-const ONLY_AGENTS = 'Only support agents can do that.';
-const TEXT_ONLY = 'Only text messages can be relayed to the user.';
 /** Telegram's limit on a forum topic's name. */
 const MAX_TOPIC_NAME = 128;
-
-const DONE: Record<CardAction, (ticket: EscalationView) => string> = {
-  claim: (ticket) => `You have claimed ${ticket.number}. Reply to its card to answer the user.`,
-  resolve: (ticket) => `${ticket.number} is resolved; the user is asked to rate the help.`,
-  reopen: (ticket) => `${ticket.number} is open again.`,
-};
 
 /**
  * The agents' side: the group `TELEGRAM_AGENT_CHAT_ID`. Every new ticket is posted there as a
@@ -33,6 +33,7 @@ export class TelegramDesk {
   constructor(
     private readonly api: Api,
     private readonly desk: AgentDesk,
+    private readonly presenter: DeskPresenter,
     /** The agent group's chat id. */
     readonly chatId: number,
     private readonly logger: Logger,
@@ -67,49 +68,36 @@ export class TelegramDesk {
    * deleted, the bot left the group) are logged and skipped; outages throw, so the desk feed retries.
    */
   async onDeskEvent(event: DeskEvent): Promise<void> {
-    switch (event.action) {
-      case 'created':
-        return this.#post(event.escalation);
-      case 'user message':
-        return this.#relay(event.escalation, event.note ?? '', `💬 <b>${escapeHtml(event.escalation.displayName ?? event.escalation.userId)}</b>`);
-      case 'reply':
-        // Replies written in this group are already here; those from another desk (the CLI, Discord) are mirrored.
-        if (event.actor.startsWith('telegram:')) return;
-        return this.#relay(event.escalation, event.note ?? '', `🎧 <b>${escapeHtml(event.escalation.agent ?? event.actor)}</b> (${escapeHtml(event.actor.split(':')[0]!)})`);
-      case 'claim':
-      case 'resolve':
-      case 'reopen':
-      case 'closed by user':
-      case 'rated':
-        return this.#refresh(event.escalation);
-      default:
-        // Notes stay internal; they do not change the card.
-        return;
-    }
+    const update = this.presenter.update(event, 'telegram');
+    if (update.card === 'post') await this.#post(event.ticket);
+    if (update.card === 'refresh') await this.#refresh(event.ticket);
+    if (update.message) await this.#relay(event.ticket, speakerHtml(update.message), update.message.text);
+    // The card shows what changed; a change that leaves it as it is (a failed delivery) is said under it.
+    else if (update.notice && update.card === 'keep') await this.#relay(event.ticket, 'ℹ️', update.notice);
   }
 
   async #onButton(ctx: Context, data: string): Promise<void> {
-    const action = parseCardCallback(data);
+    const pressed = decodePayload(data);
     const from = ctx.callbackQuery!.from;
-    if (!action) {
+    if (pressed?.kind !== 'desk') {
       await ctx.answerCallbackQuery();
       return;
     }
     if (!this.desk.isAgent('telegram', String(from.id))) {
-      await ctx.answerCallbackQuery({ text: ONLY_AGENTS, show_alert: true });
+      await ctx.answerCallbackQuery({ text: this.presenter.notAgent(), show_alert: true });
       return;
     }
     try {
-      const ticket = this.#act(action.action, action.escalationId, actorOf(from));
+      const ticket = this.#act(pressed.action, pressed.ticketId, actorOf(from));
       // The card itself is edited by the desk feed, like for actions taken from the CLI.
-      await ctx.answerCallbackQuery({ text: DONE[action.action](ticket) });
+      await ctx.answerCallbackQuery({ text: this.presenter.done(pressed.action, ticket) });
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
-      await ctx.answerCallbackQuery({ text: error.message, show_alert: true });
+      await ctx.answerCallbackQuery({ text: this.presenter.refusal(error), show_alert: true });
     }
   }
 
-  #act(action: CardAction, escalationId: number, agent: AgentActor): EscalationView {
+  #act(action: DeskAction, escalationId: number, agent: AgentActor): EscalationView {
     switch (action) {
       case 'claim':
         return this.desk.claim(escalationId, agent);
@@ -134,11 +122,11 @@ export class TelegramDesk {
         ...(threadId ? { message_thread_id: threadId } : {}),
       });
     if (!this.desk.isAgent('telegram', String(from.id))) {
-      await answer(ONLY_AGENTS);
+      await answer(this.presenter.notAgent());
       return;
     }
     if (kind !== 'text' || !message.text?.trim()) {
-      await answer(TEXT_ONLY);
+      await answer(this.presenter.textOnly());
       return;
     }
     try {
@@ -146,7 +134,7 @@ export class TelegramDesk {
       this.desk.reply(ticket.id, actorOf(from), message.text, { messageId: `telegram-update:${ctx.update.update_id}` });
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
-      await answer(error.message);
+      await answer(this.presenter.refusal(error));
     }
   }
 
@@ -155,9 +143,7 @@ export class TelegramDesk {
     const chatId = message.chat.id;
     const answered = message.reply_to_message;
     if (answered && !answered.forum_topic_created) {
-      const ticket =
-        this.desk.ticketForCard('telegram', cardRefs.card(chatId, answered.message_id)) ??
-        this.desk.ticketForCard('telegram', cardRefs.relay(chatId, answered.message_id));
+      const ticket = this.desk.ticketForCard('telegram', cardRefs.card(chatId, answered.message_id)) ?? this.desk.ticketForCard('telegram', cardRefs.relay(chatId, answered.message_id));
       if (ticket) return ticket;
     }
     const threadId = topicOf(message);
@@ -169,7 +155,7 @@ export class TelegramDesk {
     // Replayed after a restart that came between posting the card and recording the event: edit, do not post twice.
     if (refs.some((ref) => cardRefs.parseCard(ref))) return this.#refresh(ticket);
     const threadId = this.#forum ? await this.#topicFor(ticket, refs) : undefined;
-    const card = renderCard(ticket);
+    const card = renderCard(this.presenter.card(ticket));
     await this.#tolerate('post a card', async () => {
       const sent = await this.api.sendMessage(this.chatId, card.html, {
         parse_mode: 'HTML',
@@ -185,18 +171,21 @@ export class TelegramDesk {
     const existing = refs.map(cardRefs.parseTopic).find((threadId) => threadId !== undefined);
     if (existing) return existing;
     try {
-      const topic = await this.api.createForumTopic(this.chatId, `${ticket.number} · ${ticket.summary}`.slice(0, MAX_TOPIC_NAME));
+      const topic = await this.api.createForumTopic(this.chatId, this.presenter.card(ticket).title.slice(0, MAX_TOPIC_NAME));
       this.desk.attachCard(ticket.id, 'telegram', cardRefs.topic(this.chatId, topic.message_thread_id));
       return topic.message_thread_id;
     } catch (error) {
       if (!refusedForGood(error)) throw error;
-      this.logger.warn({ channel: 'telegram', escalationId: ticket.id, reason: describeError(error) }, 'could not open a forum topic (the bot needs the "manage topics" right); card posted in General');
+      this.logger.warn(
+        { channel: 'telegram', escalationId: ticket.id, reason: describeError(error) },
+        'could not open a forum topic (the bot needs the "manage topics" right); card posted in General',
+      );
       return undefined;
     }
   }
 
   async #refresh(ticket: EscalationView): Promise<void> {
-    const card = renderCard(ticket);
+    const card = renderCard(this.presenter.card(ticket));
     for (const ref of this.desk.cardsOf(ticket.id, 'telegram')) {
       const at = cardRefs.parseCard(ref);
       if (!at) continue;
@@ -204,8 +193,8 @@ export class TelegramDesk {
     }
   }
 
-  /** Posts a line of the ticket's conversation under its card; `speaker` is HTML, already escaped. */
-  async #relay(ticket: EscalationView, text: string, speaker: string): Promise<void> {
+  /** Posts a line under the ticket's card; `speaker` is HTML, already escaped. */
+  async #relay(ticket: EscalationView, speaker: string, text: string): Promise<void> {
     const refs = this.desk.cardsOf(ticket.id, 'telegram');
     const card = refs.map(cardRefs.parseCard).find((at) => at !== undefined);
     if (!card || !text.trim()) return;
@@ -233,4 +222,9 @@ export class TelegramDesk {
 
 function actorOf(user: User): AgentActor {
   return { channel: 'telegram', userId: String(user.id), name: user.first_name };
+}
+
+/** "💬 <b>Bo</b>" for the user, "🎧 <b>carol</b> (cli)" for an agent on another desk. */
+function speakerHtml(line: DeskLine): string {
+  return line.via ? `🎧 <b>${escapeHtml(line.speaker)}</b> (${escapeHtml(line.via)})` : `💬 <b>${escapeHtml(line.speaker)}</b>`;
 }

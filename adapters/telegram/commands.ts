@@ -1,6 +1,5 @@
 import type { BotCommand } from 'grammy/types';
-import type { Lang } from '../../src/core/types.js';
-import { say, type MessageKey } from '../../src/dialogue/messages.js';
+import { say, type Lang, type MessageKey } from '../../src/core/index.js';
 
 const COMMANDS = ['start', 'help', 'human', 'status', 'cancel', 'lang'] as const;
 

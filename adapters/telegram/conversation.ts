@@ -1,7 +1,6 @@
 import type { Api } from 'grammy';
 import type { Chat, Message, User } from 'grammy/types';
-import type { ConversationRef, Reply } from '../../src/core/types.js';
-import type { Logger } from '../../src/log.js';
+import type { ConversationRef, Logger, Reply } from '../../src/core/index.js';
 import { escapeHtml, fitsButton, renderReply } from './render.js';
 
 /** Message contents the bot cannot read; the core answers that it reads text only. Service messages are none of these. */

@@ -1,5 +1,5 @@
 import { GrammyError, HttpError } from 'grammy';
-import { DeliveryError } from '../../src/core/channel.js';
+import { DeliveryError } from '../../src/core/index.js';
 
 /**
  * Telegram's answers that mean the bot can never write to that chat again (403: the user blocked

@@ -1,4 +1,4 @@
-import type { ChannelFactory } from '../index.js';
+import type { ChannelFactory } from '../../src/core/index.js';
 
 /** The Telegram channel's factory: on when `TELEGRAM_BOT_TOKEN` is set (grammy is loaded only then). */
 export const telegramChannel: ChannelFactory = {

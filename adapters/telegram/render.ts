@@ -1,5 +1,5 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import type { Reply, Suggestion } from '../../src/core/types.js';
+import type { Reply, Suggestion } from '../../src/core/index.js';
 
 /** Telegram's limit on a message's text, counted after the HTML is parsed. */
 const MAX_TEXT_LENGTH = 4096;

@@ -1,9 +1,6 @@
 import { Composer, type Context } from 'grammy';
 import type { Chat, Message, MessageEntity, User, UserFromGetMe } from 'grammy/types';
-import type { MessageHandler } from '../../src/core/channel.js';
-import type { IncomingMessage, Lang } from '../../src/core/types.js';
-import type { Logger } from '../../src/log.js';
-import { say } from '../../src/dialogue/messages.js';
+import { say, type IncomingMessage, type Lang, type Logger, type MessageHandler } from '../../src/core/index.js';
 import { addresseeOf, contentKind, conversationOf, sendReplies, topicOf } from './conversation.js';
 
 /**
@@ -100,4 +97,3 @@ function addressedToBot(message: Message, me: UserFromGetMe): boolean {
 function withoutMention(text: string, username: string): string {
   return text.replace(new RegExp(`@${username}\\b`, 'gi'), '').trim();
 }
-

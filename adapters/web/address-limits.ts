@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import { rateLimit, type RateLimitExceededEventHandler } from 'express-rate-limit';
-import type { WebLimits } from '../../src/config/index.js';
-import type { Logger } from '../../src/log.js';
+import type { Logger, WebLimits } from '../../src/core/index.js';
 
 /** The web chat's per-address limits, as Express middleware (pass-through when a limit is 0). */
 export interface AddressLimits {

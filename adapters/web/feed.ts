@@ -1,4 +1,4 @@
-import type { MessageHandler } from '../../src/core/channel.js';
+import type { MessageHandler } from '../../src/core/index.js';
 
 /** One stored message of a web conversation, with an id the page can resume after. */
 export interface FeedEntry {

@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
 import express from 'express';
-import type { ChannelAdapter, ChannelContext } from '../../src/core/channel.js';
-import type { ConversationRef, IncomingMessage, Reply } from '../../src/core/types.js';
-import type { ChannelFactory } from '../index.js';
+import type { ChannelAdapter, ChannelContext, ConversationRef, HelpCentreConfig, IncomingMessage, Reply } from '../../src/core/index.js';
+import type { ChannelFactory } from '../../src/core/index.js';
 import { addressLimits, type AddressLimits } from './address-limits.js';
 import { ConversationFeed } from './feed.js';
+import { chatPageFraming, mountHelpCentre } from './help/index.js';
 import { RecentReplies } from './recent-replies.js';
 import { firstProblem, messageBody, visitorQuery, type VisitorQuery } from './requests.js';
 import { VisitorStreams, type VisitorStream } from './streams.js';
@@ -19,10 +19,13 @@ const NOT_ISSUED = 'unknown visitorId: get one from POST /api/chat/visitors';
 export interface WebChatOptions {
   readonly visitors: VisitorIds;
   readonly limits: AddressLimits;
+  /** `PUBLIC_URL` and `WIDGET_ALLOWED_ORIGINS`: the help centre's canonical links, who may frame the chat (the widget). */
+  readonly helpCentre: HelpCentreConfig;
 }
 
 /**
- * The web live chat: a static page at `/` and a JSON API. `POST /api/chat/visitors` issues a
+ * The web live chat: a static page at `/` (frameable by the sites `WIDGET_ALLOWED_ORIGINS` names,
+ * for the widget `/widget.js`), the help centre at `/help`, and a JSON API. `POST /api/chat/visitors` issues a
  * visitor id (the page keeps it in localStorage); `POST /api/chat/messages` talks to the bot;
  * `GET /api/chat/history` after a reload; `GET /api/chat/events` (server-sent events) for what
  * support sends later. Ids the server did not issue get 401; every route has a per-address limit.
@@ -81,6 +84,8 @@ export class WebChatAdapter implements ChannelAdapter {
       const stream = this.#streams.open(visitorId, res, this.#feed.resumePoint(visitorId, req.get('last-event-id') ?? query.after));
       this.#catchUp(visitorId, stream);
     });
+    mountHelpCentre(http, this.context.bot, { publicUrl: this.options.helpCentre.publicUrl });
+    http.use(chatPageFraming(this.options.helpCentre.widgetOrigins));
     http.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
     this.#streams.start();
   }
@@ -132,6 +137,7 @@ export const webChannel: ChannelFactory = {
     return new WebChatAdapter(context, {
       visitors: new VisitorIds(loadVisitorSecret(config.web.visitorSecret, config.databasePath)),
       limits: addressLimits(config.web.limits, context.logger),
+      helpCentre: config.helpCentre,
     });
   },
 };

@@ -1,4 +1,4 @@
-import type { Reply } from '../../src/core/types.js';
+import type { Reply } from '../../src/core/index.js';
 import type { FeedEntry } from './feed.js';
 
 const PER_VISITOR = 20;

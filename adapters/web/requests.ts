@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_MESSAGE_LENGTH } from '../../src/core/support-bot.js';
+import { MAX_MESSAGE_LENGTH } from '../../src/core/index.js';
 
 /** A UTF-16 code unit that is half of a surrogate pair standing alone: not valid Unicode. */
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Reply } from '../../src/core/types.js';
+import type { Reply } from '../../src/core/index.js';
 
 /** An open server-sent-events stream of one visitor's page, and how far it has been sent. */
 export interface VisitorStream {

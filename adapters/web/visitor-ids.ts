@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ConfigError } from '../../src/config/index.js';
+import { ConfigError } from '../../src/core/index.js';
 
 const PREFIX = 'v1';
 const NONCE_BYTES = 16;
@@ -28,8 +28,11 @@ export class VisitorIds {
     if (typeof id !== 'string') return false;
     const match = ISSUED_ID.exec(id);
     if (!match) return false;
-    const given = Buffer.from(match[2]!, 'base64url');
-    return given.length === MAC_BYTES && timingSafeEqual(given, this.#sign(match[1]!));
+    // Compared as text: decoding would accept other spellings of the same bytes (the last
+    // base64url character carries unused bits), i.e. aliases of an issued id.
+    const given = Buffer.from(match[2]!, 'latin1');
+    const expected = Buffer.from(this.#sign(match[1]!).toString('base64url'), 'latin1');
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   #sign(nonce: string): Buffer {

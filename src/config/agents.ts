@@ -1,4 +1,4 @@
-import type { ChannelName } from '../core/types.js';
+import type { ChannelName } from '../contracts/index.js';
 
 /** One entry of `AGENT_IDS`: a channel and a user id on it, or `*` for everyone on that channel. */
 export interface AgentIdentity {
@@ -14,7 +14,10 @@ const CHANNELS: readonly ChannelName[] = ['web', 'telegram', 'discord', 'teams',
  * @throws Error with a message naming the bad entry.
  */
 export function parseAgentIds(raw: string): AgentIdentity[] {
-  const entries = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   return entries.map((entry) => {
     const colon = entry.indexOf(':');
     const channel = entry.slice(0, colon) as ChannelName;

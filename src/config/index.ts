@@ -46,21 +46,47 @@ const trustProxy = optionalText
   .refine((value) => value !== 'true', { message: 'true would trust any X-Forwarded-For; give the number of proxies (e.g. 1) or their addresses' })
   .refine(
     (value) =>
-      value === undefined ||
-      value === 'false' ||
-      /^\d{1,2}$/.test(value) ||
-      value.split(',').every((item) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(item.trim())),
+      value === undefined || value === 'false' || /^\d{1,2}$/.test(value) || value.split(',').every((item) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(item.trim())),
     { message: 'must be a number of proxy hops, or proxy addresses/subnets (e.g. loopback, 10.0.0.0/8), comma-separated' },
   )
   .transform((value): number | string | false => (value === undefined || value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value));
+
+/** An http(s) origin (scheme, host, optional port) with no path; a trailing slash is dropped. */
+const origin = (what: string) =>
+  optionalText
+    .transform((value) => value?.replace(/\/+$/, ''))
+    .refine((value) => value === undefined || /^https?:\/\/[^\s/?#]+$/i.test(value), { message: `must be an http(s) origin without a path (${what})` });
+
+/**
+ * Who may put the web chat in a frame (`frame-ancestors`): `*` (any site, the default), or
+ * origins, comma-separated; a host may start with `*.` for its subdomains.
+ */
+const frameAncestors = optionalText
+  .transform((value) =>
+    (value ?? '*')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
+  .refine((items) => items.length > 0 && (items.join() === '*' || items.every((item) => /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i.test(item))), {
+    message: 'must be * or http(s) origins, comma-separated (e.g. https://www.example.com,https://*.example.org)',
+  });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The environment variables the bot reads, with their defaults and checks. */
 const environmentSchema = z.object({
   PORT: integer(3978, 0, 65535),
-  HOST: z.string().trim().optional().transform((value) => value || '127.0.0.1'),
-  DATABASE_PATH: z.string().trim().optional().transform((value) => value || 'data/bot.sqlite'),
+  HOST: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value || '127.0.0.1'),
+  DATABASE_PATH: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value || 'data/bot.sqlite'),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -75,7 +101,7 @@ const environmentSchema = z.object({
   TELEGRAM_API_ROOT: url('the Bot API root, without a trailing slash'),
   TELEGRAM_WEBHOOK_URL: url('the public https URL Telegram posts updates to'),
   TELEGRAM_WEBHOOK_SECRET: optionalText.refine((value) => value === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(value), {
-    message: 'must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram\'s rule for secret_token)',
+    message: "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)",
   }),
   TELEGRAM_AGENT_CHAT_ID: optionalText.refine((value) => value === undefined || /^-?\d+$/.test(value), {
     message: 'must be a numeric chat id (groups are negative, e.g. -1001234567890)',
@@ -96,12 +122,20 @@ const environmentSchema = z.object({
   DISCORD_API_BASE: url('the REST API root, e.g. http://127.0.0.1:8080/api'),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
-  MicrosoftAppType: optionalText.refine(
-    (value) => value === undefined || ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(value),
-    { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' },
-  ),
+  MicrosoftAppType: optionalText.refine((value) => value === undefined || ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(value), {
+    message: 'must be MultiTenant, SingleTenant or UserAssignedMSI',
+  }),
   MicrosoftAppTenantId: optionalText,
-  AGENT_IDS: z.string().optional().transform((value) => value ?? 'cli:*'),
+  AGENT_IDS: z
+    .string()
+    .optional()
+    .transform((value) => value ?? 'cli:*'),
+  DESK_LANG: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value || 'en').toLowerCase())
+    .refine((value): value is 'en' | 'zh' => value === 'en' || value === 'zh', { message: 'must be en or zh (the language of the agent desks)' }),
   NLU_ANSWER_THRESHOLD: fraction(0.5),
   NLU_AMBIGUITY_MARGIN: fraction(0.12),
   SLA_CHAT_MINUTES: integer(15, 1, 24 * 60),
@@ -113,6 +147,8 @@ const environmentSchema = z.object({
   }),
   COMMUNITY_URL: url('the community forum'),
   ANNOUNCEMENTS_URL: url('where maintenance is announced'),
+  PUBLIC_URL: origin('where users reach this bot, e.g. https://support.example.com'),
+  WIDGET_ALLOWED_ORIGINS: frameAncestors,
   WEB_VISITOR_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, {
     message: 'must be at least 32 characters (it signs web visitor ids; e.g. `openssl rand -base64 48`)',
   }),
@@ -156,6 +192,11 @@ export interface SupportLinks {
   readonly supportEmail?: string;
   readonly community?: string;
   readonly announcements?: string;
+  /**
+   * Where this bot's own help pages are (`<PUBLIC_URL>/help`, or `/help` without `PUBLIC_URL`):
+   * `{{helpCenter}}` links to the entry's page `<helpPages>/<entry id>` when `helpCenter` is unset.
+   */
+  readonly helpPages?: string;
 }
 
 /** Per-address request limits of the web chat; `0` turns one off. */
@@ -177,6 +218,14 @@ export interface WebConfig {
   readonly limits: WebLimits;
 }
 
+/** The help centre and the embeddable chat widget. */
+export interface HelpCentreConfig {
+  /** This bot's public origin (`PUBLIC_URL`), for absolute links in answers; unset: links are relative. */
+  readonly publicUrl?: string;
+  /** Sites that may frame the web chat (the widget): `['*']`, or origins. */
+  readonly widgetOrigins: readonly string[];
+}
+
 /** The whole validated configuration. */
 export interface Config {
   readonly port: number;
@@ -187,11 +236,14 @@ export interface Config {
   readonly discord?: DiscordConfig;
   readonly teams: TeamsConfig;
   readonly agents: readonly AgentIdentity[];
+  /** The language of the chat desks' cards and texts (`DESK_LANG`). */
+  readonly deskLang: 'en' | 'zh';
   readonly nlu: { readonly answerThreshold: number; readonly ambiguityMargin: number };
   readonly sla: { readonly chatMinutes: number; readonly emailHours: number };
   readonly businessHours?: BusinessHours;
   readonly links: SupportLinks;
   readonly web: WebConfig;
+  readonly helpCentre: HelpCentreConfig;
   /** Express's `trust proxy` setting: `false` (use the socket address), a hop count, or proxy addresses. */
   readonly trustProxy: false | number | string;
 }
@@ -239,17 +291,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tenantId: e.MicrosoftAppTenantId,
     }),
     agents: parseOrFail('AGENT_IDS', () => parseAgentIds(e.AGENT_IDS)),
+    deskLang: e.DESK_LANG,
     nlu: { answerThreshold: e.NLU_ANSWER_THRESHOLD, ambiguityMargin: e.NLU_AMBIGUITY_MARGIN },
     sla: { chatMinutes: e.SLA_CHAT_MINUTES, emailHours: e.SLA_EMAIL_HOURS },
-    businessHours: e.BUSINESS_HOURS
-      ? parseOrFail('BUSINESS_HOURS', () => parseBusinessHours(e.BUSINESS_HOURS!))
-      : undefined,
+    businessHours: e.BUSINESS_HOURS ? parseOrFail('BUSINESS_HOURS', () => parseBusinessHours(e.BUSINESS_HOURS!)) : undefined,
     links: {
       helpCenter: e.HELP_CENTER_URL,
       supportEmail: e.SUPPORT_EMAIL,
       community: e.COMMUNITY_URL,
       announcements: e.ANNOUNCEMENTS_URL,
+      helpPages: `${e.PUBLIC_URL ?? ''}/help`,
     },
+    helpCentre: { publicUrl: e.PUBLIC_URL, widgetOrigins: e.WIDGET_ALLOWED_ORIGINS },
     web: {
       visitorSecret: e.WEB_VISITOR_SECRET,
       limits: {

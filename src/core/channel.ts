@@ -1,64 +1,11 @@
 import type { Express } from 'express';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
-import type { AgentActor, DeskEvent, QueueFilter } from '../escalation/service.js';
-import type { EscalationDetail, EscalationView } from '../escalation/view.js';
-import type { ChannelName, ConversationRef, IncomingMessage, Lang, Reply } from './types.js';
-
-export type { AgentActor, DeskEvent } from '../escalation/service.js';
-export type { EscalationDetail, EscalationView } from '../escalation/view.js';
-
-/**
- * What every channel adapter implements (the runtime starts and stops it; the
- * outbox hands it replies for conversations it owns). Everything else an adapter
- * does is translating platform events into {@link IncomingMessage}s.
- */
-export interface ChannelAdapter {
-  readonly name: ChannelName;
-  /** How the channel runs, for the start-up log line (e.g. "long polling", "unauthenticated: for the local Emulator"). */
-  readonly detail?: string;
-  /** Connects to the platform (or mounts routes); resolves when ready to receive. */
-  start(): Promise<void>;
-  /** Disconnects; must be safe to call twice. */
-  stop(): Promise<void>;
-  /**
-   * Sends replies to a stored conversation (agent replies, status changes, rating prompts).
-   * `signal` is aborted when the outbox stops waiting (its per-call time-out, or shutdown): an
-   * adapter that passes it to its HTTP calls stops at once; one that ignores it is left to finish.
-   * @throws DeliveryError when the platform refused or could not be reached; the outbox retries
-   * (or, when `permanent`, sets the row aside).
-   */
-  deliver(reference: ConversationRef, replies: readonly Reply[], signal?: AbortSignal): Promise<void>;
-  /** Whether this process can reach that conversation (default: every one on the channel). */
-  owns?(reference: ConversationRef): boolean;
-  /**
-   * Mirrors a ticket change to this channel's agent desk (post or edit a card, post the user's
-   * message into the ticket's thread). Called in order, once per event, across restarts.
-   */
-  onDeskEvent?(event: DeskEvent): Promise<void>;
-}
-
-/**
- * A reply could not be delivered on a channel. The outbox records it and retries later, unless
- * it is `permanent` (it can never succeed: a conversation reference without a chat id, a user
- * who blocked the bot or deleted their account, a chat that is gone): then the row is set aside
- * as failed and the ticket's audit trail says so.
- */
-export class DeliveryError extends Error {
-  override readonly name = 'DeliveryError';
-  readonly permanent: boolean;
-
-  constructor(
-    readonly channel: ChannelName,
-    message: string,
-    options?: { cause?: unknown; permanent?: boolean },
-  ) {
-    super(`${channel}: ${message}`, options);
-    this.permanent = options?.permanent ?? false;
-  }
-}
+import type { AgentActor, ChannelAdapter, ChannelDirectory, ChannelName, EscalationDetail, EscalationView, IncomingMessage, Lang, QueueFilter, Reply } from '../contracts/index.js';
+import type { DeskPresenter } from './desk-presenter.js';
 
 /** The adapters running in this process, by channel. */
-export class ChannelRegistry {
+export class ChannelRegistry implements ChannelDirectory {
   readonly #adapters = new Map<ChannelName, ChannelAdapter>();
 
   /** Adds a started adapter so replies for its channel can be delivered. */
@@ -77,11 +24,27 @@ export class ChannelRegistry {
   }
 }
 
+/** A FAQ entry in one language, as menus, autocomplete and the help centre show it. */
+export interface FaqArticle {
+  readonly id: string;
+  /** The entry's first question: its title. */
+  readonly question: string;
+  /** The other ways the question is asked. */
+  readonly alternatives: readonly string[];
+  readonly intent: string;
+  /** The intent's name for people (e.g. "withdrawal rejected or not received"), to group entries by. */
+  readonly topic: string;
+  /** The answer, with configured links (or this bot's own help page) filled in. */
+  readonly answer: string;
+}
+
 /** The part of the core an adapter talks to: hand it a message, get the replies. */
 export interface MessageHandler {
   handle(message: IncomingMessage): Reply[];
-  /** The FAQ's questions in a language (for menus and autocomplete); answer one with payload `faq:<id>`. */
-  faq(lang: Lang): { id: string; question: string }[];
+  /** The FAQ's entries in a language (for menus, autocomplete, the help centre); answer one with payload `faq:<id>`. */
+  faq(lang: Lang): FaqArticle[];
+  /** Help-centre search by the same brain as the chat: the matching entries, best first (none for an out-of-scope query). */
+  searchHelp(text: string, lang: Lang): FaqArticle[];
   /** Recent messages of a user's conversation, oldest first. */
   history(user: Pick<IncomingMessage, 'channel' | 'userId'>, limit?: number): { from: string; text: string; agent: string | null; at: string }[];
 }
@@ -113,7 +76,19 @@ export interface AgentDesk {
 export interface ChannelContext {
   readonly bot: MessageHandler;
   readonly desk: AgentDesk;
+  /** Turns tickets and their changes into what the chat desks show, in `DESK_LANG`. */
+  readonly presenter: DeskPresenter;
   /** The shared HTTP server's app, for webhooks and the web chat. */
   readonly http: Express;
   readonly logger: Logger;
+}
+
+/** How the runtime makes a channel's adapter: each adapter folder exports one. */
+export interface ChannelFactory {
+  readonly name: ChannelName;
+  /**
+   * The adapter, or the reason the channel stays off (e.g. its token is not set). Platform SDKs
+   * are imported here, on demand, so a channel that is off costs no start-up time.
+   */
+  create(config: Config, context: ChannelContext): Promise<ChannelAdapter | { readonly off: string }>;
 }

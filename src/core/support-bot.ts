@@ -7,32 +7,34 @@ import { redactSecrets } from '../safety/redact.js';
 import { parseCommand, type Command } from '../dialogue/commands.js';
 import { checkDetail, detailQuestion, detailSteps, findTransactionId, replan } from '../dialogue/handoff.js';
 import { inLanguage } from '../dialogue/localize.js';
-import { say, type MessageKey } from '../dialogue/messages.js';
+import { say, type MessageKey } from '../contracts/index.js';
 import { otherPlatform } from '../dialogue/other-platforms.js';
-import { readRating } from '../dialogue/rating.js';
+import { ratingButtons, readRating } from '../dialogue/rating.js';
 import { chooseLang, guessLang } from '../dialogue/reply-language.js';
 import { asksAboutWaiting, isCancel, isChitChat, isDontKnow, readYesNo, saysNotSolved } from '../dialogue/short-replies.js';
 import type { Awaiting, DialogueState, PendingHandoff } from '../dialogue/state.js';
 import { ConversationStore, type ConversationRecord } from '../dialogue/store.js';
-import type { EscalationService } from '../escalation/service.js';
+import type { TicketLifecycle } from '../escalation/lifecycle.js';
+import type { TicketQueue } from '../escalation/queue.js';
 import { describeMoment, describeWait, slaTerms, type SlaPolicy } from '../escalation/sla.js';
-import type { EscalationView } from '../escalation/view.js';
-import type { IncomingMessage, Lang, Reply, Suggestion } from './types.js';
+import type { FaqEntry } from '../nlu/knowledge-base.js';
+import type { FaqArticle } from './channel.js';
+import { decodePayload, encodePayload, isVague, policyOf, type EscalationView, type IncomingMessage, type Lang, type Payload, type Reply, type Suggestion } from '../contracts/index.js';
 
 /** The longest message accepted; longer ones are refused with a clear reply and not stored. */
 export const MAX_MESSAGE_LENGTH = 2000;
 /** Rough handling time per ticket ahead in the queue, to warn honestly when the wait will exceed the SLA. */
 const MINUTES_PER_QUEUED_TICKET = 5;
-/** Intents answered without asking "Did this help?". */
-const NO_FEEDBACK = new Set(['smalltalk.greeting', 'smalltalk.thanks', 'smalltalk.goodbye']);
-/** Intents that say nothing specific about the problem: a later description may tell more. */
-const VAGUE_INTENTS = new Set(['agent.request', 'none', 'smalltalk.greeting', 'smalltalk.thanks', 'smalltalk.goodbye']);
 /** Messages to an open ticket are acknowledged in full at most once in this long. */
 const ACK_INTERVAL_MS = 60_000;
 /** How far back a seed phrase sent in pieces is put together again. */
 const SPLIT_SECRET_WINDOW_MS = 10 * 60_000;
 /** Times a hand-off question is asked again before moving on. */
 const MAX_REASKS = 2;
+/** The most entries one help-centre search returns. */
+const HELP_RESULTS = 8;
+/** A FAQ matcher score at or below this is a close match of the words: listed even when the brain did not pick it. */
+const HELP_CLOSE_MATCH = 0.25;
 
 /** What one message led to: the replies, plus the brain's decision and any ticket, for the CLI and tests. */
 export interface TurnResult {
@@ -54,7 +56,10 @@ interface TextRewrite {
 export interface SupportBotDeps {
   readonly db: Database;
   readonly brain: Brain;
-  readonly escalations: EscalationService;
+  /** Ticket changes: created, written to, closed, reopened and rated by their users. */
+  readonly tickets: TicketLifecycle;
+  /** Ticket reads: the user's active ticket and its place in the queue. */
+  readonly queue: TicketQueue;
   readonly sla: SlaPolicy;
   readonly clock?: () => Date;
   /** Per-user flood control (default: a burst of 20, then one message a second). */
@@ -143,7 +148,19 @@ export class SupportBot {
     const state = replaceInStrings(before, scrubbed);
     const lang = chooseLang(redaction.text, message, state);
     const text = redaction.text.trim();
-    const turn: Turn = { message, conversation, text, words: text.replace(/\[redacted: [a-z ]+\]/g, ' ').replace(/\s+/g, ' ').trim(), lang, now, state: { ...state, lang }, replies: [] };
+    const turn: Turn = {
+      message,
+      conversation,
+      text,
+      words: text
+        .replace(/\[redacted: [a-z ]+\]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+      lang,
+      now,
+      state: { ...state, lang },
+      replies: [],
+    };
     const activeTicket = state.mode === 'escalated' ? state.escalationId : undefined;
     const stored = turn.text || (message.payload ? `[button: ${message.payload}]` : '');
     this.#store.append(conversation.id, { sender: 'user', text: stored, escalationId: activeTicket, platformMessageId: message.messageId }, now);
@@ -153,7 +170,18 @@ export class SupportBot {
     const meaningful = turn.words !== '' || message.payload !== undefined;
     if (meaningful) this.#route(turn);
     for (const reply of turn.replies) {
-      this.#store.append(conversation.id, { sender: 'bot', text: reply.text, escalationId: turn.state.mode === 'escalated' ? turn.state.escalationId : undefined, intent: turn.decision?.intent, confidence: turn.decision?.confidence, action: turn.decision?.action }, now);
+      this.#store.append(
+        conversation.id,
+        {
+          sender: 'bot',
+          text: reply.text,
+          escalationId: turn.state.mode === 'escalated' ? turn.state.escalationId : undefined,
+          intent: turn.decision?.intent,
+          confidence: turn.decision?.confidence,
+          action: turn.decision?.action,
+        },
+        now,
+      );
     }
     this.#store.saveState(conversation.id, turn.state, now);
     return { turn: { replies: turn.replies, stored, decision: turn.decision, escalation: turn.escalation }, scrubbed: scrubbed.length > 0 };
@@ -168,7 +196,7 @@ export class SupportBot {
     const changes = rewrites.map((rewrite) => ({ id: Number(rewrite.id), before: previous.find((message) => message.id === Number(rewrite.id))?.text ?? '', after: rewrite.text }));
     const real = changes.filter((change) => change.before !== '' && change.before !== change.after);
     this.#store.rewrite(conversation.id, conversation.channel, real);
-    this.deps.escalations.scrubUserText(conversation.id, real);
+    this.deps.tickets.scrubUserText(conversation.id, real);
     return real;
   }
 
@@ -179,9 +207,39 @@ export class SupportBot {
     return this.#store.history(conversation.id, limit).map((row) => ({ from: row.sender, text: row.text, agent: row.agent, at: row.at.toISOString() }));
   }
 
-  /** The FAQ's questions in a language, for channel menus and autocomplete. */
-  faq(lang: Lang): { id: string; question: string }[] {
-    return this.deps.brain.knowledgeBase.entries.map((entry) => ({ id: entry.id, question: entry.questions[lang][0] ?? entry.id }));
+  /** The FAQ's entries in a language, for channel menus, autocomplete and the help centre. */
+  faq(lang: Lang): FaqArticle[] {
+    return this.deps.brain.knowledgeBase.entries.map((entry) => this.#article(entry, lang));
+  }
+
+  /**
+   * Help-centre search, by the brain the chat uses (so typos, paraphrases and unspaced Chinese
+   * work alike): the entry the bot would answer with, a second question's entry, its "did you
+   * mean" candidates, then entries whose questions closely match the words, then the rest of the
+   * answered intent. Small talk is left out; an out-of-scope query finds nothing. Stores nothing.
+   */
+  searchHelp(text: string, lang: Lang): FaqArticle[] {
+    const { knowledgeBase, matcher } = this.deps.brain;
+    const query = text.slice(0, MAX_MESSAGE_LENGTH);
+    const decision = this.deps.brain.decide(query, lang);
+    const ids = [decision.faqId, decision.secondary?.faqId, ...decision.suggestions.map((suggestion) => faqIdOf(suggestion))];
+    ids.push(
+      ...matcher
+        .search(query, { limit: HELP_RESULTS })
+        .filter((match) => match.score <= HELP_CLOSE_MATCH)
+        .map((match) => match.entry.id),
+    );
+    if (decision.action === 'answer' || decision.action === 'escalate') ids.push(...knowledgeBase.forIntent(decision.intent).map((entry) => entry.id));
+    const entries = [...new Set(ids)].flatMap((id) => {
+      const entry = id === null || id === undefined ? undefined : knowledgeBase.byId(id);
+      return entry && policyOf(entry.intent).kind !== 'smalltalk' ? [entry] : [];
+    });
+    return entries.slice(0, HELP_RESULTS).map((entry) => this.#article(entry, lang));
+  }
+
+  #article(entry: FaqEntry, lang: Lang): FaqArticle {
+    const [question = entry.id, ...alternatives] = entry.questions[lang];
+    return { id: entry.id, question, alternatives, intent: entry.intent, topic: say(lang, `intent.${entry.intent}` as MessageKey), answer: this.deps.brain.knowledgeBase.answer(entry, lang) };
   }
 
   #route(turn: Turn): void {
@@ -215,7 +273,7 @@ export class SupportBot {
       case 'lang': {
         const lang = /^(zh|cn|中文|chinese)/i.test(command.argument) ? 'zh' : /^(en|english|英文)/i.test(command.argument) ? 'en' : undefined;
         if (!lang) {
-          turn.replies.push({ kind: 'prompt', text: '中文 / English?', suggestions: [{ label: '中文', payload: 'lang:zh' }, { label: 'English', payload: 'lang:en' }] });
+          turn.replies.push({ kind: 'prompt', text: '中文 / English?', suggestions: [button('中文', { kind: 'lang', lang: 'zh' }), button('English', { kind: 'lang', lang: 'en' })] });
           return;
         }
         turn.state = { ...turn.state, lang, langLocked: true };
@@ -233,7 +291,7 @@ export class SupportBot {
 
   #converse(turn: Turn, awaiting?: Awaiting): void {
     const payload = turn.message.payload;
-    if (payload) return this.#button(turn, payload);
+    if (payload !== undefined) return this.#button(turn, decodePayload(payload));
     if (awaiting && this.#shortReply(turn, awaiting)) return;
     const resolved = turn.state.resolvedTicketId;
     if (resolved !== undefined && saysNotSolved(turn.words)) return this.#offerReopen(turn, resolved);
@@ -296,13 +354,13 @@ export class SupportBot {
 
   #escalate(turn: Turn, decision: Decision): void {
     turn.decision = decision;
-    if (decision.intent === 'security.account_compromised') return this.#escalateUrgent(turn, decision);
+    if (policyOf(decision.intent).priority === 'urgent') return this.#escalateUrgent(turn, decision);
     this.#startHandoff(turn, turn.state.lastIntent ?? decision.intent, turn.state.lastUserText ?? turn.text, {});
   }
 
-  #button(turn: Turn, payload: string): void {
-    const [kind, value = ''] = splitPayload(payload);
-    switch (kind) {
+  /** A button pressed outside a ticket and the hand-off questions; one the codec cannot read gets the help text. */
+  #button(turn: Turn, payload: Payload | undefined): void {
+    switch (payload?.kind) {
       case 'human':
         return this.#requestHuman(turn);
       case 'no_human':
@@ -310,16 +368,21 @@ export class SupportBot {
       case 'reopen':
         return this.#reopen(turn);
       case 'lang':
-        return this.#command(turn, { name: 'lang', argument: value });
+        return this.#command(turn, { name: 'lang', argument: payload.lang });
       case 'feedback':
-        return value === 'yes' ? this.#feedbackYes(turn) : this.#feedbackNo(turn);
+        return payload.helped ? this.#feedbackYes(turn) : this.#feedbackNo(turn);
       case 'faq': {
-        const decision = this.deps.brain.answerEntry(value, turn.lang);
+        const decision = this.deps.brain.answerEntry(payload.faqId, turn.lang);
         if (!decision) return this.#say(turn, 'help', 'answer');
         if (decision.action === 'escalate') return this.#escalate(turn, decision);
         return this.#answer(turn, decision);
       }
-      default:
+      // Left from a finished question (skip, cancel, a rating) or meant for agents: nothing to do but help.
+      case 'skip':
+      case 'cancel':
+      case 'rate':
+      case 'desk':
+      case undefined:
         return this.#say(turn, 'help', 'answer');
     }
   }
@@ -340,10 +403,7 @@ export class SupportBot {
     turn.replies.push({
       kind: 'prompt',
       text: say(turn.lang, key),
-      suggestions: [
-        { label: say(turn.lang, 'button.human'), payload: 'human' },
-        { label: say(turn.lang, 'button.noThanks'), payload: 'no_human' },
-      ],
+      suggestions: [button(say(turn.lang, 'button.human'), { kind: 'human' }), button(say(turn.lang, 'button.noThanks'), { kind: 'no_human' })],
     });
   }
 
@@ -354,13 +414,10 @@ export class SupportBot {
     // A second question in the same message is answered too, before "Did this help?" about both.
     const second = decision.secondary?.action === 'answer' ? decision.secondary : undefined;
     if (second) turn.replies.push({ kind: 'answer', text: second.reply });
-    if (NO_FEEDBACK.has(decision.intent) && !second) return;
+    if (!policyOf(decision.intent).askFeedback && !second) return;
     const followUp = decision.followUp ?? second?.followUp;
     const lines: string[] = [];
-    const buttons: Suggestion[] = [
-      { label: say(turn.lang, 'button.yes'), payload: 'feedback:yes' },
-      { label: say(turn.lang, 'button.no'), payload: 'feedback:no' },
-    ];
+    const buttons: Suggestion[] = [button(say(turn.lang, 'button.yes'), { kind: 'feedback', helped: true }), button(say(turn.lang, 'button.no'), { kind: 'feedback', helped: false })];
     if (followUp === 'ask_transaction_id') {
       lines.push(say(turn.lang, 'askTransactionId'));
       turn.state = { ...turn.state, expectingTransactionId: true };
@@ -368,7 +425,7 @@ export class SupportBot {
     if (followUp === 'offer_human' || followUp === 'offer_verification') {
       lines.push(say(turn.lang, followUp === 'offer_human' ? 'offerHuman' : 'offerVerification'));
     }
-    if (followUp) buttons.push({ label: say(turn.lang, 'button.human'), payload: 'human' });
+    if (followUp) buttons.push(button(say(turn.lang, 'button.human'), { kind: 'human' }));
     lines.push(say(turn.lang, 'feedbackPrompt'));
     turn.state = { ...turn.state, awaiting: 'feedback' };
     turn.replies.push({ kind: 'prompt', text: lines.join('\n'), suggestions: buttons });
@@ -378,14 +435,16 @@ export class SupportBot {
   #clarify(turn: Turn, decision: Decision): void {
     this.#recordUnanswered(turn, 'clarify');
     const questions = decision.suggestions.filter((suggestion) => {
-      const entry = suggestion.payload.startsWith('faq:') ? this.deps.brain.knowledgeBase.byId(suggestion.payload.slice(4)) : undefined;
-      return entry !== undefined && !entry.intent.startsWith('smalltalk.');
+      const faqId = faqIdOf(suggestion);
+      const entry = faqId ? this.deps.brain.knowledgeBase.byId(faqId) : undefined;
+      return entry !== undefined && policyOf(entry.intent).kind !== 'smalltalk';
     });
     if (questions.length >= 2) {
-      turn.replies.push({ kind: 'clarify', text: decision.reply, suggestions: [...questions, { label: say(turn.lang, 'button.human'), payload: 'human' }] });
+      turn.replies.push({ kind: 'clarify', text: decision.reply, suggestions: [...questions, button(say(turn.lang, 'button.human'), { kind: 'human' })] });
       return;
     }
-    const only = questions[0] && this.deps.brain.answerEntry(questions[0].payload.slice(4), turn.lang);
+    const onlyId = questions[0] && faqIdOf(questions[0]);
+    const only = onlyId && this.deps.brain.answerEntry(onlyId, turn.lang);
     if (only && only.action === 'answer') return this.#answer(turn, { ...only, confidence: decision.confidence });
     this.#say(turn, 'help', 'answer');
   }
@@ -417,7 +476,7 @@ export class SupportBot {
     const transactionId = known.transactionId ?? findTransactionId(turn.text) ?? findTransactionId(userText);
     const details = transactionId ? { ...known, transactionId } : known;
     // A transaction ID says what the problem is about even when the words did not.
-    const topic = transactionId && VAGUE_INTENTS.has(intent) ? 'transaction.pending' : intent;
+    const topic = transactionId && isVague(intent) ? 'transaction.pending' : intent;
     const steps = detailSteps(topic, details);
     const handoff: PendingHandoff = { intent: topic, userText: userText || turn.text, steps, stepIndex: 0, details };
     turn.state = { ...turn.state, mode: 'collecting', handoff, failures: 0, expectingTransactionId: false };
@@ -430,7 +489,7 @@ export class SupportBot {
     const handoff = turn.state.handoff!;
     const step = handoff.steps[handoff.stepIndex]!;
     const text = error ? say(turn.lang, error) : detailQuestion(step, handoff.intent, turn.lang);
-    const buttons: Suggestion[] = [{ label: say(turn.lang, 'button.skip'), payload: 'skip' }, { label: say(turn.lang, 'button.cancel'), payload: 'cancel' }];
+    const buttons: Suggestion[] = [button(say(turn.lang, 'button.skip'), { kind: 'skip' }), button(say(turn.lang, 'button.cancel'), { kind: 'cancel' })];
     turn.replies.push({ kind: 'prompt', text, suggestions: buttons });
   }
 
@@ -441,10 +500,10 @@ export class SupportBot {
       turn.state = { ...turn.state, mode: 'bot' };
       return this.#converse(turn);
     }
-    const payload = turn.message.payload;
-    if (payload === 'cancel' || (!payload && isCancel(turn.words))) return this.#cancel(turn);
-    if (payload === 'skip' || (!payload && isDontKnow(turn.words))) return this.#nextStep(turn, handoff);
-    if (payload) return this.#askStep(turn);
+    const pressed = turn.message.payload === undefined ? undefined : (decodePayload(turn.message.payload)?.kind ?? 'unknown');
+    if (pressed === 'cancel' || (!pressed && isCancel(turn.words))) return this.#cancel(turn);
+    if (pressed === 'skip' || (!pressed && isDontKnow(turn.words))) return this.#nextStep(turn, handoff);
+    if (pressed) return this.#askStep(turn);
     const step = handoff.steps[handoff.stepIndex]!;
     const details: Record<string, string> = { ...handoff.details };
     const transactionId = step === 'transactionId' ? undefined : findTransactionId(turn.text);
@@ -465,7 +524,7 @@ export class SupportBot {
   #topicOf(turn: Turn, current: string): string {
     const decision = this.deps.brain.decide(turn.words, turn.lang);
     const sure = decision.action === 'answer' || decision.action === 'escalate';
-    return sure && !VAGUE_INTENTS.has(decision.intent) && !otherPlatform(turn.words) ? decision.intent : current;
+    return sure && !isVague(decision.intent) && !otherPlatform(turn.words) ? decision.intent : current;
   }
 
   #reask(turn: Turn, handoff: PendingHandoff, error: MessageKey): void {
@@ -486,7 +545,7 @@ export class SupportBot {
   }
 
   #openTicket(turn: Turn, handoff: PendingHandoff): void {
-    const ticket = this.deps.escalations.create(
+    const ticket = this.deps.tickets.create(
       { conversation: turn.conversation, intent: handoff.intent, userText: handoff.userText, details: handoff.details, lang: turn.lang, origin: turn.message.origin },
       turn.now,
     );
@@ -503,7 +562,7 @@ export class SupportBot {
   /** A compromised account: the ticket first (urgent, head of the queue), questions afterwards. */
   #escalateUrgent(turn: Turn, decision: Decision): void {
     if (decision.reply) turn.replies.push({ kind: 'answer', text: decision.reply });
-    const ticket = this.deps.escalations.create({ conversation: turn.conversation, intent: decision.intent, userText: turn.text, details: {}, lang: turn.lang, origin: turn.message.origin }, turn.now);
+    const ticket = this.deps.tickets.create({ conversation: turn.conversation, intent: decision.intent, userText: turn.text, details: {}, lang: turn.lang, origin: turn.message.origin }, turn.now);
     this.#escalated(turn, ticket);
     const { backAt } = slaTerms(this.deps.sla, ticket.priority, turn.now);
     // After hours one message says both: the ticket is first in line, and when someone is back.
@@ -541,14 +600,15 @@ export class SupportBot {
    * and a user asking for a human or for the wait gets the ticket's status.
    */
   #toTicket(turn: Turn): void {
-    const ticket = this.deps.escalations.activeFor(turn.conversation.id);
+    const ticket = this.deps.queue.activeFor(turn.conversation.id);
     if (!ticket) {
       turn.state = { ...turn.state, mode: 'bot', escalationId: undefined };
       return this.#converse(turn);
     }
-    if (turn.message.payload === 'cancel') return this.#cancel(turn);
-    this.deps.escalations.userWrote(ticket.id, turn.conversation, turn.text || `[button: ${turn.message.payload}]`, turn.now);
-    if (turn.message.payload === 'human' || asksAboutWaiting(turn.words) || this.deps.brain.decide(turn.words, turn.lang).intent === 'agent.request') {
+    const pressed = turn.message.payload === undefined ? undefined : decodePayload(turn.message.payload)?.kind;
+    if (pressed === 'cancel') return this.#cancel(turn);
+    this.deps.tickets.userWrote(ticket.id, turn.conversation, turn.text || `[button: ${turn.message.payload}]`, turn.now);
+    if (pressed === 'human' || asksAboutWaiting(turn.words) || this.deps.brain.decide(turn.words, turn.lang).intent === 'agent.request') {
       return this.#status(turn);
     }
     const last = turn.state.ackedAt ? Date.parse(turn.state.ackedAt) : Number.NEGATIVE_INFINITY;
@@ -567,7 +627,7 @@ export class SupportBot {
       turn.replies.push({ kind: 'status', text: say(turn.lang, 'statusCollecting', { step: handoff.stepIndex + 1, total: handoff.steps.length }) });
       return this.#askStep(turn);
     }
-    const ticket = this.deps.escalations.activeFor(turn.conversation.id);
+    const ticket = this.deps.queue.activeFor(turn.conversation.id);
     if (!ticket) return this.#say(turn, 'noTicket', 'status');
     turn.state = { ...turn.state, ackedAt: turn.now.toISOString() };
     const detail =
@@ -586,9 +646,9 @@ export class SupportBot {
       turn.state = { ...turn.state, mode: 'bot', handoff: undefined };
       return this.#say(turn, 'cancelledCollecting', 'status');
     }
-    const ticket = this.deps.escalations.activeFor(turn.conversation.id);
+    const ticket = this.deps.queue.activeFor(turn.conversation.id);
     if (!ticket) return this.#say(turn, 'noTicket', 'status');
-    const closed = this.deps.escalations.closeByUser(ticket.id, turn.conversation, turn.now);
+    const closed = this.deps.tickets.closeByUser(ticket.id, turn.conversation, turn.now);
     turn.state = { ...turn.state, mode: 'bot', escalationId: undefined };
     turn.replies.push({ kind: 'status', text: say(turn.lang, 'cancelled', { number: closed.number }), escalation: notice(closed) });
   }
@@ -606,8 +666,8 @@ export class SupportBot {
       this.#offerReopen(turn, ticketId);
       return true;
     }
-    const pressed = payload ? /^rate:([1-5])$/.exec(payload) : null;
-    const reading = pressed ? { score: Number(pressed[1]) } : payload ? undefined : readRating(turn.words);
+    const pressed = payload === undefined ? undefined : decodePayload(payload);
+    const reading = pressed?.kind === 'rate' ? { score: pressed.score } : payload ? undefined : readRating(turn.words);
     if (reading === undefined) return false;
     const back: DialogueState = { ...turn.state, mode: 'bot', escalationId: undefined, resolvedTicketId: ticketId, ratingReasked: undefined };
     if (reading === 'unclear') {
@@ -617,34 +677,31 @@ export class SupportBot {
         return true;
       }
       turn.state = { ...turn.state, ratingReasked: true };
-      turn.replies.push({ kind: 'prompt', text: say(turn.lang, 'ratingAgain'), suggestions: [1, 2, 3, 4, 5].map((n) => ({ label: '★'.repeat(n), payload: `rate:${n}` })) });
+      turn.replies.push({ kind: 'prompt', text: say(turn.lang, 'ratingAgain'), suggestions: ratingButtons() });
       return true;
     }
-    this.deps.escalations.rate(ticketId, turn.conversation, reading.score, turn.now);
+    this.deps.tickets.rate(ticketId, turn.conversation, reading.score, turn.now);
     turn.state = back;
     this.#say(turn, 'ratingThanks', 'status');
     return true;
   }
 
   #offerReopen(turn: Turn, ticketId: number): void {
-    if (this.deps.escalations.activeFor(turn.conversation.id)) return this.#status(turn);
-    const ticket = this.deps.escalations.view(ticketId);
+    if (this.deps.queue.activeFor(turn.conversation.id)) return this.#status(turn);
+    const ticket = this.deps.queue.view(ticketId);
     turn.state = { ...turn.state, awaiting: 'reopenOffer' };
     turn.replies.push({
       kind: 'prompt',
       text: say(turn.lang, 'reopenOffer', { number: ticket.number }),
-      suggestions: [
-        { label: say(turn.lang, 'button.reopen'), payload: 'reopen' },
-        { label: say(turn.lang, 'button.noThanks'), payload: 'no_human' },
-      ],
+      suggestions: [button(say(turn.lang, 'button.reopen'), { kind: 'reopen' }), button(say(turn.lang, 'button.noThanks'), { kind: 'no_human' })],
     });
   }
 
   /** The user reopens the ticket resolved last; it goes back to the queue with this conversation's new messages. */
   #reopen(turn: Turn): void {
     const ticketId = turn.state.resolvedTicketId;
-    if (ticketId === undefined || this.deps.escalations.activeFor(turn.conversation.id)) return this.#status(turn);
-    const ticket = this.deps.escalations.reopenByUser(ticketId, turn.conversation, turn.now);
+    if (ticketId === undefined || this.deps.queue.activeFor(turn.conversation.id)) return this.#status(turn);
+    const ticket = this.deps.tickets.reopenByUser(ticketId, turn.conversation, turn.now);
     if (!ticket) return this.#say(turn, 'noTicket', 'status');
     this.#escalated(turn, ticket);
     turn.replies.push({ kind: 'status', text: say(turn.lang, 'reopenedByUser', { number: ticket.number, position: ticket.queuePosition ?? 1 }), escalation: notice(ticket) });
@@ -656,10 +713,7 @@ export class SupportBot {
 
   #recordUnanswered(turn: Turn, reason: 'fallback' | 'clarify' | 'not_helpful', text = turn.text): void {
     if (!text) return;
-    this.#store.recordUnanswered(
-      { channel: turn.message.channel, text, lang: turn.lang, intent: turn.decision?.intent, confidence: turn.decision?.confidence, reason },
-      turn.now,
-    );
+    this.#store.recordUnanswered({ channel: turn.message.channel, text, lang: turn.lang, intent: turn.decision?.intent, confidence: turn.decision?.confidence, reason }, turn.now);
   }
 }
 
@@ -673,9 +727,15 @@ function secretWarning(lang: Lang): Reply {
   return { kind: 'warning', reason: 'secret', text: say(lang, 'secretWarning') };
 }
 
-function splitPayload(payload: string): [string, string?] {
-  const colon = payload.indexOf(':');
-  return colon < 0 ? [payload] : [payload.slice(0, colon), payload.slice(colon + 1)];
+/** A button: its label and what pressing it means. */
+function button(label: string, payload: Payload): Suggestion {
+  return { label, payload: encodePayload(payload) };
+}
+
+/** The FAQ entry a suggestion answers, if it is an FAQ button. */
+function faqIdOf(suggestion: Suggestion): string | undefined {
+  const payload = decodePayload(suggestion.payload);
+  return payload?.kind === 'faq' ? payload.faqId : undefined;
 }
 
 function notice(ticket: EscalationView): Reply['escalation'] {

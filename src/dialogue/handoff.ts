@@ -1,16 +1,10 @@
-import type { Lang } from '../core/types.js';
-import { say, type MessageKey } from './messages.js';
-import type { DetailStep, PendingHandoff } from './state.js';
+import { policyOf, type DetailStep, type Lang } from '../contracts/index.js';
+import { say, type MessageKey } from '../contracts/index.js';
+import type { PendingHandoff } from './state.js';
 
-/** Intents about a specific transaction: the agent needs its ID. */
-const TRANSACTION_INTENTS = new Set(['transaction.pending', 'withdrawal.not_received', 'funds.how_to_deposit_withdraw', 'security.suspicious_activity']);
-
-/** The details to ask for before handing off, skipping those already known. */
+/** The details to ask for before handing off (the intent's policy), skipping those already known. */
 export function detailSteps(intent: string, known: Readonly<Record<string, string>>): DetailStep[] {
-  const steps: DetailStep[] = ['problemType', 'occurredAt', 'errorMessage'];
-  if (TRANSACTION_INTENTS.has(intent)) steps.push('transactionId');
-  steps.push('email');
-  return steps.filter((step) => !(step in known));
+  return policyOf(intent).handoff.filter((step) => !(step in known));
 }
 
 /**
@@ -27,7 +21,8 @@ export function replan(handoff: PendingHandoff, intent: string, details: Readonl
 /** The question for a step, in the user's language. */
 export function detailQuestion(step: DetailStep, intent: string, lang: Lang): string {
   if (step === 'problemType') {
-    if (intent === 'agent.request' || intent === 'none') return say(lang, 'askDescribe');
+    // A request for a human or an unknown question says nothing of the problem: ask for it.
+    if (policyOf(intent).kind === 'request' || policyOf(intent).kind === 'out_of_scope') return say(lang, 'askDescribe');
     return say(lang, 'askProblemType', { problem: say(lang, `intent.${intent}` as MessageKey) });
   }
   const keys: Record<Exclude<DetailStep, 'problemType'>, MessageKey> = {
@@ -54,7 +49,10 @@ export function checkDetail(step: DetailStep, answer: string): DetailCheck {
   const value = answer.trim().slice(0, 500);
   if (step === 'email') return EMAIL.test(value) ? { ok: true, value } : { ok: false, error: 'invalidEmail' };
   if (step === 'transactionId') {
-    const id = value.normalize('NFKC').replace(LABEL, '').replace(/^.*\/tx\//, '');
+    const id = value
+      .normalize('NFKC')
+      .replace(LABEL, '')
+      .replace(/^.*\/tx\//, '');
     return TRANSACTION_ID.test(id) && /\d/.test(id) ? { ok: true, value: id } : { ok: false, error: 'invalidTransactionId' };
   }
   return { ok: true, value };

@@ -1,6 +1,6 @@
-import type { Lang, Suggestion } from '../core/types.js';
+import type { Lang, Suggestion } from '../contracts/index.js';
 import type { Brain, Decision } from '../nlu/brain.js';
-import { say } from './messages.js';
+import { say } from '../contracts/index.js';
 
 /** What re-wording a decision needs from the brain. */
 export type Wording = Pick<Brain, 'answerEntry' | 'knowledgeBase'>;

@@ -1,4 +1,4 @@
-import type { Lang } from '../core/types.js';
+import type { Lang } from '../contracts/index.js';
 
 /** Another service's name as the user sees it, in each language. */
 export type PlatformName = Readonly<Record<Lang, string>>;

@@ -1,10 +1,21 @@
+import { encodePayload, type Score, type Suggestion } from '../contracts/index.js';
 import { plainWords } from './short-replies.js';
 
 /** A reading of a typed rating: a score from 1 to 5, or `unclear` for a rating-like answer out of range ("10"). */
 export type RatingReading = { readonly score: number } | 'unclear';
 
 const NUMERALS: Readonly<Record<string, number>> = {
-  一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, one: 1, two: 2, three: 3, four: 4, five: 5,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
 };
 /** Words people rate with, mapped to the score they most likely mean. */
 const WORDS: readonly [RegExp, number][] = [
@@ -31,11 +42,20 @@ export function readRating(text: string): RatingReading | undefined {
   }
   const words = plainWords(text);
   for (const [pattern, score] of WORDS) if (pattern.test(words)) return { score };
-  const raw = text.normalize('NFKC').toLowerCase().trim().replace(/[.!。!~]+$/u, '');
+  const raw = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .trim()
+    .replace(/[.!。!~]+$/u, '');
   const count = COUNT.exec(raw) ?? COUNT.exec(words);
   if (count) {
     const value = /^[0-9]+$/.test(count[1]!) ? Number(count[1]) : NUMERALS[count[1]!];
     return value !== undefined && value >= 1 && value <= 5 ? { score: value } : 'unclear';
   }
   return /\d|star|分|星/u.test(words) && words.length <= 12 ? 'unclear' : undefined;
+}
+
+/** The rating buttons, one to five stars. */
+export function ratingButtons(): Suggestion[] {
+  return ([1, 2, 3, 4, 5] as const).map((score: Score) => ({ label: '★'.repeat(score), payload: encodePayload({ kind: 'rate', score }) }));
 }

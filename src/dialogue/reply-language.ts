@@ -1,4 +1,4 @@
-import type { IncomingMessage, Lang } from '../core/types.js';
+import type { IncomingMessage, Lang } from '../contracts/index.js';
 import { detectLanguage } from '../nlu/language.js';
 import { parseCommand } from './commands.js';
 import type { DialogueState } from './state.js';

@@ -1,7 +1,4 @@
-import type { Lang } from '../core/types.js';
-
-/** A step of the detail dialogue before a hand-off (the details the article says support needs). */
-export type DetailStep = 'problemType' | 'occurredAt' | 'errorMessage' | 'transactionId' | 'email';
+import type { DetailStep, Lang } from '../contracts/index.js';
 
 /** A hand-off being prepared: the questions still to ask and the answers so far. */
 export interface PendingHandoff {

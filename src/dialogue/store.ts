@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/index.js';
 import { conversations, messages, unansweredQuestions, users } from '../db/schema.js';
-import type { ChannelName, ConversationRef, Lang } from '../core/types.js';
+import type { ChannelName, ConversationRef, Lang } from '../contracts/index.js';
 import { INITIAL_STATE, type DialogueState } from './state.js';
 
 /** A conversation row as the pipeline uses it. */
@@ -35,7 +35,10 @@ export function userKey(channel: ChannelName, userId: string): string {
   return `${channel}:${userId}`;
 }
 
-/** Reads and writes users, conversations, messages and unanswered questions. Call inside a transaction. */
+/**
+ * Reads and writes users, conversations, messages and unanswered questions; the one writer of
+ * dialogue state. Call inside a transaction.
+ */
 export class ConversationStore {
   constructor(private readonly db: Database) {}
 
@@ -49,7 +52,11 @@ export class ConversationStore {
       .run();
     const existing = this.db.select().from(conversations).where(eq(conversations.userId, key)).get();
     if (existing) {
-      this.db.update(conversations).set({ reference: { ...reference }, updatedAt: now }).where(eq(conversations.id, existing.id)).run();
+      this.db
+        .update(conversations)
+        .set({ reference: { ...reference }, updatedAt: now })
+        .where(eq(conversations.id, existing.id))
+        .run();
       return { id: existing.id, userKey: key, channel, channelUserId, displayName, reference, state: { ...INITIAL_STATE, ...(existing.state as Partial<DialogueState>) } };
     }
     const created = this.db
@@ -83,9 +90,22 @@ export class ConversationStore {
     return { ...INITIAL_STATE, ...(row?.state as Partial<DialogueState> | undefined) };
   }
 
-  /** Replaces a conversation's dialogue state. */
+  /** Replaces a conversation's dialogue state (the pipeline, at the end of a turn). */
   saveState(conversationId: number, state: DialogueState, now: Date): void {
-    this.db.update(conversations).set({ state: { ...state }, updatedAt: now }).where(eq(conversations.id, conversationId)).run();
+    this.db
+      .update(conversations)
+      .set({ state: { ...state }, updatedAt: now })
+      .where(eq(conversations.id, conversationId))
+      .run();
+  }
+
+  /**
+   * Hands a conversation to a ticket after an agent acted on it: `rating` once resolved (the
+   * next message may rate it), `escalated` once reopened (messages go to the ticket again).
+   * Any hand-off questions in progress are dropped.
+   */
+  followTicket(conversationId: number, mode: 'rating' | 'escalated', escalationId: number, now: Date): void {
+    this.saveState(conversationId, { ...this.stateOf(conversationId), mode, escalationId, handoff: undefined }, now);
   }
 
   /** Whether a platform message id was already handled in this conversation (a redelivered update). */
@@ -160,7 +180,11 @@ export class ConversationStore {
    */
   rewrite(conversationId: number, channel: ChannelName, rewrites: readonly { readonly id: number; readonly before: string; readonly after: string }[]): void {
     for (const { id, before, after } of rewrites) {
-      this.db.update(messages).set({ text: after }).where(and(eq(messages.id, id), eq(messages.conversationId, conversationId))).run();
+      this.db
+        .update(messages)
+        .set({ text: after })
+        .where(and(eq(messages.id, id), eq(messages.conversationId, conversationId)))
+        .run();
       this.db
         .update(unansweredQuestions)
         .set({ text: sql`replace(${unansweredQuestions.text}, ${before}, ${after})` })

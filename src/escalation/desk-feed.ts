@@ -1,7 +1,8 @@
-import type { ChannelRegistry } from '../core/channel.js';
-import { PeriodicTask } from '../core/periodic-task.js';
+import type { ChannelDirectory } from '../contracts/index.js';
+import { PeriodicTask } from './periodic-task.js';
 import type { Logger } from '../log.js';
-import type { EscalationService } from './service.js';
+import type { DeskBindings } from './desk-bindings.js';
+import type { TicketQueue } from './queue.js';
 
 /**
  * Mirrors ticket changes (from this process or the CLI desk in another) to the agent desks
@@ -12,8 +13,9 @@ export class DeskFeed {
   readonly #task: PeriodicTask<void>;
 
   constructor(
-    private readonly escalations: EscalationService,
-    private readonly channels: ChannelRegistry,
+    private readonly queue: TicketQueue,
+    private readonly bindings: DeskBindings,
+    private readonly channels: ChannelDirectory,
     private readonly logger: Logger,
     intervalMs = 500,
   ) {
@@ -23,8 +25,8 @@ export class DeskFeed {
   /** Starts polling; a channel seen for the first time starts from now, not from history. */
   start(): void {
     for (const adapter of this.channels.all()) {
-      if (adapter.onDeskEvent && this.escalations.deskCursor(adapter.name) === undefined) {
-        this.escalations.setDeskCursor(adapter.name, this.escalations.lastEventId());
+      if (adapter.onDeskEvent && this.bindings.deskCursor(adapter.name) === undefined) {
+        this.bindings.setDeskCursor(adapter.name, this.queue.lastEventId());
       }
     }
     this.#task.start();
@@ -43,8 +45,8 @@ export class DeskFeed {
   async #pollOnce(): Promise<void> {
     for (const adapter of this.channels.all()) {
       if (!adapter.onDeskEvent) continue;
-      const cursor = this.escalations.deskCursor(adapter.name) ?? this.escalations.lastEventId();
-      for (const event of this.escalations.eventsSince(cursor)) {
+      const cursor = this.bindings.deskCursor(adapter.name) ?? this.queue.lastEventId();
+      for (const event of this.queue.eventsSince(cursor)) {
         try {
           await adapter.onDeskEvent(event);
         } catch (error) {
@@ -52,7 +54,7 @@ export class DeskFeed {
           this.logger.warn({ channel: adapter.name, eventId: event.id, reason: (error as Error).message }, 'agent desk update failed; will retry');
           break;
         }
-        this.escalations.setDeskCursor(adapter.name, event.id);
+        this.bindings.setDeskCursor(adapter.name, event.id);
       }
     }
   }

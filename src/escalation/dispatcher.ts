@@ -1,7 +1,6 @@
 import type { Logger } from '../log.js';
-import { DeliveryError, type ChannelRegistry } from '../core/channel.js';
-import { PeriodicTask } from '../core/periodic-task.js';
-import type { ChannelName } from '../core/types.js';
+import { DeliveryError, type ChannelDirectory, type ChannelName } from '../contracts/index.js';
+import { PeriodicTask } from './periodic-task.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 
 /** How the dispatcher paces itself; every field has a production default. */
@@ -52,7 +51,7 @@ export class OutboxDispatcher {
 
   constructor(
     private readonly outbox: Outbox,
-    private readonly channels: ChannelRegistry,
+    private readonly channels: ChannelDirectory,
     private readonly logger: Logger,
     intervalMs = 250,
     options: DispatcherOptions = {},

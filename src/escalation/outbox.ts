@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt, inArray, lt, lte, notExists, sql } from 'drizz
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../db/index.js';
 import { escalationEvents, outbox } from '../db/schema.js';
-import type { ChannelName, ConversationRef, Reply } from '../core/types.js';
+import type { ChannelName, ConversationRef, Reply } from '../contracts/index.js';
 
 /** A row of the outbox, ready to hand to an adapter. */
 export interface OutboxItem {
@@ -88,7 +88,11 @@ export class Outbox {
         .all()
         .filter((row) => options.owns?.({ channel: row.channel as ChannelName, reference: row.reference }) ?? true);
       const ids = rows.map((row) => row.id);
-      if (ids.length > 0) tx.update(outbox).set({ nextAttemptAt: new Date(now.getTime() + options.leaseMs) }).where(inArray(outbox.id, ids)).run();
+      if (ids.length > 0)
+        tx.update(outbox)
+          .set({ nextAttemptAt: new Date(now.getTime() + options.leaseMs) })
+          .where(inArray(outbox.id, ids))
+          .run();
       return rows.map((row) => ({
         id: row.id,
         channel: row.channel as ChannelName,
@@ -148,10 +152,15 @@ export class Outbox {
    */
   abandon(item: OutboxItem, error: string, now: Date): void {
     this.db.transaction((tx) => {
-      tx.update(outbox).set({ status: 'failed', attempts: item.attempts + 1, lastError: error.slice(0, 500) }).where(eq(outbox.id, item.id)).run();
+      tx.update(outbox)
+        .set({ status: 'failed', attempts: item.attempts + 1, lastError: error.slice(0, 500) })
+        .where(eq(outbox.id, item.id))
+        .run();
       const row = tx.select({ escalationId: outbox.escalationId }).from(outbox).where(eq(outbox.id, item.id)).get();
       if (row?.escalationId) {
-        tx.insert(escalationEvents).values({ escalationId: row.escalationId, actor: 'system', action: 'delivery failed', note: error.slice(0, 500), createdAt: now }).run();
+        tx.insert(escalationEvents)
+          .values({ escalationId: row.escalationId, actor: 'system', action: 'delivery failed', note: error.slice(0, 500), createdAt: now })
+          .run();
       }
     });
   }

@@ -1,4 +1,4 @@
-import type { Priority } from './sla.js';
+import type { Priority } from '../contracts/index.js';
 
 /** How many raised-priority tickets one network address may open in a window. */
 export interface PriorityQuotaOptions {

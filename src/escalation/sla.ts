@@ -1,9 +1,6 @@
 import { isWithinBusinessHours, nextBusinessOpening, type BusinessHours } from '../config/business-hours.js';
-import type { Lang } from '../core/types.js';
-import { say } from '../dialogue/messages.js';
-
-/** How urgent a ticket is; the queue is ordered by it. */
-export type Priority = 'urgent' | 'high' | 'normal';
+import type { Lang, Priority } from '../contracts/index.js';
+import { say } from '../contracts/index.js';
 
 /** SLA settings, from configuration. */
 export interface SlaPolicy {
@@ -17,13 +14,6 @@ export interface SlaTerms {
   readonly dueAt: Date;
   /** Set when agents are away: when they are back. */
   readonly backAt?: Date;
-}
-
-/** The priority of a ticket for an intent: compromised accounts are urgent, missing funds high. */
-export function priorityFor(intent: string): Priority {
-  if (intent === 'security.account_compromised') return 'urgent';
-  if (intent === 'transaction.pending' || intent === 'withdrawal.not_received') return 'high';
-  return 'normal';
 }
 
 /**

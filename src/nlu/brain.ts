@@ -1,10 +1,10 @@
-import type { Lang, Suggestion } from '../core/types.js';
+import { policyOf, type FollowUp, type Lang, type Suggestion } from '../contracts/index.js';
 import type { SupportLinks } from '../config/index.js';
-import { say } from '../dialogue/messages.js';
+import { say } from '../contracts/index.js';
 import { IntentClassifier, type PredictOptions, type Prediction } from './classifier.js';
-import { applyRules, ESCALATE_INTENTS, type Action, type DecisionPolicy } from './decision-rules.js';
+import { applyRules, type Action, type DecisionPolicy } from './decision-rules.js';
 import { FaqMatcher } from './faq-matcher.js';
-import { loadKnowledgeBase, type FaqEntry, type FollowUp, type KnowledgeBase } from './knowledge-base.js';
+import { loadKnowledgeBase, type FaqEntry, type KnowledgeBase } from './knowledge-base.js';
 import { replyLanguage } from './language.js';
 import { normalizeText } from './normalize.js';
 import { loadTrainingData, OUT_OF_SCOPE } from './training-data.js';
@@ -47,7 +47,6 @@ export interface TurnContext {
 /** A fuse.js score at or below this is a near-verbatim FAQ question: trusted as a second opinion. */
 const FAQ_SECOND_OPINION = 0.15;
 /** Intents never offered as the second question of a message ("hi, my withdrawal…" is one question). */
-const NOT_A_SECOND_QUESTION = new Set([OUT_OF_SCOPE, 'smalltalk.greeting', 'smalltalk.thanks', 'smalltalk.goodbye']);
 const ANSWERED: ReadonlySet<Action> = new Set(['answer', 'escalate']);
 
 /**
@@ -129,7 +128,7 @@ export class Brain {
     if (clauses.length < 2) return whole;
     const answered = clauses
       .map((clause) => this.#decideOne(clause, lang))
-      .filter((decision) => ANSWERED.has(decision.action) && !NOT_A_SECOND_QUESTION.has(decision.intent))
+      .filter((decision) => ANSWERED.has(decision.action) && isSecondQuestion(decision.intent))
       .filter((decision, i, all) => all.findIndex((other) => other.intent === decision.intent) === i);
     if (answered.length < 2) return whole;
     const wholeAnswered = ANSWERED.has(whole.action);
@@ -150,13 +149,13 @@ export class Brain {
   answerEntry(faqId: string, lang: Lang): Decision | undefined {
     const entry = this.knowledgeBase.byId(faqId);
     if (!entry) return undefined;
-    if (ESCALATE_INTENTS.has(entry.intent)) return this.#act(entry.questions[lang][0] ?? '', lang, { label: entry.intent, confidence: 1 });
+    if (escalates(entry.intent)) return this.#act(entry.questions[lang][0] ?? '', lang, { label: entry.intent, confidence: 1 });
     return this.#answer(entry, lang, entry.intent, 1);
   }
 
   #act(text: string, lang: Lang, top: Prediction): Decision {
     const entry = this.#bestEntry(text, top.label);
-    if (ESCALATE_INTENTS.has(top.label)) {
+    if (escalates(top.label)) {
       return {
         lang,
         intent: top.label,
@@ -180,7 +179,7 @@ export class Brain {
       faqId: entry.id,
       reply: this.knowledgeBase.answer(entry, lang),
       suggestions: [],
-      followUp: entry.followUp,
+      followUp: entry.followUp ?? policyOf(entry.intent).followUp,
     };
   }
 
@@ -216,7 +215,7 @@ export class Brain {
   #secondOpinion(text: string, lang: Lang, top: Prediction): Decision | undefined {
     const [match] = this.matcher.search(text, { limit: 1 });
     if (!match || match.score > FAQ_SECOND_OPINION) return undefined;
-    if (ESCALATE_INTENTS.has(match.entry.intent)) return this.#act(text, lang, { label: match.entry.intent, confidence: top.confidence });
+    if (escalates(match.entry.intent)) return this.#act(text, lang, { label: match.entry.intent, confidence: top.confidence });
     return this.#answer(match.entry, lang, match.entry.intent, Math.max(top.confidence, 1 - match.score));
   }
 
@@ -230,4 +229,15 @@ export class Brain {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** Whether an intent goes to a human at once (its policy). */
+function escalates(intent: string): boolean {
+  return policyOf(intent).action === 'escalate';
+}
+
+/** Whether an intent counts as a second question of a message ("hi, my withdrawal…" is one question): not small talk, not out of scope. */
+function isSecondQuestion(intent: string): boolean {
+  const kind = policyOf(intent).kind;
+  return kind !== 'smalltalk' && kind !== 'out_of_scope';
 }

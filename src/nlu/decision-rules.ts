@@ -3,6 +3,7 @@
  * (clarify), hand to a human (escalate) or say what the bot can help with (fallback).
  * Shared by the brain and by `eval`, so what `eval` measures is what the bot does.
  */
+import { policyOf } from '../contracts/index.js';
 import type { Prediction } from './classifier.js';
 import { OUT_OF_SCOPE } from './training-data.js';
 
@@ -17,8 +18,6 @@ export interface DecisionPolicy {
   readonly ambiguityMargin: number;
 }
 
-/** Intents that go to a human at once rather than being answered. */
-export const ESCALATE_INTENTS: ReadonlySet<string> = new Set(['agent.request', 'security.account_compromised']);
 /** An escalation jumps the queue and pages a human: below this confidence the bot asks first. */
 const ESCALATE_THRESHOLD = 0.7;
 /** Below this the classifier's top intents are not worth offering as clarify buttons. */
@@ -38,7 +37,7 @@ export interface Verdict {
 /**
  * Applies the rules to `ranked` (best first, at least one prediction; the top 4 are enough):
  * `none` on top → fallback; sure enough and not ambiguous → answer (escalate for
- * {@link ESCALATE_INTENTS}, which need at least 0.7); two or more plausible intents → clarify;
+ * intents whose policy escalates, which need at least 0.7); two or more plausible intents → clarify;
  * otherwise clarify with the top one if it is half-way plausible, else fallback.
  */
 export function applyRules(ranked: readonly Prediction[], policy: DecisionPolicy): Verdict {
@@ -48,7 +47,7 @@ export function applyRules(ranked: readonly Prediction[], policy: DecisionPolicy
   if (top.label === OUT_OF_SCOPE || top.confidence < CLARIFY_FLOOR) return verdict('fallback', true);
   const margin = top.confidence - (second?.confidence ?? 0);
   const ambiguous = second !== undefined && second.label !== OUT_OF_SCOPE && margin < policy.ambiguityMargin;
-  const escalates = ESCALATE_INTENTS.has(top.label);
+  const escalates = policyOf(top.label).action === 'escalate';
   const sureEnough = top.confidence >= (escalates ? Math.max(ESCALATE_THRESHOLD, policy.answerThreshold) : policy.answerThreshold);
   if (sureEnough && !ambiguous) return verdict(escalates ? 'escalate' : 'answer', false);
   const candidates = ranked.filter((p) => p.label !== OUT_OF_SCOPE && p.confidence >= CLARIFY_FLOOR / 2).slice(0, 3);

@@ -89,10 +89,7 @@ export async function readLabelledCsv(path: string): Promise<LabelledText[]> {
   if (textAt === -1) missing.push(TEXT_COLUMN);
   if (labelAt === -1) missing.push(LABEL_COLUMN);
   if (missing.length > 0) {
-    throw new Error(
-      `CSV file ${path} is missing column(s) ${missing.map((c) => `"${c}"`).join(', ')} ` +
-        `in its header (found: ${columns.map((c) => `"${c}"`).join(', ') || 'nothing'})`,
-    );
+    throw new Error(`CSV file ${path} is missing column(s) ${missing.map((c) => `"${c}"`).join(', ')} ` + `in its header (found: ${columns.map((c) => `"${c}"`).join(', ') || 'nothing'})`);
   }
   if (rows.length === 0) throw new Error(`CSV file ${path} has a header but no data rows`);
   return rows.map((row, i) => {
@@ -152,11 +149,7 @@ export function classifyRows(classifier: IntentClassifier, rows: readonly Labell
  *
  * @throws Error from {@link readLabelledCsv} for a missing or malformed file.
  */
-export async function evaluateCsv(
-  trainPath: string,
-  testPath: string,
-  options: EvaluateOptions,
-): Promise<EvaluationReport & Partial<DecisionReport> & { reliability?: ReliabilityBin[] }> {
+export async function evaluateCsv(trainPath: string, testPath: string, options: EvaluateOptions): Promise<EvaluationReport & Partial<DecisionReport> & { reliability?: ReliabilityBin[] }> {
   const [train, test] = await Promise.all([readLabelledCsv(trainPath), readLabelledCsv(testPath)]);
   const started = process.hrtime.bigint();
   const classifier = IntentClassifier.train(train);

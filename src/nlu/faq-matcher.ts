@@ -1,4 +1,4 @@
-import type { Lang } from '../core/types.js';
+import type { Lang } from '../contracts/index.js';
 import type { FaqEntry, KnowledgeBase } from './knowledge-base.js';
 import { extractFeatures } from './features.js';
 import { normalizeText } from './normalize.js';
@@ -36,7 +36,13 @@ function tokenize(text: string): string[] {
 const CANDIDATE_ROWS = 20;
 
 function scope(rows: readonly QuestionRow[]): Scope {
-  return { rows, index: new QuestionIndex(rows.map((row) => normalizeText(row.question)), tokenize) };
+  return {
+    rows,
+    index: new QuestionIndex(
+      rows.map((row) => normalizeText(row.question)),
+      tokenize,
+    ),
+  };
 }
 
 /**
@@ -50,9 +56,7 @@ export class FaqMatcher {
   readonly #byIntent = new Map<string, Scope>();
 
   constructor(knowledgeBase: KnowledgeBase) {
-    const rows = knowledgeBase.entries.flatMap((entry) =>
-      (['en', 'zh'] as const).flatMap((lang) => entry.questions[lang].map((question) => ({ entry, question, lang }))),
-    );
+    const rows = knowledgeBase.entries.flatMap((entry) => (['en', 'zh'] as const).flatMap((lang) => entry.questions[lang].map((question) => ({ entry, question, lang }))));
     this.#all = scope(rows);
     const intents = new Set(rows.map((row) => row.entry.intent));
     for (const intent of intents) this.#byIntent.set(intent, scope(rows.filter((row) => row.entry.intent === intent)));

@@ -3,7 +3,7 @@
  * "how long?"), and how to rewrite it as a question of its own.
  */
 import { readFileSync } from 'node:fs';
-import type { Lang } from '../core/types.js';
+import type { Lang } from '../contracts/index.js';
 import { hanCount, wordCount } from './clauses.js';
 import { normalizeText } from './normalize.js';
 

@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Lang } from '../core/types.js';
+import type { FollowUp, Lang } from '../contracts/index.js';
 import type { SupportLinks } from '../config/index.js';
-
-/** What the bot does after giving an entry's answer. */
-export type FollowUp = 'offer_human' | 'ask_transaction_id' | 'offer_verification';
 
 /** One FAQ entry of `data/faq.json`, both languages side by side. */
 export interface FaqEntry {
@@ -11,6 +8,7 @@ export interface FaqEntry {
   readonly intent: string;
   readonly questions: Readonly<Record<Lang, readonly string[]>>;
   readonly answer: Readonly<Record<Lang, string>>;
+  /** What the bot offers after this entry's answer, when not its intent's (`INTENT_POLICY`). */
   readonly followUp?: FollowUp;
 }
 
@@ -25,11 +23,17 @@ export interface KnowledgeBase {
 }
 
 /** Default wording for links that are not configured, so answers read well either way. */
-const LINK_DEFAULTS: Record<keyof SupportLinks, Record<Lang, string>> = {
+const LINK_DEFAULTS: Record<Exclude<keyof SupportLinks, 'helpPages'>, Record<Lang, string>> = {
   helpCenter: { en: 'the Help Center on our official website', zh: '官网帮助中心' },
   supportEmail: { en: 'the support e-mail address listed on our official website', zh: '官网公布的客服邮箱' },
   community: { en: 'the official community forum', zh: '官方用户社区和论坛' },
   announcements: { en: 'the official website, our social media and e-mail notices', zh: '官网、官方社交媒体和邮件订阅' },
+};
+
+/** How an answer names this bot's own help page for an entry (`{{helpCenter}}` with only `helpPages` set). */
+const OWN_HELP_PAGE: Record<Lang, (url: string) => string> = {
+  en: (url) => `our Help Center (${url})`,
+  zh: (url) => `帮助中心（${url}）`,
 };
 
 /** The default location of the knowledge base file. */
@@ -55,7 +59,9 @@ export function loadKnowledgeBase(links: SupportLinks = {}, path: URL | string =
     forIntent: (intent) => byIntent.get(intent) ?? [],
     answer(entry, lang) {
       return entry.answer[lang].replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
-        const key = name as keyof SupportLinks;
+        const key = name as keyof typeof LINK_DEFAULTS;
+        // The configured help centre wins; else the entry's own page of this bot's help centre.
+        if (key === 'helpCenter' && !links.helpCenter && links.helpPages !== undefined) return OWN_HELP_PAGE[lang](`${links.helpPages}/${entry.id}`);
         return links[key] ?? LINK_DEFAULTS[key]?.[lang] ?? whole;
       });
     },

@@ -39,8 +39,8 @@ export function toSparseMatrix(vectors: readonly SparseVector[]): SparseMatrix {
   const indices = new Int32Array(rowStart[vectors.length]!);
   const values = new Float32Array(rowStart[vectors.length]!);
   vectors.forEach((v, i) => {
-    indices.set(v.indices, rowStart[i]!);
-    values.set(v.values, rowStart[i]!);
+    indices.set(v.indices, rowStart[i]);
+    values.set(v.values, rowStart[i]);
   });
   return { rows: vectors.length, rowStart, indices, values };
 }
@@ -51,13 +51,7 @@ export function toSparseMatrix(vectors: readonly SparseVector[]): SparseMatrix {
  * solver 1). Returns feature-major weights (`weights[feature * labels + label]`)
  * so that scoring a message reads contiguous memory, plus one bias per label.
  */
-export function trainOneVsRest(
-  x: SparseMatrix,
-  y: Int32Array,
-  labelCount: number,
-  featureCount: number,
-  options: SvmOptions,
-): { weights: Float32Array; biases: Float32Array } {
+export function trainOneVsRest(x: SparseMatrix, y: Int32Array, labelCount: number, featureCount: number, options: SvmOptions): { weights: Float32Array; biases: Float32Array } {
   const { rows, rowStart, indices, values } = x;
   const weights = new Float32Array(featureCount * labelCount);
   const biases = new Float32Array(labelCount);

@@ -1,32 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Lang } from '../core/types.js';
+import { isIntentId, type IntentId, type Lang } from '../contracts/index.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { LabelledText } from './classifier.js';
-
-/** The intent taxonomy of DESIGN.md; the ids are a contract with every channel and check. */
-export const INTENTS = [
-  'account.forgot_password',
-  'account.locked',
-  'transaction.pending',
-  'withdrawal.not_received',
-  'funds.how_to_deposit_withdraw',
-  'security.suspicious_activity',
-  'security.account_compromised',
-  'security.account_protection',
-  'usage.how_to',
-  'support.response_time',
-  'support.contact',
-  'platform.maintenance',
-  'community.forum',
-  'agent.request',
-  'smalltalk.greeting',
-  'smalltalk.thanks',
-  'smalltalk.goodbye',
-  'none',
-] as const;
-
-/** An intent id of the taxonomy. */
-export type IntentId = (typeof INTENTS)[number];
 
 /** The out-of-scope class. */
 export const OUT_OF_SCOPE: IntentId = 'none';
@@ -44,7 +19,7 @@ export function loadTrainingData(knowledgeBase: KnowledgeBase, dir: URL = INTENT
     const file = new URL(`${lang}.json`, dir);
     const utterances = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string[]>;
     for (const [intent, texts] of Object.entries(utterances)) {
-      if (!(INTENTS as readonly string[]).includes(intent)) {
+      if (!isIntentId(intent)) {
         throw new Error(`${file.pathname}: "${intent}" is not an intent of the taxonomy`);
       }
       for (const text of texts) examples.push({ text, label: intent });

@@ -1,8 +1,7 @@
 /** What the words around a value call it: labels that decide whether a key-shaped string is a secret. */
 
 /** Words naming a private key or secret ("private key", "pk", "私钥", "secret", "seed"). */
-export const KEY_LABEL =
-  /private[\s_-]*key|priv[\s_-]*key|secret[\s_-]*key|secret|\bpk\b|\bprv\b|\bwif\b|\bkey\b|\bseed\b|私钥|私鑰|密钥|密鑰|秘钥|秘鑰|种子|種子/gi;
+export const KEY_LABEL = /private[\s_-]*key|priv[\s_-]*key|secret[\s_-]*key|secret|\bpk\b|\bprv\b|\bwif\b|\bkey\b|\bseed\b|私钥|私鑰|密钥|密鑰|秘钥|秘鑰|种子|種子/gi;
 /** Words putting a value in a transaction's context ("my deposit 0x…", "这笔转账 …"). */
 const TX_LABEL =
   /\btx(?:id|n|hash)?\b|\bhash\b|\btransaction|\btransfer|\bdeposit|\bwithdraw|\bpayment|\bsignature|\bsent\b|\bblock\b|explorer|scan\b|交易|哈希|转账|轉帳|充值|提现|提現|提币|提幣|到账|到賬|区块|區塊|浏览器|瀏覽器|订单|訂單|签名|簽名/gi;
@@ -19,10 +18,7 @@ const LABEL_AFTER = 30;
 function gapsAround(text: string, start: number, end: number, pattern: RegExp): string[] {
   const before = text.slice(Math.max(0, start - LABEL_BEFORE), start);
   const after = text.slice(end, end + LABEL_AFTER);
-  return [
-    ...[...before.matchAll(pattern)].map((m) => before.slice(m.index + m[0].length)),
-    ...[...after.matchAll(pattern)].map((m) => after.slice(0, m.index)),
-  ];
+  return [...[...before.matchAll(pattern)].map((m) => before.slice(m.index + m[0].length)), ...[...after.matchAll(pattern)].map((m) => after.slice(0, m.index))];
 }
 
 /** Some match of `pattern` near [start, end) names the value: nothing but punctuation or a copula between. */

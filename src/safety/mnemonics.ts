@@ -6,7 +6,6 @@ import type { Finding } from './findings.js';
 
 /** BIP39 seed phrases in one message (English and Chinese word lists), and the pieces of one for {@link ./conversation.ts}. */
 
-
 /** BIP39 phrases have 12 to 24 words; fewer list words in a row is ordinary language. */
 const MIN_MNEMONIC_WORDS = 12;
 /** Mnemonic lengths: 12, 15, 18, 21 or 24 words. */
@@ -81,7 +80,8 @@ simplifiedWords.forEach((char, rank) => CHINESE_RANK.set(char, Math.min(rank, CH
 /** What may stand between two characters of a spaced Chinese phrase: no letters, numbering included. */
 const CHINESE_GAP = /^(?:[^\p{L}\p{N}]|\d{1,2})+$/u;
 // "助记词是…", "seed phrase: …": a label right before an unspaced run of characters.
-const MNEMONIC_LABEL = /(?:助记词|助記詞|助记码|助記碼|种子词|種子詞|种子短语|恢复词|恢復詞|恢复短语|恢復短語|seed\s*phrase|seed\s*words|mnemonic|recovery\s*phrase|backup\s*phrase|secret\s*phrase)\s*(?:是|为|為|如下|:|：)?\s*/giu;
+const MNEMONIC_LABEL =
+  /(?:助记词|助記詞|助记码|助記碼|种子词|種子詞|种子短语|恢复词|恢復詞|恢复短语|恢復短語|seed\s*phrase|seed\s*words|mnemonic|recovery\s*phrase|backup\s*phrase|secret\s*phrase)\s*(?:是|为|為|如下|:|：)?\s*/giu;
 /**
  * The mean log-rank of random list characters is about 6.6 and of Chinese prose about 4.7:
  * prose is made of frequent characters, a phrase of uniformly drawn ones. Above this a labelled
@@ -230,7 +230,6 @@ export function randomness(words: readonly string[]): number {
 function isWholeMessage(text: string, start: number, end: number): boolean {
   return /^[\s\p{P}]*$/u.test(text.slice(0, start)) && /^[\s\p{P}]*$/u.test(text.slice(end));
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Pieces of a phrase sent over several messages.

@@ -2,7 +2,6 @@ import type { Finding } from './findings.js';
 
 /** Passwords: in a sentence ("my password is …"), pasted with a login, or typed where an e-mail address was asked for. */
 
-
 // "my password is X", "password: X", "pw=X", "set my password to X", "login password X1!".
 const PASSWORD_EN =
   /\b(?:pass\s?word|passwd|pwd|pw|passcode|passphrase|pin(?:\s?code)?)\b(?<joiner>(?:\s*(?:\b(?:is|was)\b|[:=]))+\s*|\s+(?:to|as)\s+|\s+)(?<value>"[^"\n]{1,64}"|'[^'\n]{1,64}'|“[^”\n]{1,64}”|[\x21-\x7e]{1,64})/gi;

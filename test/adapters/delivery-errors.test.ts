@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelName, ConversationRef } from '../../src/core/types.js';
+import type { ChannelName, ConversationRef } from '../../src/contracts/index.js';
 import { tables } from '../../src/db/index.js';
 import { startTestApp } from '../support/app.js';
 import { FakeDiscord } from '../support/fake-discord.js';
@@ -12,7 +12,7 @@ const AGENT = { channel: 'cli' as const, userId: 'carol', name: 'carol' };
 /** Opens an urgent ticket for a user of `channel` (through the core, as the adapter would) and returns its id. */
 function ticketFor(app: App, channel: ChannelName, userId: string, conversation: ConversationRef): number {
   app.services.bot.handle({ channel, userId, conversation, text: 'someone hacked my account and stole all my BTC' });
-  return app.services.escalations.list({ channel }).find((ticket) => ticket.userId === userId)!.id;
+  return app.services.desk.list({ channel }).find((ticket) => ticket.userId === userId)!.id;
 }
 
 /**
@@ -20,12 +20,15 @@ function ticketFor(app: App, channel: ChannelName, userId: string, conversation:
  * backoff), and returns the reply's outbox row and the ticket's last audit event.
  */
 async function replyAndDrain(app: App, ticketId: number) {
-  app.services.escalations.reply(ticketId, AGENT, 'Are you still there?');
+  app.services.desk.reply(ticketId, AGENT, 'Are you still there?');
   await app.drainOutbox();
-  app.services.database.db.update(tables.outbox).set({ nextAttemptAt: new Date(Date.now() - 1) }).run();
+  app.services.database.db
+    .update(tables.outbox)
+    .set({ nextAttemptAt: new Date(Date.now() - 1) })
+    .run();
   await app.drainOutbox();
   const rows = app.services.database.db.select().from(tables.outbox).all();
-  return { row: rows.filter((row) => row.escalationId === ticketId).at(-1)!, event: app.services.escalations.detail(ticketId).events.at(-1)! };
+  return { row: rows.filter((row) => row.escalationId === ticketId).at(-1)!, event: app.services.desk.detail(ticketId).events.at(-1)! };
 }
 
 describe('Telegram deliveries to users the bot can no longer reach', () => {
@@ -67,9 +70,14 @@ describe('Telegram deliveries to users the bot can no longer reach', () => {
     fake.addChat({ id: 7004, type: 'private', first_name: 'Muted' });
     const ticket = ticketFor(app, 'telegram', '7004', { chatId: 7004 });
     fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: not enough rights to send text messages to the chat' }, (params) => params.chat_id === 7004);
-    app.services.escalations.reply(ticket, AGENT, 'Are you still there?');
+    app.services.desk.reply(ticket, AGENT, 'Are you still there?');
     await app.drainOutbox();
-    const row = app.services.database.db.select().from(tables.outbox).all().filter((r) => r.escalationId === ticket).at(-1)!;
+    const row = app.services.database.db
+      .select()
+      .from(tables.outbox)
+      .all()
+      .filter((r) => r.escalationId === ticket)
+      .at(-1)!;
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });
   });
 });
@@ -107,9 +115,14 @@ describe('Discord deliveries to users the bot can no longer reach', () => {
     const dm = fake.dmChannelOf(userId);
     // discord.js retries a 5xx itself a few times: fail every one of those attempts.
     for (let n = 0; n < 4; n++) fake.failNext('POST', new RegExp(`^/channels/${dm}/messages$`), 500, 0, 'Internal Server Error');
-    app.services.escalations.reply(ticket, AGENT, 'Are you still there?');
+    app.services.desk.reply(ticket, AGENT, 'Are you still there?');
     await app.drainOutbox();
-    const row = app.services.database.db.select().from(tables.outbox).all().filter((r) => r.escalationId === ticket).at(-1)!;
+    const row = app.services.database.db
+      .select()
+      .from(tables.outbox)
+      .all()
+      .filter((r) => r.escalationId === ticket)
+      .at(-1)!;
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });
   });
 });

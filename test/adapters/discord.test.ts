@@ -1,7 +1,7 @@
 import { GatewayIntentBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DeliveryError } from '../../src/core/channel.js';
-import { say } from '../../src/dialogue/messages.js';
+import { DeliveryError } from '../../src/contracts/index.js';
+import { say } from '../../src/contracts/index.js';
 import { startTestApp } from '../support/app.js';
 import { tempDir } from '../support/temp.js';
 import { FakeDiscord, type FakeMessage, type FakeUser, type SentInteraction } from '../support/fake-discord.js';
@@ -69,7 +69,7 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
       if (found.length < count) throw new Error(`${found.length} of ${count} follow-ups`);
       return found;
     });
-  const ticketOf = (userId: string) => app.services.escalations.list().find((ticket) => ticket.channel === 'discord' && ticket.userId === userId);
+  const ticketOf = (userId: string) => app.services.desk.list().find((ticket) => ticket.channel === 'discord' && ticket.userId === userId);
 
   it('identifies with the minimal intents and registers the slash commands for the guild', async () => {
     const expected = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent;
@@ -122,7 +122,7 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect(callback.body.data.flags ?? 0).toBe(0);
   });
 
-  it('/faq autocompletes over the FAQ in the user\'s language and answers the picked entry in it', async () => {
+  it("/faq autocompletes over the FAQ in the user's language and answers the picked entry in it", async () => {
     const typing = await fake.autocomplete(LI, 'faq', 'question', '密码', { channelId: fake.generalChannelId, locale: 'zh-CN' });
     const choices = (await callbackOf(typing)).body.data.choices as { name: string; value: string }[];
     expect(choices).toContainEqual({ name: '忘记密码怎么办', value: 'forgot-password' });
@@ -158,26 +158,31 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect(ticket).toMatchObject({ status: 'open', priority: 'high', displayName: 'Dan' });
 
     // The agent channel gets a card (priority colour, details, SLA, buttons) and a thread from it.
-    const card = await settle(app.pollDesks, () => found('card', fake.messagesIn(fake.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number))));
+    const card = await settle(app.pollDesks, () =>
+      found(
+        'card',
+        fake.messagesIn(fake.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number)),
+      ),
+    );
     const embed = card.embeds[0] as { color: number; title: string; fields: { name: string; value: string }[] };
     expect(embed.color).toBe(0xe67e22);
-    expect(embed.fields).toEqual(expect.arrayContaining([{ name: 'Problem type', value: 'my withdrawal of 0.5 BTC has not arrived', inline: false }, expect.objectContaining({ name: 'SLA due' })]));
+    expect(embed.fields).toEqual(expect.arrayContaining([{ name: 'Problem type', value: 'my withdrawal of 0.5 BTC has not arrived', inline: false }, expect.objectContaining({ name: 'SLA' })]));
     expect(buttonsOf(card)).toEqual([`desk:claim:${ticket.id}`, `desk:resolve:${ticket.id}`]);
     expect(fake.threadsIn(fake.agentChannelId)).toContain(card.id);
-    expect(app.services.escalations.cardsOf(ticket.id, 'discord')).toEqual([card.id]);
+    expect(app.services.desk.cardsOf(ticket.id, 'discord')).toEqual([card.id]);
     const thread = card.id;
 
     // Someone who is not an agent is refused privately and changes nothing.
     const refused = await fake.press(MALLORY, card, `desk:claim:${ticket.id}`);
-    expect((await callbackOf(refused)).body).toEqual({ type: 4, data: expect.objectContaining({ content: 'Only support agents can do this.', flags: EPHEMERAL }) });
-    expect(app.services.escalations.view(ticket.id).status).toBe('open');
+    expect((await callbackOf(refused)).body).toEqual({ type: 4, data: expect.objectContaining({ content: say('en', 'desk.error.not_agent'), flags: EPHEMERAL }) });
+    expect(app.services.desk.view(ticket.id).status).toBe('open');
 
     // The agent claims: the card is updated in place.
     const claim = await fake.press(ALICE, card, `desk:claim:${ticket.id}`);
     const updated = (await callbackOf(claim)).body;
     expect(updated.type).toBe(7);
-    expect(updated.data.components[0].components[0]).toMatchObject({ custom_id: `desk:claim:${ticket.id}`, disabled: true });
-    expect(app.services.escalations.view(ticket.id)).toMatchObject({ status: 'claimed', agent: 'Alice' });
+    expect(updated.data.components[0].components.map((button: { custom_id: string }) => button.custom_id)).toEqual([`desk:resolve:${ticket.id}`]);
+    expect(app.services.desk.view(ticket.id)).toMatchObject({ status: 'claimed', agent: 'Alice' });
 
     // In the thread: a stranger's words go nowhere, an internal note stays on the desk, the agent's reply reaches the user by DM.
     await fake.post(thread, MALLORY, 'this should never reach the user');
@@ -186,30 +191,39 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     for (const id of [noted, written]) {
       await fake.waitForCall('the acknowledging reaction', (call) => call.method === 'PUT' && call.path.startsWith(`/channels/${thread}/messages/${id}/reactions/`));
     }
-    const dms = () => fake.messagesIn(dmChannel).map((message) => message.content).join('\n');
+    const dms = () =>
+      fake
+        .messagesIn(dmChannel)
+        .map((message) => message.content)
+        .join('\n');
     await settle(app.drainOutbox, () => expect(dms()).toContain('**Alice:** Hi Dan, I am checking your \\*withdrawal\\* now.'));
     expect(dms()).toContain('Alice has joined the conversation.');
     expect(JSON.stringify(fake.messagesIn(dmChannel))).not.toMatch(/never reach|explorer/);
-    const detail = app.services.escalations.detail(ticket.id);
+    const detail = app.services.desk.detail(ticket.id);
     expect(detail.messages.map((message) => message.text).join('\n')).not.toContain('never reach');
     expect(detail.events).toContainEqual(expect.objectContaining({ action: 'note', actor: `discord:${ALICE.id}`, note: 'checked the explorer: 12 confirmations' }));
 
     // The user's next DM goes to the ticket and into the thread.
     await fake.dm(DAN, 'thank you, it was sent from my main wallet');
-    await eventually(() => expect(app.services.escalations.detail(ticket.id).messages.map((message) => message.text)).toContain('thank you, it was sent from my main wallet'));
+    await eventually(() => expect(app.services.desk.detail(ticket.id).messages.map((message) => message.text)).toContain('thank you, it was sent from my main wallet'));
     const threadTexts = () => fake.messagesIn(thread).map((message) => message.content);
-    await settle(app.pollDesks, () => expect(threadTexts()).toEqual(expect.arrayContaining([`Claimed by <@${ALICE.id}>.`, '**Dan:** thank you, it was sent from my main wallet'])));
+    await settle(app.pollDesks, () => expect(threadTexts()).toEqual(expect.arrayContaining(['Claimed by Alice.', '**Dan:** thank you, it was sent from my main wallet'])));
 
     // Resolve: the user is asked for a rating in DMs and can press a star.
     const resolve = await fake.press(ALICE, card, `desk:resolve:${ticket.id}`);
     expect((await callbackOf(resolve)).body.data.components[0].components.map((button: { custom_id: string }) => button.custom_id)).toEqual([`desk:reopen:${ticket.id}`]);
-    const prompt = await settle(app.drainOutbox, () => found('rating prompt', fake.messagesIn(dmChannel).find((message) => /has been resolved\. How would you rate/.test(message.content))));
+    const prompt = await settle(app.drainOutbox, () =>
+      found(
+        'rating prompt',
+        fake.messagesIn(dmChannel).find((message) => /has been resolved\. How would you rate/.test(message.content)),
+      ),
+    );
     expect(buttonsOf(prompt)).toEqual(['rate:1', 'rate:2', 'rate:3', 'rate:4', 'rate:5']);
     const rated = await fake.press(DAN, prompt, 'rate:5');
     const [thanks] = await followUpsOf(rated, 1);
     expect(thanks!.body.content).toMatch(/Thank you for your feedback/);
-    await settle(app.pollDesks, () => expect(threadTexts()).toEqual(expect.arrayContaining([`Resolved by <@${ALICE.id}>.`, 'The user rated the help 5/5.'])));
-    expect(app.services.escalations.view(ticket.id)).toMatchObject({ status: 'resolved', rating: 5 });
+    await settle(app.pollDesks, () => expect(threadTexts()).toEqual(expect.arrayContaining(['Resolved by Alice.', 'The user rated the help 5/5.'])));
+    expect(app.services.desk.view(ticket.id)).toMatchObject({ status: 'resolved', rating: 5 });
   });
 
   it('moves an urgent hand-off started by a mention to DMs and opens a red card', async () => {
@@ -219,16 +233,21 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect(dm.map((message) => message.content).join('\n')).toMatch(/This is urgent/);
     expect(JSON.stringify(fake.messagesIn(fake.generalChannelId))).not.toMatch(/This is urgent|T-\d+/);
     const ticket = ticketOf(FRANK.id)!;
-    const card = await settle(app.pollDesks, () => found('card', fake.messagesIn(fake.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number))));
+    const card = await settle(app.pollDesks, () =>
+      found(
+        'card',
+        fake.messagesIn(fake.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number)),
+      ),
+    );
     expect(card.embeds[0]).toMatchObject({ color: 0xed4245 });
 
     // While escalated, a /ask goes to the ticket; only the user sees the acknowledgement.
     const more = await fake.slash(FRANK, 'ask', { question: 'they also changed my e-mail address' }, { channelId: fake.generalChannelId });
     expect((await callbackOf(more)).body).toEqual({ type: 4, data: expect.objectContaining({ content: 'Got it.', flags: EPHEMERAL }) });
-    expect(app.services.escalations.detail(ticket.id).messages.map((message) => message.text)).toContain('they also changed my e-mail address');
+    expect(app.services.desk.detail(ticket.id).messages.map((message) => message.text)).toContain('they also changed my e-mail address');
 
     // A reply from another desk (the CLI) shows in the ticket's thread, so agents here see it.
-    app.services.escalations.reply(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' }, 'We froze withdrawals on your account.');
+    app.services.desk.reply(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' }, 'We froze withdrawals on your account.');
     await settle(app.pollDesks, () => expect(fake.messagesIn(card.id).map((message) => message.content)).toContain('🎧 **carol** (cli): We froze withdrawals on your account.'));
   });
 
@@ -236,7 +255,12 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     fake.failNext('POST', new RegExp(`^/channels/${fake.dmChannelOf(HAL.id)}/messages$`), 403, 50007, 'Cannot send messages to this user');
     const asked = await fake.post(fake.helpChannelId, HAL, '/human');
     expect((await replyTo(fake.helpChannelId, asked)).body.content).toMatch(/couldn't send you a direct message\. Please allow direct messages/);
-    expect(fake.messagesIn(fake.helpChannelId).map((message) => message.content).join('\n')).not.toMatch(/human agent/);
+    expect(
+      fake
+        .messagesIn(fake.helpChannelId)
+        .map((message) => message.content)
+        .join('\n'),
+    ).not.toMatch(/human agent/);
   });
 
   it('deletes a seed phrase posted in public and warns the user by DM', async () => {
@@ -244,7 +268,10 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     await fake.waitForCall('the deletion', (call) => call.method === 'DELETE' && call.path === `/channels/${fake.helpChannelId}/messages/${leak}`);
     const [warning] = await fake.waitForMessages(fake.dmChannelOf(EVE.id), 1);
     expect(warning!.content).toMatch(/shared a secret/);
-    const note = await fake.waitForCall('the public note', (call) => call.method === 'POST' && call.path === `/channels/${fake.helpChannelId}/messages` && String(call.body.content).startsWith(`<@${EVE.id}>`));
+    const note = await fake.waitForCall(
+      'the public note',
+      (call) => call.method === 'POST' && call.path === `/channels/${fake.helpChannelId}/messages` && String(call.body.content).startsWith(`<@${EVE.id}>`),
+    );
     expect(note.body.content).toContain('sent you a DM');
     expect(note.body.allowed_mentions).toMatchObject({ users: [EVE.id] });
     expect(JSON.stringify(fake.calls.filter((call) => call.method !== 'GET'))).not.toContain('sausage');
@@ -275,12 +302,17 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect((await fake.waitForMessages(fake.dmChannelOf(GUS.id), 1))[0]!.content).toMatch(/shared a secret/);
   });
 
-  it('deliver sends to the user\'s DMs and throws DeliveryError when Discord refuses', async () => {
+  it("deliver sends to the user's DMs and throws DeliveryError when Discord refuses", async () => {
     const discord = app.channels.get('discord')!;
     const dmChannel = fake.dmChannelOf(BO.id);
     const before = fake.messagesIn(dmChannel).length;
     await discord.deliver({ userId: BO.id, dm: true }, [{ kind: 'agent', text: 'Your deposit is credited.', agentName: 'Alice' }]);
-    expect(fake.messagesIn(dmChannel).slice(before).map((message) => message.content)).toEqual(['**Alice:** Your deposit is credited.']);
+    expect(
+      fake
+        .messagesIn(dmChannel)
+        .slice(before)
+        .map((message) => message.content),
+    ).toEqual(['**Alice:** Your deposit is credited.']);
     fake.failNext('POST', new RegExp(`^/channels/${dmChannel}/messages$`), 403, 50007, 'Cannot send messages to this user');
     await expect(discord.deliver({ userId: BO.id, dm: true }, [{ kind: 'status', text: 'hello' }])).rejects.toBeInstanceOf(DeliveryError);
   });

@@ -54,17 +54,17 @@ describe('a Teams connector that accepts the connection and never answers', () =
     const app = await startTestApp({ AGENT_IDS: 'cli:alice' }, temp.dir);
     const chat = connector.conversation({ id: 'a:personal-hang', user: { id: '29:hana', name: 'Hana' } });
     expect((await chat.send(app.url, chat.message(HACKED))).status).toBe(200);
-    const teamsTicket = app.services.escalations.list({ channel: 'teams' })[0]!;
+    const teamsTicket = app.services.desk.list({ channel: 'teams' })[0]!;
     const visitorId = await newVisitor(app.url);
     await webSay(app.url, visitorId, { text: HACKED });
-    const webTicket = app.services.escalations.list({ channel: 'web' })[0]!;
+    const webTicket = app.services.desk.list({ channel: 'web' })[0]!;
     const page = await openPage(app.url, visitorId);
 
     connector.hang();
-    app.services.escalations.reply(teamsTicket.id, AGENT, 'Teams, are you there?');
+    app.services.desk.reply(teamsTicket.id, AGENT, 'Teams, are you there?');
     await eventually(() => expect(connector.hung).toBeGreaterThan(0));
     const sent = performance.now();
-    app.services.escalations.reply(webTicket.id, AGENT, 'We froze your account.');
+    app.services.desk.reply(webTicket.id, AGENT, 'We froze your account.');
     await page.shows('We froze your account.');
     const webLatencyMs = performance.now() - sent;
     page.close();
@@ -92,10 +92,10 @@ describe('a Teams connector that accepts the connection and never answers', () =
     const chat = connector.conversation({ id: 'a:personal-sigterm', user: { id: '29:sig', name: 'Sig' } });
     const first = await startTestApp({ AGENT_IDS: 'cli:alice' }, temp.dir);
     expect((await chat.send(first.url, chat.message(HACKED))).status).toBe(200);
-    const ticket = first.services.escalations.list({ channel: 'teams' })[0]!;
+    const ticket = first.services.desk.list({ channel: 'teams' })[0]!;
     await first.dispose();
     const desk = createServices(testConfig(temp.dir));
-    desk.escalations.reply(ticket.id, AGENT, 'Sent while Teams hangs.');
+    desk.desk.reply(ticket.id, AGENT, 'Sent while Teams hangs.');
     desk.close();
 
     connector.hang();
@@ -123,7 +123,12 @@ describe('a Teams connector that accepts the connection and never answers', () =
     const second = await startTestApp({ AGENT_IDS: 'cli:alice' }, temp.dir);
     try {
       await second.drainOutbox();
-      expect(chat.replies().slice(before).map((reply) => reply.text)).toEqual(['alice has joined the conversation.', 'alice: Sent while Teams hangs.']);
+      expect(
+        chat
+          .replies()
+          .slice(before)
+          .map((reply) => reply.text),
+      ).toEqual(['alice has joined the conversation.', 'alice: Sent while Teams hangs.']);
       expect(second.services.outbox.pendingCount()).toBe(0);
     } finally {
       await second.dispose();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { say } from '../../src/dialogue/messages.js';
+import { say } from '../../src/contracts/index.js';
 import { startTestApp } from '../support/app.js';
 import { FakeTelegram, sentMessage, until, type ApiCall, type TgChat, type TgUser } from '../support/fake-telegram.js';
 
@@ -50,10 +50,10 @@ describe('buttons in a Telegram group', () => {
     let mark = fake.mark();
     fake.sendText(GUS, `@${fake.me.username} someone hacked my account and stole my BTC`, { chat: GROUP });
     await fake.waitForCall('sendMessage', inGroup(/T-\d+/), { after: mark });
-    const ticket = app.services.escalations.list({ channel: 'telegram' }).find((t) => t.userId === String(GUS.id))!;
+    const ticket = app.services.desk.list({ channel: 'telegram' }).find((t) => t.userId === String(GUS.id))!;
     const agent = { channel: 'cli' as const, userId: 'carol', name: 'carol' };
-    app.services.escalations.claim(ticket.id, agent);
-    app.services.escalations.resolve(ticket.id, agent);
+    app.services.desk.claim(ticket.id, agent);
+    app.services.desk.resolve(ticket.id, agent);
     mark = fake.mark();
     await app.drainOutbox();
     const rating = sentMessage(await fake.waitForCall('sendMessage', (params) => inGroup()(params) && params.reply_markup !== undefined, { after: mark }));
@@ -62,6 +62,6 @@ describe('buttons in a Telegram group', () => {
     expect((await answerTo(stolen)).params).toMatchObject({ text: say('en', 'buttonsForSomeoneElse'), show_alert: true });
     const own = fake.press(GUS, rating, 'rate:4');
     await answerTo(own);
-    await until('the rating stored', () => app.services.escalations.view(ticket.id).rating === 4);
+    await until('the rating stored', () => app.services.desk.view(ticket.id).rating === 4);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../src/core/channel.js';
-import { say } from '../../src/dialogue/messages.js';
+import { DeliveryError } from '../../src/contracts/index.js';
+import { say } from '../../src/contracts/index.js';
 import { startTestApp } from '../support/app.js';
 import { FakeTelegram, buttonsOf, sentMessage, until, type ApiCall, type TgChat, type TgUser } from '../support/fake-telegram.js';
 
@@ -37,7 +37,7 @@ describe('Telegram channel (long polling)', () => {
     const mark = fake.mark();
     fake.sendText(from, 'someone hacked my account and stole all my BTC');
     await fake.waitForCall('sendMessage', to(from.id, new RegExp(say('en', 'urgentFollowUp').slice(0, 20))), { after: mark });
-    return app.services.escalations.list({ channel: 'telegram' }).find((ticket) => ticket.userId === String(from.id))!;
+    return app.services.desk.list({ channel: 'telegram' }).find((ticket) => ticket.userId === String(from.id))!;
   }
 
   it('starts polling with the command menu in English and Chinese', async () => {
@@ -141,7 +141,7 @@ describe('Telegram channel (long polling)', () => {
     mark = fake.mark();
     fake.sendText(bo, 'bo@example.com');
     const created = await fake.waitForCall('sendMessage', to(bo.id, /Your ticket T-\d+ has been created/), { after: mark });
-    const ticket = app.services.escalations.list({ channel: 'telegram' }).find((t) => t.userId === String(bo.id))!;
+    const ticket = app.services.desk.list({ channel: 'telegram' }).find((t) => t.userId === String(bo.id))!;
     expect(sentMessage(created).text).toContain(ticket.number);
 
     // The card: everything the agent needs, the user's words escaped, Claim and Resolve buttons.
@@ -149,9 +149,10 @@ describe('Telegram channel (long polling)', () => {
     const posted = await fake.waitForCall('sendMessage', to(AGENT_GROUP.id, new RegExp(ticket.number)), { after: mark });
     const card = sentMessage(posted);
     expect(posted.params.text).toContain('My &lt;b&gt;deposit&lt;/b&gt; &amp; &quot;withdrawal&quot; are stuck');
-    expect(card.text).toContain('Problem: My <b>deposit</b> & "withdrawal" are stuck');
-    expect(card.text).toContain('E-mail: bo@example.com');
-    expect(card.text).toMatch(/high priority · telegram/);
+    expect(card.text).toContain('Problem type: My <b>deposit</b> & "withdrawal" are stuck');
+    expect(card.text).toContain('Registered e-mail: bo@example.com');
+    expect(card.text).toContain('User: Bo on telegram');
+    expect(card.text).toMatch(/high priority/);
     expect(card.text).toMatch(/SLA: first reply due \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     expect(buttonsOf(posted)).toEqual([[`desk:claim:${ticket.id}`, `desk:resolve:${ticket.id}`]]);
 
@@ -159,8 +160,8 @@ describe('Telegram channel (long polling)', () => {
     mark = fake.mark();
     const refused = fake.press(MALLORY, card, `desk:claim:${ticket.id}`);
     const alert = await fake.waitForCall('answerCallbackQuery', (params) => params.callback_query_id === refused, { after: mark });
-    expect(alert.params).toEqual({ callback_query_id: refused, text: 'Only support agents can do that.', show_alert: true });
-    expect(app.services.escalations.view(ticket.id)).toMatchObject({ status: 'open', agent: null });
+    expect(alert.params).toEqual({ callback_query_id: refused, text: say('en', 'desk.error.not_agent'), show_alert: true });
+    expect(app.services.desk.view(ticket.id)).toMatchObject({ status: 'open', agent: null });
 
     // Alice claims: the user is told, the card is edited in place.
     mark = fake.mark();
@@ -168,12 +169,12 @@ describe('Telegram channel (long polling)', () => {
     const claimed = await fake.waitForCall('answerCallbackQuery', (params) => params.callback_query_id === claim, { after: mark });
     expect(claimed.params.text).toContain(ticket.number);
     expect(claimed.params.show_alert).toBeUndefined();
-    expect(app.services.escalations.view(ticket.id)).toMatchObject({ status: 'claimed', agent: 'Alice' });
+    expect(app.services.desk.view(ticket.id)).toMatchObject({ status: 'claimed', agent: 'Alice' });
     await app.drainOutbox();
     await fake.waitForCall('sendMessage', to(bo.id, /Alice has joined the conversation/), { after: mark });
     await app.pollDesks();
     const edited = await fake.waitForCall('editMessageText', (params) => params.message_id === card.message_id, { after: mark });
-    expect(edited.params.text).toMatch(/Claimed<\/b> by Alice/);
+    expect(edited.params.text).toContain('<b>Claimed by Alice</b>');
     expect(buttonsOf(edited)).toEqual([[`desk:resolve:${ticket.id}`]]);
 
     // The user's messages appear under the card, escaped.
@@ -197,7 +198,7 @@ describe('Telegram channel (long polling)', () => {
     });
     const toBo = fake.callsOf('sendMessage', mark).filter((call) => call.params.chat_id === bo.id);
     expect(toBo.map((call) => call.params.text)).toEqual(['<b>Alice</b>: We see it: 1 &lt; 2 &amp; &lt;i&gt;done&lt;/i&gt;', '<b>Alice</b>: It is credited now.']);
-    const agentLines = app.services.escalations.detail(ticket.id).messages.filter((message) => message.from === 'agent');
+    const agentLines = app.services.desk.detail(ticket.id).messages.filter((message) => message.from === 'agent');
     expect(agentLines.map((message) => message.text)).toEqual(['We see it: 1 < 2 & <i>done</i>', 'It is credited now.']);
 
     // Resolve with the button: the user is asked for a rating, the card offers Reopen.
@@ -215,10 +216,10 @@ describe('Telegram channel (long polling)', () => {
     fake.press(bo, sentMessage(rating), 'rate:4');
     const thanks = await fake.waitForCall('sendMessage', to(bo.id), { after: mark });
     expect(sentMessage(thanks).text).toBe(say('en', 'ratingThanks'));
-    expect(app.services.escalations.view(ticket.id)).toMatchObject({ status: 'resolved', rating: 4 });
+    expect(app.services.desk.view(ticket.id)).toMatchObject({ status: 'resolved', rating: 4 });
     await app.pollDesks();
     const ratedCard = await fake.waitForCall('editMessageText', (params) => params.message_id === card.message_id, { after: mark });
-    expect(sentMessage(ratedCard).text).toContain('rated ★★★★☆');
+    expect(sentMessage(ratedCard).text).toContain('Rating: ★★★★☆ (4/5)');
   });
 
   it('refuses a non-agent who answers a card, and relays nothing', async () => {
@@ -233,16 +234,19 @@ describe('Telegram channel (long polling)', () => {
     expect(refusal.params.text).not.toContain(ticket.number);
     await app.drainOutbox();
     expect(fake.callsOf('sendMessage', mark).filter((call) => call.params.chat_id === eve.id)).toEqual([]);
-    expect(app.services.escalations.view(ticket.id).status).toBe('open');
+    expect(app.services.desk.view(ticket.id).status).toBe('open');
   });
 
   it('delivers replies from any desk (the CLI) to the Telegram user', async () => {
     const fay = user(1008, 'Fay');
     const ticket = await urgentTicket(fay);
     const mark = fake.mark();
-    app.services.escalations.reply(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' }, 'Withdrawals are frozen <for now> & we are on it.');
+    app.services.desk.reply(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' }, 'Withdrawals are frozen <for now> & we are on it.');
     await app.drainOutbox();
-    const texts = fake.callsOf('sendMessage', mark).filter((call) => call.params.chat_id === fay.id).map((call) => call.params.text);
+    const texts = fake
+      .callsOf('sendMessage', mark)
+      .filter((call) => call.params.chat_id === fay.id)
+      .map((call) => call.params.text);
     expect(texts.filter((text) => /carol/.test(text))).toEqual(['carol has joined the conversation.', '<b>carol</b>: Withdrawals are frozen &lt;for now&gt; &amp; we are on it.']);
     // The agents' group sees the reply under the ticket's card, so nobody answers twice.
     await app.pollDesks();
@@ -255,9 +259,9 @@ describe('Telegram channel (long polling)', () => {
     let mark = fake.mark();
     fake.sendText(gus, `@${fake.me.username} someone hacked my account and stole my BTC`, { chat: USER_GROUP });
     await fake.waitForCall('sendMessage', to(USER_GROUP.id, /T-\d+/), { after: mark });
-    const ticket = app.services.escalations.list({ channel: 'telegram' }).find((t) => t.userId === String(gus.id))!;
+    const ticket = app.services.desk.list({ channel: 'telegram' }).find((t) => t.userId === String(gus.id))!;
     mark = fake.mark();
-    app.services.escalations.claim(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' });
+    app.services.desk.claim(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' });
     await app.drainOutbox();
     const joined = await fake.waitForCall('sendMessage', to(USER_GROUP.id, /has joined/), { after: mark });
     expect(joined.params.text).toBe(`<a href="tg://user?id=${gus.id}">Gus &lt;3</a> carol has joined the conversation.`);
@@ -268,7 +272,7 @@ describe('Telegram channel (long polling)', () => {
     const ticket = await urgentTicket(hal);
     fake.block(hal.id);
     const pending = app.services.outbox.pendingCount();
-    app.services.escalations.reply(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' }, 'Are you there?');
+    app.services.desk.reply(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' }, 'Are you there?');
     expect(await app.drainOutbox()).toBe(0);
     expect(app.services.outbox.pendingCount()).toBe(pending);
     const adapter = app.channels.get('telegram')!;
@@ -302,12 +306,12 @@ describe('Telegram agent group with forum topics', () => {
     await fake?.close();
   });
 
-  it('opens a topic per ticket; what agents write there reaches the user, and the user\'s words appear there', async () => {
+  it("opens a topic per ticket; what agents write there reaches the user, and the user's words appear there", async () => {
     const jo = user(1020, 'Jo');
     let mark = fake.mark();
     fake.sendText(jo, 'someone hacked my account and stole all my BTC');
     await fake.waitForCall('sendMessage', to(jo.id, /T-\d+/), { after: mark });
-    const ticket = app.services.escalations.list({ channel: 'telegram' })[0]!;
+    const ticket = app.services.desk.list({ channel: 'telegram' })[0]!;
 
     await app.pollDesks();
     const topic = await fake.waitForCall('createForumTopic', undefined, { after: mark });

@@ -25,7 +25,7 @@ describe('the secret that signs web visitor ids', () => {
     }
   });
 
-  it('may be given as WEB_VISITOR_SECRET, so instances on different disks recognise each other\'s ids', async () => {
+  it("may be given as WEB_VISITOR_SECRET, so instances on different disks recognise each other's ids", async () => {
     const secret = 'a-shared-secret-of-at-least-32-characters';
     const one = await startTestApp({ WEB_VISITOR_SECRET: secret }, temps[1]!.dir);
     const other = await startTestApp({ WEB_VISITOR_SECRET: secret });

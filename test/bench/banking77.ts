@@ -100,10 +100,12 @@ const ours: Trainer = async (train) => {
 /** Our classifier's calibration error on the split (a second training, so the timed run stays as it was). */
 function oursEce(train: readonly LabelledText[], test: readonly LabelledText[]): number {
   const classifier = IntentClassifier.train(train);
-  return expectedCalibrationError(test.map(({ text, label }) => {
-    const [top] = classifier.predict(text, 1);
-    return { confidence: top!.confidence, correct: top!.label === label };
-  }));
+  return expectedCalibrationError(
+    test.map(({ text, label }) => {
+      const [top] = classifier.predict(text, 1);
+      return { confidence: top!.confidence, correct: top!.label === label };
+    }),
+  );
 }
 
 /** What the bot's rules do with the held-out rows at one answer threshold, known and unknown intents apart. */

@@ -1,4 +1,5 @@
-import { ChannelRegistry, type ChannelAdapter } from '../../src/core/channel.js';
+import { ChannelRegistry } from '../../src/core/channel.js';
+import type { ChannelAdapter } from '../../src/contracts/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { OutboxDispatcher } from '../../src/escalation/dispatcher.js';
 import { createLogger } from '../../src/log.js';

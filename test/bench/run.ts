@@ -24,7 +24,10 @@ function percentile(sorted: readonly number[], p: number): number {
 /** The blind bilingual out-of-scope set (`test/fixtures/out-of-scope.jsonl`), labelled `none`. */
 function loadOutOfScope(): DevQuery[] {
   const raw = readFileSync(new URL('../fixtures/out-of-scope.jsonl', import.meta.url), 'utf8');
-  return raw.split('\n').filter((line) => line.trim()).map((line) => ({ ...(JSON.parse(line) as Omit<DevQuery, 'intent'>), intent: 'none' }));
+  return raw
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => ({ ...(JSON.parse(line) as Omit<DevQuery, 'intent'>), intent: 'none' }));
 }
 
 /** What the bot does with a query set: in-scope answered right or clarified, out-of-scope rejected or answered, calibration. */
@@ -70,7 +73,13 @@ function benchDevSets() {
     const result = scoreDevSet(brain, loadDevSet(name));
     return { ...result, misses: result.misses.length, missed: result.misses.slice(0, 40), decisions: decisions(brain, loadDevSet(name)) };
   };
-  return { brainLoadMs, latency: benchBrainLatency(brain), devSet: score('devset'), holdout: score('holdout'), outOfScope: { queries: loadOutOfScope().length, ...decisions(brain, loadOutOfScope()) } };
+  return {
+    brainLoadMs,
+    latency: benchBrainLatency(brain),
+    devSet: score('devset'),
+    holdout: score('holdout'),
+    outOfScope: { queries: loadOutOfScope().length, ...decisions(brain, loadOutOfScope()) },
+  };
 }
 
 function benchPipeline() {

@@ -31,6 +31,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
   });
 
+  it('reads PUBLIC_URL (the help pages answers link to) and WIDGET_ALLOWED_ORIGINS (default: any site)', () => {
+    const defaults = loadConfig({});
+    expect(defaults.helpCentre).toEqual({ publicUrl: undefined, widgetOrigins: ['*'] });
+    expect(defaults.links.helpPages).toBe('/help');
+    const set = loadConfig({ PUBLIC_URL: 'https://support.example.com/', WIDGET_ALLOWED_ORIGINS: 'https://shop.example.com, https://*.example.org:8443' });
+    expect(set.helpCentre).toEqual({ publicUrl: 'https://support.example.com', widgetOrigins: ['https://shop.example.com', 'https://*.example.org:8443'] });
+    expect(set.links.helpPages).toBe('https://support.example.com/help');
+  });
+
+  it('reads DESK_LANG (default en) and refuses a language the desks do not speak', () => {
+    expect(loadConfig({}).deskLang).toBe('en');
+    expect(loadConfig({ DESK_LANG: 'ZH' }).deskLang).toBe('zh');
+    expect(() => loadConfig({ DESK_LANG: 'fr' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DESK_LANG: 'fr' })).toThrow(/DESK_LANG/);
+  });
+
   it('reads a full, valid environment', () => {
     const config = loadConfig({
       PORT: '8080',
@@ -71,8 +87,12 @@ describe('loadConfig', () => {
     [{ WEB_VISITOR_SECRET: 'short' }, 'WEB_VISITOR_SECRET', /at least 32/],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY', /X-Forwarded-For/],
     [{ TRUST_PROXY: 'my proxy' }, 'TRUST_PROXY', /hops/],
+    [{ PUBLIC_URL: 'support.example.com' }, 'PUBLIC_URL', /http\(s\) origin/],
+    [{ PUBLIC_URL: 'https://example.com/support' }, 'PUBLIC_URL', /without a path/],
+    [{ WIDGET_ALLOWED_ORIGINS: 'https://a.example, *' }, 'WIDGET_ALLOWED_ORIGINS', /\* or http\(s\) origins/],
+    [{ WIDGET_ALLOWED_ORIGINS: 'https://a.example/page' }, 'WIDGET_ALLOWED_ORIGINS', /comma-separated/],
   ])('refuses %j naming the variable', (env, variable, problem) => {
-    const error = errorOf(env as Record<string, string>);
+    const error = errorOf(env);
     expect(error.variable).toBe(variable);
     expect(error.message).toMatch(new RegExp(`^${variable}: `));
     expect(error.message).toMatch(problem);

@@ -4,7 +4,7 @@ import { tables } from '../../src/db/index.js';
 import { createServices, type Services } from '../../src/services.js';
 import { testConfig } from '../support/app.js';
 import { tempDir } from '../support/temp.js';
-import type { IncomingMessage } from '../../src/core/types.js';
+import type { IncomingMessage } from '../../src/contracts/index.js';
 
 describe('SupportBot pipeline', () => {
   let services: Services;

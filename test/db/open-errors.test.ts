@@ -13,29 +13,41 @@ describe('a DATABASE_PATH that cannot be used', { timeout: 60_000 }, () => {
   afterAll(() => temp.cleanup());
 
   const cases: [string, () => string][] = [
-    ['a corrupt file', () => {
-      const path = join(temp.dir, 'corrupt.sqlite');
-      writeFileSync(path, Buffer.alloc(8192, 0x5a));
-      return path;
-    }],
-    ['a directory', () => {
-      const path = join(temp.dir, 'a-directory');
-      mkdirSync(path);
-      return path;
-    }],
-    ['a path under a regular file', () => {
-      const file = join(temp.dir, 'plain-file');
-      writeFileSync(file, 'x');
-      return join(file, 'bot.sqlite');
-    }],
+    [
+      'a corrupt file',
+      () => {
+        const path = join(temp.dir, 'corrupt.sqlite');
+        writeFileSync(path, Buffer.alloc(8192, 0x5a));
+        return path;
+      },
+    ],
+    [
+      'a directory',
+      () => {
+        const path = join(temp.dir, 'a-directory');
+        mkdirSync(path);
+        return path;
+      },
+    ],
+    [
+      'a path under a regular file',
+      () => {
+        const file = join(temp.dir, 'plain-file');
+        writeFileSync(file, 'x');
+        return join(file, 'bot.sqlite');
+      },
+    ],
   ];
   if (process.getuid?.() !== 0) {
-    cases.push(['a read-only directory', () => {
-      const dir = join(temp.dir, 'read-only');
-      mkdirSync(dir);
-      chmodSync(dir, 0o500);
-      return join(dir, 'bot.sqlite');
-    }]);
+    cases.push([
+      'a read-only directory',
+      () => {
+        const dir = join(temp.dir, 'read-only');
+        mkdirSync(dir);
+        chmodSync(dir, 0o500);
+        return join(dir, 'bot.sqlite');
+      },
+    ]);
   }
 
   it.each(cases)('%s stops start-up with one message naming the variable', async (_what, makePath) => {

@@ -1,6 +1,6 @@
 import { SupportBot, type TurnResult } from '../../src/core/support-bot.js';
-import type { IncomingMessage, Reply } from '../../src/core/types.js';
-import type { EscalationView } from '../../src/escalation/view.js';
+import type { IncomingMessage, Reply } from '../../src/contracts/index.js';
+import type { EscalationView } from '../../src/contracts/index.js';
 import { createServices, type Services } from '../../src/services.js';
 import { testConfig } from '../support/app.js';
 import { tempDir } from '../support/temp.js';
@@ -40,7 +40,7 @@ export function chatWorld(env: Record<string, string> = {}): ChatWorld {
   const services = createServices(config);
   let now = Date.now();
   const sla = { chatMinutes: config.sla.chatMinutes, emailHours: config.sla.emailHours, businessHours: config.businessHours };
-  const bot = new SupportBot({ db: services.database.db, brain: services.brain, escalations: services.escalations, sla, clock: () => new Date(now) });
+  const bot = new SupportBot({ db: services.database.db, brain: services.brain, tickets: services.tickets, queue: services.queue, sla, clock: () => new Date(now) });
   return {
     services,
     bot,
@@ -61,7 +61,7 @@ export function chatWorld(env: Record<string, string> = {}): ChatWorld {
         transcript,
         say: (text) => turn({ text }),
         press: (payload) => turn({ payload }),
-        ticket: () => services.escalations.list({ status: ['open', 'claimed'] }).find((ticket) => ticket.channel === 'web' && ticket.userId === id),
+        ticket: () => services.desk.list({ status: ['open', 'claimed'] }).find((ticket) => ticket.channel === 'web' && ticket.userId === id),
       };
     },
     close() {

@@ -85,7 +85,7 @@ describe('conversation quality', () => {
       const human = user.say('转人工');
       expect(human.replies[0]!.kind).toBe('status');
       expect(human.replies[0]!.text).toMatch(/等待客服接单/);
-      const detail = world.services.escalations.detail(escalation!.id);
+      const detail = world.services.desk.detail(escalation!.id);
       expect(detail.messages.filter((m) => m.from === 'user').map((m) => m.text)).toEqual(expect.arrayContaining(['客服什么时候来', 'hello?', '转人工']));
     });
 
@@ -93,7 +93,7 @@ describe('conversation quality', () => {
       const user = world.user('ack-en');
       user.say('I need to talk to a human');
       const { escalation } = skipToTicket(user);
-      world.services.escalations.claim(escalation!.id, AGENT);
+      world.services.desk.claim(escalation!.id, AGENT);
       const ack = user.say('any news?');
       expect(ack.replies[0]!.text).toMatch(/alice/);
       expect(ack.replies[0]!.text).toContain(escalation!.number);
@@ -127,7 +127,7 @@ describe('conversation quality', () => {
       const user = world.user(id);
       user.say(lang === 'zh' ? '转人工' : 'talk to a human');
       const { escalation } = skipToTicket(user);
-      world.services.escalations.resolve(escalation!.id, AGENT, 'done');
+      world.services.desk.resolve(escalation!.id, AGENT, 'done');
       return { user, id: escalation!.id };
     };
 
@@ -144,7 +144,7 @@ describe('conversation quality', () => {
       const { user, id } = resolveTicket(`rate-${text}`, HAN.test(text) ? 'zh' : 'en');
       const thanks = user.say(text);
       expect(thanks.replies[0]!.text).toMatch(/感谢|Thank you/);
-      expect(world.services.escalations.view(id)).toMatchObject({ rating });
+      expect(world.services.desk.view(id)).toMatchObject({ rating });
     });
 
     it('re-asks once for an unclear rating, then lets it go', () => {
@@ -154,7 +154,7 @@ describe('conversation quality', () => {
       expect(payloads(again)).toContain('rate:5');
       const gone = user.say('11');
       expect(gone.replies[0]!.text).toMatch(/no rating/);
-      expect(world.services.escalations.view(id).rating ?? null).toBeNull();
+      expect(world.services.desk.view(id).rating ?? null).toBeNull();
       expect(user.say('how do I enable 2FA?').replies[0]!.kind).toBe('answer');
     });
 
@@ -165,7 +165,7 @@ describe('conversation quality', () => {
       expect(payloads(offer)).toContain('reopen');
       const reopened = user.press('reopen');
       expect(reopened.replies[0]!.text).toMatch(/已重新打开/);
-      expect(world.services.escalations.view(id).status).toBe('open');
+      expect(world.services.desk.view(id).status).toBe('open');
       expect(user.ticket()?.id).toBe(id);
     });
 
@@ -175,7 +175,7 @@ describe('conversation quality', () => {
       const offer = user.say("it's not solved");
       expect(payloads(offer)).toContain('reopen');
       user.say('yes');
-      expect(world.services.escalations.view(id).status).toBe('open');
+      expect(world.services.desk.view(id).status).toBe('open');
     });
   });
 
@@ -216,7 +216,7 @@ describe('conversation quality', () => {
       expect(payloads(user.press('human'))).toContain('skip');
     });
 
-    it('answers another platform\'s hacked account without a ticket', () => {
+    it("answers another platform's hacked account without a ticket", () => {
       const user = world.user('twitter');
       const reply = user.say('my twitter got hacked');
       expect(reply.escalation).toBeUndefined();
@@ -250,7 +250,7 @@ describe('conversation quality', () => {
       const moved = user.say('annexample');
       expect(moved.escalation).toBeDefined();
       expect(moved.escalation!.priority).toBe('high');
-      expect(world.services.escalations.view(moved.escalation!.number).details).toMatchObject({ transactionId: '2024112500123' });
+      expect(world.services.desk.view(moved.escalation!.number).details).toMatchObject({ transactionId: '2024112500123' });
     });
 
     it('skips on 我不记得了 and 不知道', () => {
@@ -281,7 +281,7 @@ describe('conversation quality', () => {
       user.say(`交易ID ${TX}`);
       const created = user.say('li@example.com');
       expect(created.escalation?.priority).toBe('high');
-      expect(world.services.escalations.view(created.escalation!.number).details).toMatchObject({ transactionId: TX });
+      expect(world.services.desk.view(created.escalation!.number).details).toMatchObject({ transactionId: TX });
     });
 
     it('does not ask for a transaction ID the user already gave', () => {
@@ -308,7 +308,10 @@ describe('conversation quality', () => {
     });
 
     it('uses one bot name in the greeting and in /help', () => {
-      for (const [hello, name] of [['你好', /我是(.+?)[，,！!]/], ['hello', /I'm the (.+?)[.,!]/]] as const) {
+      for (const [hello, name] of [
+        ['你好', /我是(.+?)[，,！!]/],
+        ['hello', /I'm the (.+?)[.,!]/],
+      ] as const) {
         const user = world.user(`name-${hello}`);
         const greeting = name.exec(user.say(hello).replies[0]!.text)?.[1];
         const help = name.exec(user.say('/help').replies[0]!.text)?.[1];

@@ -50,7 +50,7 @@ function walk(world: ChatWorld, first: 'zh' | 'en') {
     user.say('hello? anyone?');
     user.say('转人工');
     const ticket = user.ticket()!;
-    world.services.escalations.resolve(ticket.id, AGENT, 'done');
+    world.services.desk.resolve(ticket.id, AGENT, 'done');
     user.say('10');
     user.say('still not solved');
     user.say('yes');

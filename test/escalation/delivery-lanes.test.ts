@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChannelRegistry, DeliveryError, type ChannelAdapter } from '../../src/core/channel.js';
-import type { ChannelName, ConversationRef, Reply } from '../../src/core/types.js';
+import { ChannelRegistry } from '../../src/core/channel.js';
+import { DeliveryError, type ChannelAdapter } from '../../src/contracts/index.js';
+import type { ChannelName, ConversationRef, Reply } from '../../src/contracts/index.js';
 import { tables } from '../../src/db/index.js';
 import { OutboxDispatcher, type DispatcherOptions } from '../../src/escalation/dispatcher.js';
 import { createLogger } from '../../src/log.js';
@@ -69,7 +70,11 @@ describe('outbox lanes, time-outs and shutdown', () => {
   }
   const enqueue = (channel: ChannelName, user: string, text: string) => services.outbox.enqueue({ channel, reference: { user }, replies: [{ kind: 'status', text }] }, new Date());
   const rows = () => services.database.db.select().from(tables.outbox).orderBy(tables.outbox.id).all();
-  const makeDue = () => services.database.db.update(tables.outbox).set({ nextAttemptAt: new Date(Date.now() - 1) }).run();
+  const makeDue = () =>
+    services.database.db
+      .update(tables.outbox)
+      .set({ nextAttemptAt: new Date(Date.now() - 1) })
+      .run();
 
   it('counts a call that never answers as a failure after the time-out, aborts its signal and retries it with backoff', async () => {
     teams.hanging.add('ann');
@@ -110,7 +115,11 @@ describe('outbox lanes, time-outs and shutdown', () => {
     // The later replies are due, but wait behind the first one's backoff.
     expect(await outbox.drain()).toBe(0);
     expect(teams.textsTo('ola')).toEqual([]);
-    expect(rows().slice(0, 3).map((row) => [row.status, row.attempts])).toEqual([
+    expect(
+      rows()
+        .slice(0, 3)
+        .map((row) => [row.status, row.attempts]),
+    ).toEqual([
       ['pending', 1],
       ['pending', 0],
       ['pending', 0],

@@ -84,7 +84,12 @@ describe('human handoff through the web chat and the CLI desk', { timeout: 120_0
     expect(detail).toMatchObject({ status: 'claimed', agent: 'alice', priority: 'urgent', channel: 'web', userId: user });
     const froms = detail.messages.map((m: { from: string }) => m.from);
     expect(froms[0]).toBe('user');
-    expect(detail.messages).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'agent', text: 'Hello, I have frozen withdrawals on your account while we investigate.' }), expect.objectContaining({ from: 'user', text: 'thank you, it happened around 3am, email is bo@example.com' })]));
+    expect(detail.messages).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ from: 'agent', text: 'Hello, I have frozen withdrawals on your account while we investigate.' }),
+        expect.objectContaining({ from: 'user', text: 'thank you, it happened around 3am, email is bo@example.com' }),
+      ]),
+    );
     expect(detail.events.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['created', 'claim', 'reply', 'note', 'user message']));
 
     await desk('resolve', String(ticket!.id), '--agent', 'alice', '--note', 'password reset, 2FA enabled');

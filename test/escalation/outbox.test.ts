@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChannelRegistry, DeliveryError, type ChannelAdapter } from '../../src/core/channel.js';
-import type { ConversationRef, Reply } from '../../src/core/types.js';
+import { ChannelRegistry } from '../../src/core/channel.js';
+import { DeliveryError, type ChannelAdapter } from '../../src/contracts/index.js';
+import type { ConversationRef, Reply } from '../../src/contracts/index.js';
 import { tables } from '../../src/db/index.js';
 import { OutboxDispatcher } from '../../src/escalation/dispatcher.js';
 import { createLogger } from '../../src/log.js';
@@ -51,13 +52,16 @@ describe('outbox delivery', () => {
   it('retries a failed delivery later and delivers it once', async () => {
     const id = openTicket('outbox-1');
     channel.failures = [new DeliveryError('cli', 'connector answered 503')];
-    services.escalations.reply(id, agent, 'We are on it.');
+    services.desk.reply(id, agent, 'We are on it.');
     expect(await dispatcher.drain()).toBe(0);
     expect(outboxRows().at(-1)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'cli: connector answered 503' });
     // Not due yet: the backoff holds it back.
     expect(await dispatcher.drain()).toBe(0);
     const row = outboxRows().at(-1)!;
-    services.database.db.update(tables.outbox).set({ nextAttemptAt: new Date(Date.now() - 1) }).run();
+    services.database.db
+      .update(tables.outbox)
+      .set({ nextAttemptAt: new Date(Date.now() - 1) })
+      .run();
     expect(await dispatcher.drain()).toBe(1);
     expect(await dispatcher.drain()).toBe(0);
     expect(channel.delivered.flat().map((reply) => reply.text)).toEqual(['Ann has joined the conversation.', 'We are on it.']);
@@ -67,10 +71,10 @@ describe('outbox delivery', () => {
   it('sets aside a delivery that can never succeed, and says so on the ticket', async () => {
     const id = openTicket('outbox-2');
     channel.failures = [new DeliveryError('cli', 'the conversation reference has no chat id', { permanent: true })];
-    services.escalations.reply(id, agent, 'Hello?');
+    services.desk.reply(id, agent, 'Hello?');
     expect(await dispatcher.drain()).toBe(0);
     expect(outboxRows().at(-1)).toMatchObject({ status: 'failed', lastError: 'cli: the conversation reference has no chat id' });
-    const detail = services.escalations.detail(id);
+    const detail = services.desk.detail(id);
     expect(detail.events.at(-1)).toMatchObject({ actor: 'system', action: 'delivery failed' });
     expect(detail.messages.at(-1)).toMatchObject({ from: 'agent', text: 'Hello?' });
     expect(await dispatcher.drain()).toBe(0);

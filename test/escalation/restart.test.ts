@@ -15,8 +15,8 @@ describe('restart safety', () => {
     const [a, b] = [await newVisitor(first.url), await newVisitor(first.url)];
     // One user already has a claimed ticket; another is half-way through the detail dialogue.
     await webSay(first.url, a, { text: 'my account got hacked' });
-    const [ticket] = first.services.escalations.list({ status: ['open'] });
-    first.services.escalations.claim(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' });
+    const [ticket] = first.services.desk.list({ status: ['open'] });
+    first.services.desk.claim(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' });
     await first.drainOutbox();
     await webSay(first.url, b, { text: 'I need to speak to a human agent' });
     const asked = await webSay(first.url, b, { text: 'login page says error 1003' });
@@ -31,7 +31,7 @@ describe('restart safety', () => {
     try {
       const next = await webSay(second.url, b, { text: 'yesterday evening' });
       expect(next.at(-1)!.text).toMatch(/error message/);
-      expect(second.services.escalations.list({ status: ['claimed'] })[0]).toMatchObject({ id: ticket!.id, agent: 'alice' });
+      expect(second.services.desk.list({ status: ['claimed'] })[0]).toMatchObject({ id: ticket!.id, agent: 'alice' });
       await second.drainOutbox();
       expect(second.services.outbox.pendingCount()).toBe(0);
       const history = (await (await fetch(`${second.url}/api/chat/history?visitorId=${a}`)).json()).messages as { from: string; text: string }[];

@@ -33,18 +33,7 @@ const UTTERANCES: Record<string, string[]> = {
     'USDT提现没到',
     '提现显示成功但是没收到',
   ],
-  'smalltalk.greeting': [
-    'hello',
-    'hi there',
-    'good morning',
-    'hey',
-    'hello, anyone there?',
-    '你好',
-    '您好',
-    '早上好',
-    '嗨',
-    '在吗',
-  ],
+  'smalltalk.greeting': ['hello', 'hi there', 'good morning', 'hey', 'hello, anyone there?', '你好', '您好', '早上好', '嗨', '在吗'],
   none: [
     'what is the weather tomorrow',
     'tell me a joke',
@@ -59,9 +48,7 @@ const UTTERANCES: Record<string, string[]> = {
   ],
 };
 
-const EXAMPLES: LabelledText[] = Object.entries(UTTERANCES).flatMap(([label, texts]) =>
-  texts.map((text) => ({ text, label })),
-);
+const EXAMPLES: LabelledText[] = Object.entries(UTTERANCES).flatMap(([label, texts]) => texts.map((text) => ({ text, label })));
 
 describe('IntentClassifier', () => {
   const classifier = IntentClassifier.train(EXAMPLES);

@@ -28,7 +28,7 @@ describe('normalizeText', () => {
     expect(normalizeText('😭😭😭')).toBe('');
   });
 
-  it("joins apostrophe contractions and drops Latin accents", () => {
+  it('joins apostrophe contractions and drops Latin accents', () => {
     expect(normalizeText("I can't find my card’s PIN")).toBe('i cant find my cards pin');
     expect(normalizeText('Café')).toBe('cafe');
   });

@@ -34,7 +34,14 @@ describe('redactAcrossMessages: a phrase in pieces', () => {
     ['6 + 6', pieces(PHRASE, [6, 6])],
     ['4 × 3', pieces(PHRASE, [3, 3, 3, 3])],
     ['word by word', pieces(PHRASE, Array(12).fill(1))],
-    ['numbered, over lines', pieces(PHRASE.map((word, i) => `${i + 1}. ${word}`), [4, 4, 4], '\n')],
+    [
+      'numbered, over lines',
+      pieces(
+        PHRASE.map((word, i) => `${i + 1}. ${word}`),
+        [4, 4, 4],
+        '\n',
+      ),
+    ],
     ['with a label and emoji', [`seed phrase: ${PHRASE.slice(0, 6).join(' 🔥 ')}`, `the rest: ${PHRASE.slice(6).join(' 🔥 ')}`]],
     ['15 words as 5 × 3', pieces(PHRASE_15, [5, 5, 5])],
     ['Chinese 6 + 6, spaced', pieces(CHINESE, [6, 6])],

@@ -3,7 +3,7 @@ import { entropyToMnemonic } from '@scure/bip39';
 import { wordlist as englishWords } from '@scure/bip39/wordlists/english.js';
 import { wordlist as chineseWords } from '@scure/bip39/wordlists/simplified-chinese.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IncomingMessage } from '../../src/core/types.js';
+import type { IncomingMessage } from '../../src/contracts/index.js';
 import { createServices, type Services } from '../../src/services.js';
 import { testConfig } from '../support/app.js';
 import { runCli } from '../support/cli.js';
@@ -83,7 +83,9 @@ describe('secrets in pieces and in fields other than the text', () => {
     const user = 'email-step';
     send(user, { text: '/human' });
     for (let step = 0; step < 6; step++) {
-      const prompt = send(user, { text: 'skip' }).replies.map((reply) => reply.text).join(' ');
+      const prompt = send(user, { text: 'skip' })
+        .replies.map((reply) => reply.text)
+        .join(' ');
       if (/e-mail/i.test(prompt)) break;
     }
     const turn = send(user, { text: 'ann@example.com Tr0ub4dor&3x' });

@@ -120,15 +120,12 @@ describe('2FA setup secrets', () => {
     expect(redactSecrets(`scan ${uri} please`).text).toBe('scan [redacted: authenticator key] please');
   });
 
-  it.each([
-    `reference ${TOTP}`,
-    'my 2FA code 123456 is not working',
-    '谷歌验证码 654321 错误',
-    'I lost my authenticator, what now?',
-    '2FA secret: HELLOWORLDTHANKS',
-  ])('leaves %j alone: codes, unlabelled base32 and words', (text) => {
-    expect(redactSecrets(text).found).toEqual([]);
-  });
+  it.each([`reference ${TOTP}`, 'my 2FA code 123456 is not working', '谷歌验证码 654321 错误', 'I lost my authenticator, what now?', '2FA secret: HELLOWORLDTHANKS'])(
+    'leaves %j alone: codes, unlabelled base32 and words',
+    (text) => {
+      expect(redactSecrets(text).found).toEqual([]);
+    },
+  );
 });
 
 describe('the answer to the e-mail question (expectingEmail)', () => {

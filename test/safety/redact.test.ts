@@ -99,14 +99,14 @@ describe('a 64-hex string: transaction ID or private key', () => {
     },
   );
 
-  it.each([
-    `my private key for the wallet with the failed transaction is ${HASH}`,
-    `我的私钥没有泄露，但是这笔交易 ${HASH} 不是我发起的`,
-  ])('asks when a key is mentioned and no transaction-ID label names the value: %s', (text) => {
-    const result = redactSecrets(text);
-    expect(result.text).not.toContain(HASH);
-    expect(result.unexplainedHex).toBe(true);
-  });
+  it.each([`my private key for the wallet with the failed transaction is ${HASH}`, `我的私钥没有泄露，但是这笔交易 ${HASH} 不是我发起的`])(
+    'asks when a key is mentioned and no transaction-ID label names the value: %s',
+    (text) => {
+      const result = redactSecrets(text);
+      expect(result.text).not.toContain(HASH);
+      expect(result.unexplainedHex).toBe(true);
+    },
+  );
 
   it('leaves other lengths alone: addresses (40 hex) and odd lengths are not keys', () => {
     for (const text of [`0x${HASH.slice(0, 40)}`, HASH.slice(0, 63), `${HASH}a`, `${HASH}g`]) {
@@ -170,12 +170,9 @@ describe('passwords', () => {
     '密码是对的',
     '密码不对',
     '密码要 8-16 位吗',
-  ])(
-    'keeps a sentence about a password: %s',
-    (text) => {
-      expect(redactSecrets(text).text).toBe(text);
-    },
-  );
+  ])('keeps a sentence about a password: %s', (text) => {
+    expect(redactSecrets(text).text).toBe(text);
+  });
 
   it('keeps the clause after a password', () => {
     expect(redactSecrets('我的密码是abc12345，请帮我看看').text).toBe('我的密码是[redacted: password]，请帮我看看');

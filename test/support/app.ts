@@ -38,7 +38,11 @@ export async function newVisitor(url: string): Promise<string> {
 }
 
 /** Posts a web-chat message as `visitorId` (one from {@link newVisitor}) and returns the replies. */
-export async function webSay(url: string, visitorId: string, body: { text?: string; payload?: string; lang?: 'zh' | 'en' }): Promise<{ kind: string; text: string; suggestions?: { label: string; payload: string }[]; escalation?: { number: string; status: string; priority: string } }[]> {
+export async function webSay(
+  url: string,
+  visitorId: string,
+  body: { text?: string; payload?: string; lang?: 'zh' | 'en' },
+): Promise<{ kind: string; text: string; suggestions?: { label: string; payload: string }[]; escalation?: { number: string; status: string; priority: string } }[]> {
   const response = await fetch(`${url}/api/chat/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

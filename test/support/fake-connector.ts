@@ -159,7 +159,10 @@ export class FakeConversation {
     return this.#activity({
       type: 'message',
       text: '',
-      attachments: [{ contentType: 'text/html', content: '<div></div>' }, { contentType, name, contentUrl: `https://files.example/${encodeURIComponent(name)}` }],
+      attachments: [
+        { contentType: 'text/html', content: '<div></div>' },
+        { contentType, name, contentUrl: `https://files.example/${encodeURIComponent(name)}` },
+      ],
     });
   }
 

@@ -17,6 +17,7 @@ export interface RestCall {
   readonly path: string;
   readonly query: URLSearchParams;
   /** Discord's JSON as sent; tests read the fields they assert on. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON the bot sent, read loosely by the tests
   readonly body: any;
 }
 
@@ -145,7 +146,20 @@ export class FakeDiscord {
       guild_id: this.guildId,
       member: this.#member(),
       mentions,
-      ...(options.image ? { attachments: [{ id: this.#snowflake(), filename: 'screenshot.png', size: 1024, url: 'https://cdn.example/screenshot.png', proxy_url: 'https://media.example/screenshot.png', content_type: 'image/png' }] } : {}),
+      ...(options.image
+        ? {
+            attachments: [
+              {
+                id: this.#snowflake(),
+                filename: 'screenshot.png',
+                size: 1024,
+                url: 'https://cdn.example/screenshot.png',
+                proxy_url: 'https://media.example/screenshot.png',
+                content_type: 'image/png',
+              },
+            ],
+          }
+        : {}),
     });
     return id;
   }
@@ -170,14 +184,7 @@ export class FakeDiscord {
   /** A user presses a button on a message the bot posted. */
   async press(user: FakeUser, message: FakeMessage, customId: string): Promise<SentInteraction> {
     const dm = [...this.#dmChannels.values()].includes(message.channel_id);
-    return this.#interaction(
-      user,
-      3,
-      { custom_id: customId, component_type: 2 },
-      { channelId: dm ? undefined : message.channel_id },
-      this.#apiMessage(message),
-      message,
-    );
+    return this.#interaction(user, 3, { custom_id: customId, component_type: 2 }, { channelId: dm ? undefined : message.channel_id }, this.#apiMessage(message), message);
   }
 
   /** Sends a gateway dispatch event to the connected client. */
@@ -290,7 +297,12 @@ export class FakeDiscord {
       data,
       ...(message ? { message } : {}),
       ...(inGuild
-        ? { guild_id: this.guildId, channel: { id: channelId, type: this.#threads.has(channelId) ? 11 : 0, guild_id: this.guildId }, member: { ...this.#member(), user: this.#apiUser(user), permissions: '1024' }, context: 0 }
+        ? {
+            guild_id: this.guildId,
+            channel: { id: channelId, type: this.#threads.has(channelId) ? 11 : 0, guild_id: this.guildId },
+            member: { ...this.#member(), user: this.#apiUser(user), permissions: '1024' },
+            context: 0,
+          }
         : { channel: { id: channelId, type: 1, recipients: [this.#apiUser(user)] }, user: this.#apiUser(user), context: 1 }),
       locale: where.locale ?? 'en-US',
       app_permissions: '8',
@@ -305,7 +317,12 @@ export class FakeDiscord {
     this.#sockets.add(socket);
     this.#socket = socket;
     socket.on('close', () => this.#sockets.delete(socket));
-    socket.on('message', (raw) => this.#onGateway(socket, JSON.parse(String(raw)) as { op: number; d: { intents?: number } }));
+    socket.on('message', (raw) =>
+      this.#onGateway(
+        socket,
+        JSON.parse((Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(new Uint8Array(raw))).toString('utf8')) as { op: number; d: { intents?: number } },
+      ),
+    );
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 } }));
   }
 
@@ -390,11 +407,17 @@ export class FakeDiscord {
     }
     if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) return this.#channel(m[1]!);
     if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
-      return { status: 200, body: (body as { name: string }[]).map((command) => ({ ...command, id: this.#snowflake(), application_id: this.applicationId, type: 1, version: '1', default_member_permissions: null })) };
+      return {
+        status: 200,
+        body: (body as { name: string }[]).map((command) => ({ ...command, id: this.#snowflake(), application_id: this.applicationId, type: 1, version: '1', default_member_permissions: null })),
+      };
     }
     if (method === 'POST' && path === '/users/@me/channels') {
       const recipient = String((body as { recipient_id: string }).recipient_id);
-      return { status: 200, body: { id: this.dmChannelOf(recipient), type: 1, last_message_id: null, recipients: [{ id: recipient, username: `user-${recipient}`, discriminator: '0', global_name: null, avatar: null }] } };
+      return {
+        status: 200,
+        body: { id: this.dmChannelOf(recipient), type: 1, last_message_id: null, recipients: [{ id: recipient, username: `user-${recipient}`, discriminator: '0', global_name: null, avatar: null }] },
+      };
     }
     if (method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
       return { status: 200, body: this.#store(m[1]!, body) };
@@ -413,7 +436,17 @@ export class FakeDiscord {
       this.#threads.set(m[2]!, m[1]!);
       return {
         status: 201,
-        body: { id: m[2], type: 11, guild_id: this.guildId, parent_id: m[1], name: (body as { name: string }).name, owner_id: this.bot.id, message_count: 0, member_count: 1, thread_metadata: { archived: false, auto_archive_duration: 10080, archive_timestamp: new Date().toISOString(), locked: false } },
+        body: {
+          id: m[2],
+          type: 11,
+          guild_id: this.guildId,
+          parent_id: m[1],
+          name: (body as { name: string }).name,
+          owner_id: this.bot.id,
+          message_count: 0,
+          member_count: 1,
+          thread_metadata: { archived: false, auto_archive_duration: 10080, archive_timestamp: new Date().toISOString(), locked: false },
+        },
       };
     }
     if (method === 'POST' && (m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path))) {
@@ -433,7 +466,19 @@ export class FakeDiscord {
 
   #channel(id: string): { status: number; body: unknown } {
     const parent = this.#threads.get(id);
-    if (parent) return { status: 200, body: { id, type: 11, guild_id: this.guildId, parent_id: parent, name: 'ticket', owner_id: this.bot.id, thread_metadata: { archived: false, auto_archive_duration: 10080, archive_timestamp: new Date().toISOString(), locked: false } } };
+    if (parent)
+      return {
+        status: 200,
+        body: {
+          id,
+          type: 11,
+          guild_id: this.guildId,
+          parent_id: parent,
+          name: 'ticket',
+          owner_id: this.bot.id,
+          thread_metadata: { archived: false, auto_archive_duration: 10080, archive_timestamp: new Date().toISOString(), locked: false },
+        },
+      };
     const names: Record<string, string> = { [this.generalChannelId]: 'general', [this.helpChannelId]: 'help', [this.agentChannelId]: 'support-desk' };
     if (names[id]) return { status: 200, body: { id, type: 0, guild_id: this.guildId, name: names[id], position: 0, permission_overwrites: [] } };
     return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };

@@ -268,7 +268,7 @@ export class FakeTelegram {
         const query = this.#queries.get(String(params.callback_query_id));
         if (!query || query.answered) bad('query is too old and response timeout expired or query ID is invalid');
         if (typeof params.text === 'string' && params.text.length > 200) bad('MESSAGE_TOO_LONG');
-        query!.answered = true;
+        query.answered = true;
         return true;
       }
       case 'createForumTopic': {
@@ -339,21 +339,21 @@ export class FakeTelegram {
     const chat = this.#chat(params.chat_id);
     const stored = this.#messages.get(`${chat.id}:${Number(params.message_id)}`);
     if (!stored) bad('message to edit not found');
-    if (stored!.message.from?.id !== this.me.id) bad("message can't be edited");
+    if (stored.message.from?.id !== this.me.id) bad("message can't be edited");
     checkMarkup(params.reply_markup);
-    const html = withText ? String(params.text ?? '') : stored!.html;
-    const text = withText ? this.#parse(html ?? '', params.parse_mode) : stored!.message.text;
-    if (html === stored!.html && JSON.stringify(params.reply_markup ?? null) === JSON.stringify(stored!.message.reply_markup ?? null)) {
+    const html = withText ? String(params.text ?? '') : stored.html;
+    const text = withText ? this.#parse(html ?? '', params.parse_mode) : stored.message.text;
+    if (html === stored.html && JSON.stringify(params.reply_markup ?? null) === JSON.stringify(stored.message.reply_markup ?? null)) {
       bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
     }
-    const { reply_markup: _old, ...rest } = stored!.message;
-    stored!.message = { ...rest, text, edit_date: Math.floor(Date.now() / 1000), ...(params.reply_markup ? { reply_markup: params.reply_markup as TgMessage['reply_markup'] } : {}) };
-    stored!.html = html;
-    return stored!.message;
+    const { reply_markup: _old, ...rest } = stored.message;
+    stored.message = { ...rest, text, edit_date: Math.floor(Date.now() / 1000), ...(params.reply_markup ? { reply_markup: params.reply_markup as TgMessage['reply_markup'] } : {}) };
+    stored.html = html;
+    return stored.message;
   }
 
   #parse(source: string, parseMode: unknown): string | undefined {
-    if (parseMode !== undefined && parseMode !== 'HTML') bad(`the fake only speaks parse_mode HTML, not ${String(parseMode)}`);
+    if (parseMode !== undefined && parseMode !== 'HTML') bad(`the fake only speaks parse_mode HTML, not ${JSON.stringify(parseMode)}`);
     const text = parseMode === 'HTML' ? parseHtml(source) : source;
     if (!text.trim()) bad('message text is empty');
     if (text.length > 4096) bad('message is too long');
@@ -397,7 +397,7 @@ export class FakeTelegram {
   #chat(chatId: unknown): TgChat {
     const chat = this.#chats.get(Number(chatId));
     if (!chat) bad('chat not found');
-    return chat!;
+    return chat;
   }
 
   #writable(chat: TgChat): void {
@@ -471,6 +471,7 @@ export interface FakeTelegramOptions {
 }
 
 // Parameters are whatever grammy sent; tests read them loosely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON the bot sent
 type Params = Record<string, any>;
 
 interface StoredMessage {

@@ -1,11 +1,14 @@
 /**
- * The platform-free vocabulary of the bot. Adapters translate platform events
- * into {@link IncomingMessage} and render {@link Reply} with the platform's own means;
- * nothing in here knows about grammy, discord.js or botbuilder.
+ * The platform-free vocabulary of a conversation. Adapters translate platform events into
+ * {@link IncomingMessage} and render {@link Reply} with the platform's own means; nothing in here
+ * knows about grammy, discord.js or botbuilder.
  */
 
 /** The channels the bot speaks on; `cli` is the terminal user and the agent desk. */
 export type ChannelName = 'web' | 'telegram' | 'discord' | 'teams' | 'cli';
+
+/** Every channel name, in a fixed order (for validation and menus). */
+export const CHANNEL_NAMES: readonly ChannelName[] = ['web', 'telegram', 'discord', 'teams', 'cli'];
 
 /** The two languages the bot answers in. */
 export type Lang = 'zh' | 'en';
@@ -26,7 +29,7 @@ export interface IncomingMessage {
   readonly conversation: ConversationRef;
   /** What the user typed. Empty when {@link payload} carries a button press. */
   readonly text: string;
-  /** A button's payload (see {@link Suggestion.payload}), when the user pressed one. */
+  /** A button's payload as the platform gave it back (see {@link Suggestion.payload}); read it with `decodePayload`. */
   readonly payload?: string;
   /** The language the platform reports for the user (Telegram `language_code`, Discord locale). */
   readonly langHint?: Lang;
@@ -44,7 +47,10 @@ export interface IncomingMessage {
   readonly origin?: string;
 }
 
-/** A button offered with a reply. Pressing it sends {@link payload} back as {@link IncomingMessage.payload}. */
+/**
+ * A button offered with a reply. Pressing it sends {@link payload} back as
+ * {@link IncomingMessage.payload}; the core makes payloads with `encodePayload` only.
+ */
 export interface Suggestion {
   readonly label: string;
   readonly payload: string;

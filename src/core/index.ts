@@ -1,0 +1,12 @@
+/**
+ * The core's public index: everything an adapter (a channel, a desk, a page) may use of the
+ * core, and nothing else. Adapters import from here only; what is not exported here is the
+ * core's own business (the database, the ticket internals, the dialogue's state).
+ */
+export * from '../contracts/index.js';
+export { ChannelRegistry, type AgentDesk, type ChannelContext, type ChannelFactory, type FaqArticle, type MessageHandler } from './channel.js';
+export { DeskPresenter, type CardAction, type CardActionStyle, type CardField, type DeskCard, type DeskLine, type DeskUpdate } from './desk-presenter.js';
+export { MAX_MESSAGE_LENGTH } from './support-bot.js';
+export { detectLanguage } from '../nlu/language.js';
+export { ConfigError, type Config, type DiscordConfig, type HelpCentreConfig, type TeamsConfig, type TelegramConfig, type WebLimits } from '../config/index.js';
+export type { Logger } from '../log.js';

@@ -1,0 +1,104 @@
+import type { Database } from '../db/index.js';
+import type { AgentIdentity } from '../config/index.js';
+import type { AgentActor, ChannelName, EscalationDetail, EscalationView, QueueFilter } from '../contracts/index.js';
+import { ConversationStore } from '../dialogue/store.js';
+import { TicketNotices } from '../dialogue/ticket-notices.js';
+import { DeskBindings } from './desk-bindings.js';
+import { TicketLifecycle } from './lifecycle.js';
+import type { PriorityQuota } from './priority-quota.js';
+import { TicketQueue } from './queue.js';
+import type { SlaPolicy } from './sla.js';
+
+/**
+ * The agents' desk: what every desk (the CLI, a Telegram group, a Discord channel) works tickets
+ * through. Reads come from the queue, actions go to the ticket lifecycle (which checks
+ * `AGENT_IDS` on every one: `DeskError` 'forbidden'), card places to the desk bindings.
+ */
+export class TicketDesk {
+  constructor(private readonly parts: { readonly lifecycle: TicketLifecycle; readonly queue: TicketQueue; readonly bindings: DeskBindings }) {}
+
+  /** Whether this identity may act as an agent (`AGENT_IDS`). */
+  isAgent(channel: ChannelName, userId: string): boolean {
+    return this.parts.lifecycle.isAgent(channel, userId);
+  }
+
+  /** The queue: open first by priority (urgent, high, normal), then oldest first. */
+  list(filter?: QueueFilter): EscalationView[] {
+    return this.parts.queue.list(filter);
+  }
+
+  /** One ticket by id or number. @throws DeskError not_found */
+  view(ref: number | string): EscalationView {
+    return this.parts.queue.view(ref);
+  }
+
+  /** A ticket with its transcript and audit trail. @throws DeskError not_found */
+  detail(ref: number | string): EscalationDetail {
+    return this.parts.queue.detail(ref);
+  }
+
+  /** Takes a ticket; the user hears that a human has joined. */
+  claim(ref: number | string, agent: AgentActor): EscalationView {
+    return this.parts.lifecycle.claim(ref, agent);
+  }
+
+  /** Answers the user (claiming the ticket first if nobody has); `messageId` relays a redelivered message once. */
+  reply(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): EscalationView {
+    return this.parts.lifecycle.reply(ref, agent, text, options);
+  }
+
+  /** Adds an internal note, never sent to the user. */
+  note(ref: number | string, agent: AgentActor, text: string): EscalationView {
+    return this.parts.lifecycle.note(ref, agent, text);
+  }
+
+  /** Resolves a ticket; the user is asked for a rating. */
+  resolve(ref: number | string, agent: AgentActor, resolutionNote?: string): EscalationView {
+    return this.parts.lifecycle.resolve(ref, agent, resolutionNote);
+  }
+
+  /** Opens a resolved or closed ticket again. */
+  reopen(ref: number | string, agent: AgentActor): EscalationView {
+    return this.parts.lifecycle.reopen(ref, agent);
+  }
+
+  /** Remembers where a ticket is shown on a platform (card message id, thread id). */
+  attachCard(escalationId: number, channel: ChannelName, cardRef: string): void {
+    this.parts.bindings.attachCard(escalationId, channel, cardRef);
+  }
+
+  /** The ticket a card or thread belongs to. */
+  ticketForCard(channel: ChannelName, cardRef: string): EscalationView | undefined {
+    const id = this.parts.bindings.ticketIdForCard(channel, cardRef);
+    return id === undefined ? undefined : this.parts.queue.view(id);
+  }
+
+  /** Where a ticket is shown on a platform, oldest first. */
+  cardsOf(escalationId: number, channel: ChannelName): string[] {
+    return this.parts.bindings.cardsOf(escalationId, channel);
+  }
+}
+
+/** What {@link assembleTickets} needs from configuration. */
+export interface TicketOptions {
+  readonly sla: SlaPolicy;
+  readonly agents: readonly AgentIdentity[];
+  readonly priorityQuota?: PriorityQuota;
+}
+
+/** The ticket parts over one database, wired together. */
+export interface Tickets {
+  readonly lifecycle: TicketLifecycle;
+  readonly queue: TicketQueue;
+  readonly bindings: DeskBindings;
+  readonly desk: TicketDesk;
+}
+
+/** Wires the ticket lifecycle (with the dialogue's notices to users), the queue, the desk bindings and the desk. */
+export function assembleTickets(db: Database, options: TicketOptions): Tickets {
+  const conversations = new ConversationStore(db);
+  const queue = new TicketQueue(db);
+  const bindings = new DeskBindings(db);
+  const lifecycle = new TicketLifecycle({ db, conversations, queue, notices: new TicketNotices(conversations), ...options });
+  return { lifecycle, queue, bindings, desk: new TicketDesk({ lifecycle, queue, bindings }) };
+}

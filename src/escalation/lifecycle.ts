@@ -1,0 +1,302 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/index.js';
+import { escalationEvents, escalations } from '../db/schema.js';
+import { isAgent, type AgentIdentity } from '../config/index.js';
+import { redactSecrets } from '../safety/redact.js';
+import { DeskError, policyOf, type AgentActor, type AuditAction, type ChannelName, type EscalationView, type Lang, type Reply } from '../contracts/index.js';
+import { say, type MessageKey } from '../contracts/index.js';
+import type { ConversationRecord, ConversationStore } from '../dialogue/store.js';
+import { actorKeys } from './actors.js';
+import { Outbox } from './outbox.js';
+import { PriorityQuota } from './priority-quota.js';
+import type { TicketQueue } from './queue.js';
+import { slaTerms, type SlaPolicy } from './sla.js';
+import { langOf, type EscalationRow } from './view.js';
+
+/** What a new ticket needs; the caller runs this inside the transaction that stores the user's message. */
+export interface NewEscalation {
+  readonly conversation: ConversationRecord;
+  readonly intent: string;
+  readonly userText: string;
+  readonly details: Readonly<Record<string, string>>;
+  readonly lang: Lang;
+  /** The network address the user wrote from, when the channel knows it (web): raised priorities per address are capped. */
+  readonly origin?: string;
+}
+
+/** The ticket a user notice is about. */
+export interface NoticeTicket {
+  readonly id: number;
+  readonly number: string;
+  readonly lang: Lang;
+  readonly conversationId: number;
+}
+
+/**
+ * What the user hears when an agent acts on their ticket, and where their conversation goes
+ * next: the dialogue words it and keeps the conversation's state (its one writer). Called
+ * inside the agent action's transaction.
+ */
+export interface UserNotices {
+  /** "Alice has joined the conversation." */
+  agentJoined(ticket: NoticeTicket, agentName: string): Reply;
+  /** "Resolved: how would you rate the help?", with the conversation waiting for a rating. */
+  resolved(ticket: NoticeTicket, now: Date): Reply;
+  /** "Reopened", with the user's messages going to the ticket again. */
+  reopened(ticket: NoticeTicket, now: Date): Reply;
+}
+
+/** The lifecycle's collaborators. */
+export interface TicketLifecycleDeps {
+  readonly db: Database;
+  readonly conversations: ConversationStore;
+  readonly queue: TicketQueue;
+  readonly notices: UserNotices;
+  readonly sla: SlaPolicy;
+  /** Who may act as an agent (`AGENT_IDS`), checked on every agent action. */
+  readonly agents: readonly AgentIdentity[];
+  readonly priorityQuota?: PriorityQuota;
+}
+
+/**
+ * Ticket changes: created by the dialogue, worked by agents (claim, reply, note, resolve,
+ * reopen), closed, reopened or rated by their users. Every agent action checks `AGENT_IDS`;
+ * every change is audited (the desks mirror the audit trail) and queues what the user should
+ * see in the outbox within the same transaction.
+ */
+export class TicketLifecycle {
+  readonly #outbox: Outbox;
+  readonly #priorityQuota: PriorityQuota;
+
+  constructor(private readonly deps: TicketLifecycleDeps) {
+    this.#outbox = new Outbox(deps.db);
+    this.#priorityQuota = deps.priorityQuota ?? new PriorityQuota();
+  }
+
+  /** Creates a ticket with the transcript so far; call inside the caller's transaction. */
+  create(input: NewEscalation, now: Date): EscalationView {
+    const { db } = this.deps;
+    const wanted = policyOf(input.intent).priority;
+    const priority = this.#priorityQuota.grant(input.origin, wanted, now.getTime());
+    const terms = slaTerms(this.deps.sla, priority, now);
+    const { conversation } = input;
+    const inserted = db
+      .insert(escalations)
+      .values({
+        number: `pending-${now.getTime()}-${conversation.id}`,
+        status: 'open',
+        priority,
+        channel: conversation.channel,
+        userId: conversation.userKey,
+        conversationId: conversation.id,
+        displayName: conversation.displayName,
+        reference: { ...conversation.reference },
+        lang: input.lang,
+        intent: input.intent,
+        category: input.intent.split('.')[0] ?? input.intent,
+        userText: input.userText.slice(0, 2000),
+        summary: summarise(input.intent, input.userText, input.lang),
+        details: { ...input.details },
+        createdAt: now,
+        updatedAt: now,
+        slaDueAt: terms.dueAt,
+      })
+      .returning({ id: escalations.id })
+      .get();
+    // Ticket numbers follow the row id so they are short, unique and never reused.
+    db.update(escalations)
+      .set({ number: `T-${1000 + inserted.id}` })
+      .where(eq(escalations.id, inserted.id))
+      .run();
+    this.deps.conversations.attachRecent(conversation.id, inserted.id);
+    const capped = priority === wanted ? '' : ` (${wanted} refused: this address's quota of raised priorities is used up)`;
+    this.#audit(inserted.id, actorKeys.user(conversation.userKey), 'created', `priority ${priority}${capped}`, now);
+    return this.deps.queue.view(inserted.id);
+  }
+
+  /** An agent takes a ticket; the user sees that a human has joined. */
+  claim(ref: number | string, agent: AgentActor, now = new Date()): EscalationView {
+    return this.#act(ref, agent, (row) => {
+      if (row.status === 'claimed' && row.agentId === actorKeys.agent(agent)) return;
+      if (row.status === 'claimed') throw new DeskError({ code: 'conflict', reason: 'claimed_by_other', number: row.number, agent: row.agent ?? '' });
+      if (row.status !== 'open') throw new DeskError({ code: 'conflict', reason: 'not_active', number: row.number, status: row.status });
+      this.#claimRow(row.id, agent, now);
+      this.#notify(row, [this.deps.notices.agentJoined(noticeOf(row), agent.name)], now);
+    });
+  }
+
+  /**
+   * An agent's message to the user (claims the ticket first if nobody has). `messageId` is the
+   * platform's id of the agent's message: a platform that delivers it again (after a crash) gets
+   * the same ticket back and the user is not written to twice.
+   */
+  reply(ref: number | string, agent: AgentActor, text: string, options: { messageId?: string; now?: Date } = {}): EscalationView {
+    const { messageId, now = new Date() } = options;
+    // An agent may paste what a user should never have sent: it is redacted like a user's words.
+    const body = redactSecrets(text).text.trim();
+    if (!body) throw new DeskError({ code: 'invalid', reason: 'empty_reply' });
+    return this.#act(ref, agent, (row) => {
+      if (messageId && this.deps.conversations.seen(row.conversationId, messageId)) return;
+      if (row.status === 'resolved' || row.status === 'closed') throw new DeskError({ code: 'conflict', reason: 'not_active', number: row.number, status: row.status });
+      if (row.status === 'claimed' && row.agentId !== actorKeys.agent(agent)) throw new DeskError({ code: 'conflict', reason: 'claimed_by_other', number: row.number, agent: row.agent ?? '' });
+      const replies: Reply[] = [];
+      if (row.status === 'open') {
+        this.#claimRow(row.id, agent, now);
+        replies.push(this.deps.notices.agentJoined(noticeOf(row), agent.name));
+      }
+      // The reply's text rides on the audit event so every agent desk can mirror it.
+      this.#audit(row.id, actorKeys.agent(agent), 'reply', body, now);
+      replies.push({ kind: 'agent', text: body, agentName: agent.name });
+      this.#notify(row, replies, now, messageId);
+    });
+  }
+
+  /** An internal note: stored on the ticket, never sent to the user. */
+  note(ref: number | string, agent: AgentActor, text: string, now = new Date()): EscalationView {
+    const body = redactSecrets(text).text.trim();
+    if (!body) throw new DeskError({ code: 'invalid', reason: 'empty_note' });
+    return this.#act(ref, agent, (row) => this.#audit(row.id, actorKeys.agent(agent), 'note', body, now));
+  }
+
+  /** Closes a ticket as solved: the user is told and asked for a rating; the bot takes over again. */
+  resolve(ref: number | string, agent: AgentActor, resolutionNote?: string, now = new Date()): EscalationView {
+    const note = resolutionNote === undefined ? null : redactSecrets(resolutionNote).text.trim() || null;
+    return this.#act(ref, agent, (row) => {
+      if (row.status === 'resolved' || row.status === 'closed') throw new DeskError({ code: 'conflict', reason: 'already_done', number: row.number, status: row.status });
+      const agentId = actorKeys.agent(agent);
+      this.deps.db
+        .update(escalations)
+        .set({ status: 'resolved', resolvedAt: now, updatedAt: now, agent: row.agent ?? agent.name, agentId: row.agentId ?? agentId, resolutionNote: note })
+        .where(eq(escalations.id, row.id))
+        .run();
+      this.#audit(row.id, agentId, 'resolve', note, now);
+      this.#notify(row, [this.deps.notices.resolved(noticeOf(row), now)], now);
+    });
+  }
+
+  /** Opens a resolved or closed ticket again; the user's messages go to it once more. */
+  reopen(ref: number | string, agent: AgentActor, now = new Date()): EscalationView {
+    return this.#act(ref, agent, (row) => {
+      if (row.status === 'open' || row.status === 'claimed') throw new DeskError({ code: 'conflict', reason: 'still_active', number: row.number, status: row.status });
+      const other = this.deps.queue.activeFor(row.conversationId);
+      if (other) throw new DeskError({ code: 'conflict', reason: 'user_has_other', number: other.number });
+      this.#reopenRow(row.id, now);
+      this.#audit(row.id, actorKeys.agent(agent), 'reopen', null, now);
+      this.#notify(row, [this.deps.notices.reopened(noticeOf(row), now)], now);
+    });
+  }
+
+  /**
+   * The user reopens their own resolved or closed ticket ("not solved" → "reopen"): back in the
+   * queue, unassigned, audited as a `reopen` by the user so the agent desks refresh its card.
+   * ({@link reopen} is for agents: it checks `AGENT_IDS`.) Call inside the pipeline's transaction.
+   * Undefined when the ticket is not this conversation's or is still active.
+   */
+  reopenByUser(escalationId: number, conversation: ConversationRecord, now: Date): EscalationView | undefined {
+    const reopened = this.#reopenRow(escalationId, now, and(eq(escalations.conversationId, conversation.id), inArray(escalations.status, ['resolved', 'closed'])));
+    if (!reopened) return undefined;
+    this.#audit(escalationId, actorKeys.user(conversation.userKey), 'reopen', 'by the user', now);
+    this.deps.conversations.attachRecent(conversation.id, escalationId);
+    return this.deps.queue.view(escalationId);
+  }
+
+  /**
+   * Replaces text a user sent earlier wherever a ticket copied it (its first words, summary and
+   * audit trail): a secret recognised only once its last part arrived. Call inside the
+   * pipeline's transaction, with the conversation's messages already rewritten.
+   */
+  scrubUserText(conversationId: number, rewrites: readonly { readonly before: string; readonly after: string }[]): void {
+    const { db } = this.deps;
+    const tickets = db
+      .select({ id: escalations.id })
+      .from(escalations)
+      .where(eq(escalations.conversationId, conversationId))
+      .all()
+      .map((row) => row.id);
+    if (tickets.length === 0) return;
+    for (const { before, after } of rewrites) {
+      db.update(escalations)
+        .set({ userText: sql`replace(${escalations.userText}, ${before}, ${after})`, summary: sql`replace(${escalations.summary}, ${before}, ${after})` })
+        .where(inArray(escalations.id, tickets))
+        .run();
+      db.update(escalationEvents)
+        .set({ note: sql`replace(${escalationEvents.note}, ${before}, ${after})` })
+        .where(and(inArray(escalationEvents.escalationId, tickets), sql`instr(${escalationEvents.note}, ${before}) > 0`))
+        .run();
+    }
+  }
+
+  /** The user closes their own ticket (`/cancel`); call inside the pipeline's transaction. */
+  closeByUser(escalationId: number, conversation: ConversationRecord, now: Date): EscalationView {
+    this.deps.db.update(escalations).set({ status: 'closed', updatedAt: now }).where(eq(escalations.id, escalationId)).run();
+    this.#audit(escalationId, actorKeys.user(conversation.userKey), 'closed by user', null, now);
+    return this.deps.queue.view(escalationId);
+  }
+
+  /** Records that the user wrote to their ticket (for the agent desks); the message itself is stored by the pipeline. */
+  userWrote(escalationId: number, conversation: ConversationRecord, redactedText: string, now: Date): void {
+    this.deps.db.update(escalations).set({ updatedAt: now }).where(eq(escalations.id, escalationId)).run();
+    this.#audit(escalationId, actorKeys.user(conversation.userKey), 'user message', redactedText, now);
+  }
+
+  /** Stores the user's 1-5 rating of a resolved ticket. */
+  rate(escalationId: number, conversation: ConversationRecord, rating: number, now: Date): void {
+    this.deps.db.update(escalations).set({ rating, updatedAt: now }).where(eq(escalations.id, escalationId)).run();
+    this.#audit(escalationId, actorKeys.user(conversation.userKey), 'rated', String(rating), now);
+  }
+
+  /** Whether this identity may act as an agent (`AGENT_IDS`). */
+  isAgent(channel: ChannelName, userId: string): boolean {
+    return isAgent(this.deps.agents, channel, userId);
+  }
+
+  #act(ref: number | string, agent: AgentActor, change: (row: EscalationRow) => void): EscalationView {
+    if (!this.isAgent(agent.channel, agent.userId)) throw new DeskError({ code: 'forbidden', reason: 'not_agent', who: actorKeys.agent(agent) });
+    return this.deps.db.transaction(() => {
+      change(this.deps.queue.row(ref));
+      return this.deps.queue.view(ref);
+    });
+  }
+
+  #claimRow(id: number, agent: AgentActor, now: Date): void {
+    const agentId = actorKeys.agent(agent);
+    this.deps.db.update(escalations).set({ status: 'claimed', agent: agent.name, agentId, claimedAt: now, updatedAt: now }).where(eq(escalations.id, id)).run();
+    this.#audit(id, agentId, 'claim', null, now);
+  }
+
+  /** Puts a ticket back in the queue, unassigned; false when `only` matched nothing. */
+  #reopenRow(id: number, now: Date, only?: ReturnType<typeof and>): boolean {
+    return (
+      this.deps.db
+        .update(escalations)
+        .set({ status: 'open', agent: null, agentId: null, claimedAt: null, resolvedAt: null, updatedAt: now })
+        .where(only ? and(eq(escalations.id, id), only) : eq(escalations.id, id))
+        .run().changes > 0
+    );
+  }
+
+  #audit(escalationId: number, actor: string, action: AuditAction, note: string | null, now: Date): void {
+    this.deps.db.insert(escalationEvents).values({ escalationId, actor, action, note, createdAt: now }).run();
+  }
+
+  /** Queues replies for the user and stores them; `agentMessageId` marks the agent's message as handled. */
+  #notify(row: EscalationRow, replies: readonly Reply[], now: Date, agentMessageId?: string): void {
+    this.#outbox.enqueue({ channel: row.channel as ChannelName, reference: row.reference, replies, escalationId: row.id }, now);
+    for (const reply of replies) {
+      const sender = reply.kind === 'agent' ? 'agent' : 'bot';
+      const platformMessageId = sender === 'agent' ? agentMessageId : undefined;
+      this.deps.conversations.append(row.conversationId, { sender, agent: sender === 'agent' ? reply.agentName : undefined, text: reply.text, escalationId: row.id, platformMessageId }, now);
+    }
+  }
+}
+
+function noticeOf(row: EscalationRow): NoticeTicket {
+  return { id: row.id, number: row.number, lang: langOf(row), conversationId: row.conversationId };
+}
+
+/** A one-line summary for the queue: the problem type and the start of the user's words. */
+function summarise(intent: string, userText: string, lang: Lang): string {
+  const label = say(lang, `intent.${intent}` as MessageKey);
+  const words = userText.replace(/\s+/g, ' ').trim();
+  return `${label}: ${words.length > 100 ? `${words.slice(0, 99)}…` : words}`;
+}

@@ -1,0 +1,202 @@
+import { and, asc, count, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/index.js';
+import { escalationEvents, escalations, messages } from '../db/schema.js';
+import {
+  DeskError,
+  type AuditAction,
+  type AuditEntry,
+  type DeskChange,
+  type DeskEvent,
+  type EscalationDetail,
+  type EscalationView,
+  type Priority,
+  type QueueFilter,
+  type TranscriptMessage,
+} from '../contracts/index.js';
+import { parseActor } from './actors.js';
+import { toView, type EscalationRow } from './view.js';
+
+const PRIORITY_RANK = sql<number>`case ${escalations.priority} when 'urgent' then 0 when 'high' then 1 else 2 end`;
+const STATUS_RANK = sql<number>`case ${escalations.status} when 'open' then 0 when 'claimed' then 1 when 'resolved' then 2 else 3 end`;
+const TICKET_NUMBER = /^T-?(\d+)$/i;
+
+/**
+ * Reading tickets: the agents' queue, one ticket, its transcript and audit trail, and the
+ * changes since a desk last looked. Queue positions come from one query per read, never one
+ * per ticket.
+ */
+export class TicketQueue {
+  constructor(private readonly db: Database) {}
+
+  /** The queue: open first by priority (urgent, high, normal), then oldest first. */
+  list(filter: QueueFilter = {}): EscalationView[] {
+    const conditions = [
+      filter.status?.length ? inArray(escalations.status, [...filter.status]) : undefined,
+      filter.priority ? eq(escalations.priority, filter.priority) : undefined,
+      filter.channel ? eq(escalations.channel, filter.channel) : undefined,
+      filter.agent ? eq(escalations.agent, filter.agent) : undefined,
+    ].filter((condition) => condition !== undefined);
+    const rows = this.db
+      .select()
+      .from(escalations)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(STATUS_RANK, PRIORITY_RANK, asc(escalations.createdAt), asc(escalations.id))
+      .all();
+    return this.#views(rows);
+  }
+
+  /** One ticket by id (`12`) or number (`T-1012`). @throws DeskError not_found */
+  view(ref: number | string): EscalationView {
+    const row = this.row(ref);
+    return toView(row, this.#queuePosition(row));
+  }
+
+  /** A ticket with its transcript and audit trail. @throws DeskError not_found */
+  detail(ref: number | string): EscalationDetail {
+    const view = this.view(ref);
+    const transcript: TranscriptMessage[] = this.db
+      .select()
+      .from(messages)
+      .where(eq(messages.escalationId, view.id))
+      .orderBy(asc(messages.id))
+      .all()
+      .map((row) => ({ from: row.sender, ...(row.agent ? { agent: row.agent } : {}), text: row.text, at: row.createdAt.toISOString() }));
+    const events: AuditEntry[] = this.db
+      .select()
+      .from(escalationEvents)
+      .where(eq(escalationEvents.escalationId, view.id))
+      .orderBy(asc(escalationEvents.id))
+      .all()
+      .map((row) => ({ actor: row.actor, action: row.action, note: row.note, at: row.createdAt.toISOString() }));
+    return { ...view, messages: transcript, events };
+  }
+
+  /** The ticket a conversation is escalated to, if it is still open or claimed. */
+  activeFor(conversationId: number): EscalationView | undefined {
+    const row = this.db
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.conversationId, conversationId), inArray(escalations.status, ['open', 'claimed'])))
+      .orderBy(asc(escalations.id))
+      .get();
+    return row ? toView(row, this.#queuePosition(row)) : undefined;
+  }
+
+  /**
+   * Ticket changes after audit event `afterId`, oldest first, for the desks that mirror the
+   * queue: three queries however many events (the events, their tickets, the queue positions).
+   */
+  eventsSince(afterId: number, limit = 100): DeskEvent[] {
+    const rows = this.db.select().from(escalationEvents).where(gt(escalationEvents.id, afterId)).orderBy(asc(escalationEvents.id)).limit(limit).all();
+    if (rows.length === 0) return [];
+    const ids = [...new Set(rows.map((row) => row.escalationId))];
+    const tickets = new Map(this.#views(this.db.select().from(escalations).where(inArray(escalations.id, ids)).all()).map((view) => [view.id, view]));
+    return rows.flatMap((row) => {
+      const change = changeOf(row.action as AuditAction, row.note);
+      const ticket = tickets.get(row.escalationId);
+      return change && ticket ? [{ ...change, id: row.id, at: row.createdAt.toISOString(), actor: parseActor(row.actor), ticket }] : [];
+    });
+  }
+
+  /** The id of the newest audit event (a desk starts mirroring from here). */
+  lastEventId(): number {
+    return (
+      this.db
+        .select({ id: sql<number>`coalesce(max(${escalationEvents.id}), 0)` })
+        .from(escalationEvents)
+        .get()?.id ?? 0
+    );
+  }
+
+  /** The stored row of a ticket by id or number, for the ticket lifecycle. @throws DeskError not_found */
+  row(ref: number | string): EscalationRow {
+    const text = String(ref).trim();
+    const byNumber = TICKET_NUMBER.exec(text);
+    const row = byNumber
+      ? this.db
+          .select()
+          .from(escalations)
+          .where(eq(escalations.number, `T-${byNumber[1]}`))
+          .get()
+      : /^\d+$/.test(text)
+        ? this.db
+            .select()
+            .from(escalations)
+            .where(eq(escalations.id, Number(text)))
+            .get()
+        : undefined;
+    if (!row) throw new DeskError({ code: 'not_found', reason: 'no_ticket', ref: text });
+    return row;
+  }
+
+  /** Rows as views, with the queue positions of the open ones from one query. */
+  #views(rows: readonly EscalationRow[]): EscalationView[] {
+    const positions = rows.some((row) => row.status === 'open') ? this.#queuePositions() : new Map<number, number>();
+    return rows.map((row) => toView(row, positions.get(row.id) ?? null));
+  }
+
+  /** Every open ticket's place in the queue, in one query (a COUNT per ticket grows with the square of the queue). */
+  #queuePositions(): Map<number, number> {
+    const rows = this.db
+      .select({ id: escalations.id, position: sql<number>`row_number() over (order by ${PRIORITY_RANK}, ${escalations.createdAt}, ${escalations.id})` })
+      .from(escalations)
+      .where(eq(escalations.status, 'open'))
+      .all();
+    return new Map(rows.map((row) => [row.id, row.position]));
+  }
+
+  /** One open ticket's place in the queue: the tickets ahead of it, counted. */
+  #queuePosition(row: EscalationRow): number | null {
+    if (row.status !== 'open') return null;
+    const ahead = this.db
+      .select({ n: count() })
+      .from(escalations)
+      .where(
+        and(
+          eq(escalations.status, 'open'),
+          or(
+            lt(PRIORITY_RANK, rankOf(row.priority)),
+            and(eq(escalations.priority, row.priority), or(lt(escalations.createdAt, row.createdAt), and(eq(escalations.createdAt, row.createdAt), lt(escalations.id, row.id)))),
+          ),
+        ),
+      )
+      .get();
+    return (ahead?.n ?? 0) + 1;
+  }
+}
+
+function rankOf(priority: Priority): number {
+  return priority === 'urgent' ? 0 : priority === 'high' ? 1 : 2;
+}
+
+/** What an audit entry means for the desks; undefined for an action this version does not know. */
+function changeOf(action: AuditAction, note: string | null): DeskChange | undefined {
+  switch (action) {
+    case 'created':
+      return { type: 'opened' };
+    case 'claim':
+      return { type: 'claimed' };
+    case 'user message':
+      return { type: 'user_message', text: note ?? '' };
+    case 'reply':
+      return { type: 'agent_reply', text: note ?? '' };
+    case 'note':
+      return { type: 'note' };
+    case 'resolve':
+      return { type: 'resolved', note };
+    case 'reopen':
+      return { type: 'reopened' };
+    case 'closed by user':
+      return { type: 'closed_by_user' };
+    case 'rated':
+      return { type: 'rated', rating: Number(note) };
+    case 'delivery failed':
+      return { type: 'delivery_failed', reason: note ?? '' };
+    case 'sla breached':
+      return { type: 'sla_breached', level: note === '2' ? 2 : 1 };
+    case 'auto closed':
+      return { type: 'auto_closed' };
+    default:
+      return undefined;
+  }
+}
