@@ -180,7 +180,8 @@ describe('outbox lanes, time-outs and shutdown', () => {
     expect(elsewhere.calls).toHaveLength(0);
     await holder.stop();
     await eventually(() => expect(elsewhere.textsTo('kim')).toEqual(['held']));
-    expect(rows()[0]).toMatchObject({ status: 'delivered', attempts: 0 });
+    // The mark is written right after the send, on the next turn of the event loop.
+    await eventually(() => expect(rows()[0]).toMatchObject({ status: 'delivered', attempts: 0 }));
   });
 
   it('lets another process send a row whose holder died mid-delivery, once the lease has run out', async () => {
