@@ -1,0 +1,76 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { NoticeBoard, NoticeError } from '../../src/announcements/notice-board.js';
+import { asksIfDown } from '../../src/announcements/relevance.js';
+import { loadConfig } from '../../src/config/index.js';
+import { decodePayload, encodePayload, say, type IncomingMessage } from '../../src/contracts/index.js';
+import { parseCommand } from '../../src/dialogue/commands.js';
+import { createServices } from '../../src/services.js';
+import { tempDir } from '../support/temp.js';
+
+const HOUR = 60 * 60_000;
+
+describe('announcements in the pipeline', () => {
+  const temp = tempDir();
+  const services = createServices(loadConfig({ DATABASE_PATH: `${temp.dir}/bot.sqlite` }));
+  const board = new NoticeBoard(services.database.db);
+  afterAll(() => {
+    services.close();
+    temp.cleanup();
+  });
+  const message = (userId: string, text: string, extra: Partial<IncomingMessage> = {}): IncomingMessage => ({ channel: 'web', userId, conversation: { visitorId: userId }, text, ...extra });
+  const texts = (userId: string, text: string, extra: Partial<IncomingMessage> = {}) => services.bot.handle(message(userId, text, extra));
+
+  it('reads /subscribe and /unsubscribe, full-width too, and the buttons through the codec', () => {
+    expect(parseCommand('/subscribe')).toEqual({ name: 'subscribe', argument: '' });
+    expect(parseCommand('／ｕｎｓｕｂｓｃｒｉｂｅ')).toEqual({ name: 'unsubscribe', argument: '' });
+    expect(decodePayload(encodePayload({ kind: 'subscribe' }))).toEqual({ kind: 'subscribe' });
+    expect(decodePayload('unsubscribe')).toEqual({ kind: 'unsubscribe' });
+  });
+
+  it('subscribes and unsubscribes a user, once however often they ask', () => {
+    expect(texts('ann', '/subscribe').map((reply) => reply.text)).toEqual([say('en', 'subscribed')]);
+    texts('ann', '／subscribe');
+    const subscribers = () => board.publish({ kind: 'update', text: { en: 'New app version', zh: '新版本' }, startsAt: new Date(), endsAt: new Date(Date.now() + HOUR) }).recipients;
+    expect(subscribers()).toBe(1);
+    expect(texts('ann', '/unsubscribe').map((reply) => reply.text)).toEqual([say('en', 'unsubscribed')]);
+    expect(subscribers()).toBe(0);
+  });
+
+  it('offers the subscription button after a maintenance answer, and pressing it subscribes', () => {
+    const replies = texts('bo', 'when is the next system maintenance?');
+    const offered = replies.flatMap((reply) => reply.suggestions ?? []).find((suggestion) => suggestion.payload === 'subscribe');
+    expect(offered?.label).toBe(say('en', 'button.subscribe'));
+    expect(texts('bo', '', { payload: offered!.payload }).map((reply) => reply.text)).toEqual([say('en', 'subscribed')]);
+    expect(board.isSubscribed('web:bo')).toBe(true);
+  });
+
+  it('answers maintenance, "is it down" and pending-transaction questions with the active maintenance notice first; /status shows it', () => {
+    const notice = board.publish({
+      kind: 'maintenance',
+      text: { en: 'Withdrawals are paused for a wallet upgrade.', zh: '钱包升级期间暂停提现。' },
+      startsAt: new Date(Date.now() - HOUR),
+      endsAt: new Date(Date.now() + HOUR),
+    });
+    for (const question of ['is the app down?', 'my deposit is still pending', 'when is the next system maintenance?']) {
+      const first = texts(`q-${question}`, question)[0]!;
+      expect(first.text).toContain('Withdrawals are paused for a wallet upgrade.');
+    }
+    const chinese = texts('mei', '网站是不是宕机了，打不开')[0]!;
+    expect(chinese.text).toContain('钱包升级期间暂停提现。');
+    expect(texts('cy', 'how do I enable 2FA?').some((reply) => reply.text.includes('wallet upgrade'))).toBe(false);
+    const status = texts('cy', '/status').map((reply) => reply.text);
+    expect(status).toContainEqual(expect.stringContaining(notice.text.en));
+    expect(status.at(-1)).toBe(say('en', 'noTicket'));
+  });
+
+  it('refuses a notice that has ended, ends before it starts, or has no text', () => {
+    const now = new Date();
+    expect(() => board.publish({ kind: 'incident', text: { en: 'x', zh: 'x' }, startsAt: now, endsAt: new Date(now.getTime() - 1) })).toThrow(NoticeError);
+    expect(() => board.publish({ kind: 'incident', text: { en: ' ', zh: 'x' }, startsAt: now, endsAt: new Date(now.getTime() + HOUR) })).toThrow(/en text is empty/);
+  });
+
+  it('recognises "is it down?" in both languages, and not an ordinary question', () => {
+    expect(['is the site down', 'the app is not loading', 'outage?', '平台挂了吗', '无法访问']).toSatisfy((all: string[]) => all.every(asksIfDown));
+    expect(asksIfDown('how do I withdraw to my bank')).toBe(false);
+  });
+});
