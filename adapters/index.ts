@@ -1,4 +1,5 @@
 import type { ChannelAdapter, ChannelContext, ChannelFactory, ChannelName, Config } from '../src/core/index.js';
+export { createConsole, type DeskConsole } from './console/index.js';
 import { discordChannel } from './discord/index.js';
 import { teamsChannel } from './teams/index.js';
 import { telegramChannel } from './telegram/index.js';

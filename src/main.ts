@@ -1,9 +1,12 @@
 import { pathToFileURL } from 'node:url';
-import { createAdapters } from '../adapters/index.js';
+import { createAdapters, createConsole } from '../adapters/index.js';
+import { createConsoleBackend } from './agents/console-backend.js';
 import { loadConfig, ConfigError, type Config } from './config/index.js';
 import { ChannelRegistry } from './core/channel.js';
 import { OutboxDispatcher } from './escalation/dispatcher.js';
 import { DeskFeed } from './escalation/desk-feed.js';
+import { createEmailChannel } from './email/index.js';
+import { SlaMonitor, type SlaCheck } from './escalation/sla-monitor.js';
 import { createLogger, type Logger } from './log.js';
 import { createHttpServer } from './server/http.js';
 import { createServices, type Services } from './services.js';
@@ -23,6 +26,8 @@ export interface RunningApp {
   drainOutbox(): Promise<number>;
   /** Mirrors new ticket events to the channels' agent desks now. */
   pollDesks(): Promise<void>;
+  /** Runs the SLA job now, as of `now` (default: the time it is): alerts due, tickets to auto-close. */
+  checkSla(now?: Date): SlaCheck;
   stop(): Promise<void>;
 }
 
@@ -51,16 +56,29 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       logger.info({ channel: adapter.name }, `${adapter.name}: on${adapter.detail ? ` (${adapter.detail})` : ''}`);
     }
     for (const channel of off) logger.info({ channel: channel.channel }, `${channel.channel}: off (${channel.reason})`);
+    // E-mail follows the desk feed like a channel's desk; it is core-side (SMTP is no platform SDK).
+    const email = createEmailChannel(config, services, http.app, logger);
+    if ('off' in email) logger.info({ channel: 'email' }, `email: off (${email.off})`);
+    else {
+      channels.register(email);
+      logger.info({ channel: 'email' }, `email: on (${email.detail})`);
+    }
   } catch (error) {
     // A channel that cannot start stops start-up; leave nothing half-open behind.
     for (const adapter of channels.all()) await adapter.stop().catch(() => undefined);
     services.close();
     throw error;
   }
-  const dispatcher = new OutboxDispatcher(services.outbox, channels, logger);
+  const dispatcher = new OutboxDispatcher(services.outbox, channels, logger, undefined, { leaseMs: config.outboxLeaseMs });
   dispatcher.start();
   const deskFeed = new DeskFeed(services.queue, services.bindings, channels, logger);
   deskFeed.start();
+  // The agents' web console at /desk: mounted before the server's 404 handler (added by listen).
+  const sessions = { idleMs: config.console.sessionIdleMinutes * 60_000, absoluteMs: config.console.sessionMaxHours * 3_600_000 };
+  const deskConsole = createConsole(config, { http: http.app, desk: services.desk, backend: createConsoleBackend(services.database.db, services.queue, sessions), logger });
+  deskConsole.start();
+  const slaMonitor = new SlaMonitor(services.tickets, logger, { autoCloseHours: config.sla.autoCloseHours });
+  slaMonitor.start();
   const address = await http.listen(config.port, config.host);
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url, startupMs: Math.round(performance.now() - started) }, `ready: web chat at ${url}/`);
@@ -70,11 +88,16 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     services,
     channels,
     drainOutbox: () => dispatcher.drain(),
-    pollDesks: () => deskFeed.poll(),
+    pollDesks: async () => {
+      await deskFeed.poll();
+      deskConsole.poll();
+    },
+    checkSla: (now) => slaMonitor.check(now),
     stop() {
       stopping ??= (async () => {
         // The outbox gives up on deliveries still running after its deadline and leaves them for the next start.
-        await Promise.all([dispatcher.stop(), deskFeed.stop()]);
+        await Promise.all([dispatcher.stop(), deskFeed.stop(), slaMonitor.stop()]);
+        deskConsole.stop();
         for (const adapter of channels.all()) await adapter.stop();
         await http.close();
         services.close();

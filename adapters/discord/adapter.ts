@@ -83,7 +83,7 @@ export class DiscordAdapter implements ChannelAdapter {
       allowedMentions: { parse: [], repliedUser: true },
       ...(config.apiBase ? { rest: { api: config.apiBase } } : {}),
     });
-    this.#desk = config.agentChannelId ? new DiscordDesk(this.#client, context.desk, context.presenter, config.agentChannelId, context.logger) : undefined;
+    this.#desk = config.agentChannelId ? new DiscordDesk(this.#client, context.desk, context.presenter, config.agentChannelId, context.logger, config.oncallRoleId) : undefined;
     this.detail = [
       config.helpChannelId ? `help channel ${config.helpChannelId}` : 'mentions and DMs only',
       config.agentChannelId ? `agent desk in ${config.agentChannelId}` : 'no agent channel',

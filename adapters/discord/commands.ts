@@ -6,7 +6,7 @@ import { clip } from './render.js';
 const MAX_CHOICES = 25;
 const MAX_CHOICE_LENGTH = 100;
 
-/** The slash commands the bot registers at start-up: `/ask`, `/human`, `/status`, `/faq`. */
+/** The slash commands the bot registers at start-up: `/ask`, `/human`, `/status`, `/faq`, `/subscribe`, `/unsubscribe`. */
 export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const described = (name: string, key: MessageKey) =>
     new SlashCommandBuilder().setName(name).setDescription(say('en', key)).setDescriptionLocalizations(localized(key)).setContexts(InteractionContextType.Guild, InteractionContextType.BotDM);
@@ -29,12 +29,14 @@ export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody
         .setRequired(true)
         .setAutocomplete(true),
     ),
+    described('subscribe', 'command.subscribe'),
+    described('unsubscribe', 'command.unsubscribe'),
   ].map((command) => command.toJSON());
 }
 
 /**
- * What a slash command says to the core. `/human` and `/status` are the core's own text
- * commands; `/faq` carries the FAQ id the user picked from autocomplete, or, when they typed
+ * What a slash command says to the core. `/human`, `/status`, `/subscribe` and `/unsubscribe`
+ * are the core's own text commands; `/faq` carries the FAQ id the user picked from autocomplete, or, when they typed
  * without picking, their words as a question. Undefined for a command this bot does not know.
  */
 export function commandInput(interaction: ChatInputCommandInteraction, bot: MessageHandler): { text: string; payload?: string } | undefined {
@@ -44,7 +46,9 @@ export function commandInput(interaction: ChatInputCommandInteraction, bot: Mess
     case 'human':
       return { text: '/human' };
     case 'status':
-      return { text: '/status' };
+    case 'subscribe':
+    case 'unsubscribe':
+      return { text: `/${interaction.commandName}` };
     case 'faq': {
       const value = interaction.options.getString('question', true);
       return bot.faq('en').some((entry) => entry.id === value) ? { text: '', payload: `faq:${value}` } : { text: value };

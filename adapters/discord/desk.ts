@@ -34,6 +34,8 @@ export class DiscordDesk {
     private readonly presenter: DeskPresenter,
     private readonly channelId: string,
     private readonly logger: Logger,
+    /** The role SLA alerts mention (`DISCORD_ONCALL_ROLE_ID`). */
+    private readonly oncallRoleId?: string,
   ) {}
 
   /** Mirrors one ticket event: a new card and thread, an edited card, a line in the thread. */
@@ -45,6 +47,7 @@ export class DiscordDesk {
     // A ticket opened before this desk was watching has no card here; there is nothing to update.
     if (!threadId) return;
     if (update.card === 'refresh') await (await this.#channel()).messages.edit(threadId, renderCard(this.presenter.card(ticket)));
+    if (update.alert) await this.#post(threadId, `${this.oncallRoleId ? `<@&${this.oncallRoleId}> ` : ''}${plain(update.alert.text)}`, this.oncallRoleId);
     const line = update.message ? lineOf(update.message) : update.notice && plain(update.notice);
     if (line) await this.#post(threadId, line);
   }
@@ -85,7 +88,7 @@ export class DiscordDesk {
     const agent = actorOf(interaction.member, interaction.user);
     let ticket: EscalationView;
     try {
-      ticket = action === 'claim' ? this.desk.claim(ticketId, agent) : action === 'resolve' ? this.desk.resolve(ticketId, agent) : this.desk.reopen(ticketId, agent);
+      ticket = this.desk.act(action, ticketId, agent);
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await interaction.reply({ content: `⚠️ ${plain(this.presenter.refusal(error))}`, flags: MessageFlags.Ephemeral });
@@ -110,10 +113,11 @@ export class DiscordDesk {
     this.logger.info({ channel: 'discord', ticket: ticket.id, thread: cardId }, 'ticket thread opened');
   }
 
-  async #post(channelId: string, content: string): Promise<void> {
+  /** Posts in a thread; `pingRole` is the one role the message may notify (the client allows none by default). */
+  async #post(channelId: string, content: string, pingRole?: string): Promise<void> {
     const channel = (await this.client.channels.fetch(channelId)) as SendableChannels | null;
     if (!channel) throw new Error(`Discord channel ${channelId} is gone`);
-    await channel.send({ content: clip(content, 2000) });
+    await channel.send({ content: clip(content, 2000), ...(pingRole ? { allowedMentions: { roles: [pingRole] } } : {}) });
   }
 
   async #channel(): Promise<TextChannel> {

@@ -8,7 +8,7 @@ const SHARED_CONVERSATIONS = new Set(['channel', 'groupChat']);
  * The app manifest's command menu (manifest/manifest.json `commandLists`): Teams sends the
  * bare title ("help"), the core understands the slash form.
  */
-const MENU_COMMAND = /^(help|human|status|cancel)$/i;
+const MENU_COMMAND = /^(help|human|status|cancel|subscribe|unsubscribe)$/i;
 
 /**
  * The most people greeted for one `conversationUpdate`: a personal chat has one, and a stranger's

@@ -1,7 +1,7 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { DeliveryError, type ChannelAdapter, type ChannelContext, type ConversationRef, type Reply, type TeamsConfig } from '../../src/core/index.js';
+import { ConfigError, DeliveryError, type ChannelAdapter, type ChannelContext, type ConversationRef, type DeskEvent, type Reply, type TeamsConfig } from '../../src/core/index.js';
 import type { BotFrameworkEndpoint } from './bot-framework.js';
 import { isLoopback, refuseServiceUrl } from './service-urls.js';
 
@@ -9,6 +9,8 @@ import { isLoopback, refuseServiceUrl } from './service-urls.js';
 interface TeamsRuntime {
   readonly endpoint: BotFrameworkEndpoint;
   readonly activities: typeof import('./activities.js');
+  /** The agent desk, with `TEAMS_AGENT_CONVERSATION_ID`. */
+  readonly desk?: import('./desk.js').TeamsDesk;
 }
 
 /** Where the Bot Framework (Teams, the Emulator) posts activities: the messaging endpoint of the bot registration. */
@@ -26,7 +28,9 @@ const activityEnvelope = z.object({
  * Microsoft Teams through botbuilder's CloudAdapter, on the shared HTTP server at
  * `POST /api/messages`. Users get a welcome, answers, Hero-card buttons and `/human`; in team
  * channels and group chats the bot answers only when @mentioned. Agent replies, status
- * changes and rating prompts reach the stored conversation reference proactively.
+ * changes and rating prompts reach the stored conversation reference proactively. With
+ * `TEAMS_AGENT_CONVERSATION_ID`, that channel is the agents' desk ({@link TeamsDesk}), never a
+ * user conversation.
  */
 export class TeamsAdapter implements ChannelAdapter {
   readonly name = 'teams' as const;
@@ -43,7 +47,13 @@ export class TeamsAdapter implements ChannelAdapter {
     private readonly context: ChannelContext,
   ) {
     this.#authenticated = Boolean(config.appId);
-    this.detail = this.#authenticated ? `authenticated as MicrosoftAppId ${config.appId} (${config.appType ?? 'MultiTenant'})` : 'unauthenticated (no MicrosoftAppId): for the local Emulator';
+    const mode = this.#authenticated ? `authenticated as MicrosoftAppId ${config.appId} (${config.appType ?? 'MultiTenant'})` : 'unauthenticated (no MicrosoftAppId): for the local Emulator';
+    this.detail = config.agentConversationId ? `${mode}, agent desk in ${config.agentConversationId}` : mode;
+    if (config.agentConversationId) {
+      // The desk posts proactively: to the connector this names, checked like an inbound activity's serviceUrl.
+      const refused = refuseServiceUrl(config.serviceUrl, this.#authenticated);
+      if (refused) throw new ConfigError('TEAMS_SERVICE_URL', `${refused} (the agent desk posts there)`);
+    }
   }
 
   async start(): Promise<void> {
@@ -59,6 +69,13 @@ export class TeamsAdapter implements ChannelAdapter {
 
   async stop(): Promise<void> {
     // Routes stay on the shared express app, which the runtime closes right after; nothing is held open here.
+  }
+
+  /** Mirrors a ticket change to the agents' channel, when there is one. */
+  async onDeskEvent(event: DeskEvent): Promise<void> {
+    if (!this.config.agentConversationId) return;
+    const { desk } = await this.#load();
+    await desk?.onEvent(event);
   }
 
   /**
@@ -136,18 +153,21 @@ export class TeamsAdapter implements ChannelAdapter {
   }
 
   #load(): Promise<TeamsRuntime> {
-    this.#runtime ??= Promise.all([import('./bot-framework.js'), import('./activities.js')]).then(([botFramework, activities]) => ({
-      endpoint: botFramework.createBotFrameworkEndpoint(this.config),
-      activities,
-    }));
+    this.#runtime ??= Promise.all([import('./bot-framework.js'), import('./activities.js'), import('./desk.js')]).then(([botFramework, activities, { TeamsDesk }]) => {
+      const endpoint = botFramework.createBotFrameworkEndpoint(this.config);
+      const { agentConversationId: conversationId, serviceUrl, tenantId, oncall } = this.config;
+      const { desk, presenter, logger } = this.context;
+      return { endpoint, activities, desk: conversationId ? new TeamsDesk(endpoint, desk, presenter, { conversationId, serviceUrl, tenantId, oncall }, logger) : undefined };
+    });
     return this.#runtime;
   }
 
   async #turn(turn: TurnContext): Promise<void> {
     const { activity } = turn;
-    const { activities } = await this.#load();
+    const { activities, desk } = await this.#load();
     try {
-      if (activity.type === 'message') {
+      if (desk?.owns(activity)) await desk.onActivity(turn);
+      else if (activity.type === 'message') {
         const message = activities.toIncomingMessage(activity);
         if (message) await this.#reply(turn, this.context.bot.handle(message));
       } else if (activity.type === 'conversationUpdate') {

@@ -48,7 +48,7 @@ export class TelegramAdapter implements ChannelAdapter {
     this.#bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: MAX_RETRY_AFTER_S }), (call, method, payload, signal) =>
       call(method, payload, signal ?? grammySignal(AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(CALL_DEADLINE_MS)]))),
     );
-    this.#desk = config.agentChatId ? new TelegramDesk(this.#bot.api, context.desk, context.presenter, Number(config.agentChatId), context.logger) : undefined;
+    this.#desk = config.agentChatId ? new TelegramDesk(this.#bot.api, context.desk, context.presenter, Number(config.agentChatId), context.logger, config.oncall) : undefined;
     this.#bot.use((ctx, next) => this.#track(ctx, next));
     this.#bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
     const users = userChat(context.bot, context.logger);

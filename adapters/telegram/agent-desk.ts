@@ -1,17 +1,6 @@
 import { Composer, type Api, type Context } from 'grammy';
 import type { Message, User } from 'grammy/types';
-import {
-  decodePayload,
-  DeskError,
-  type AgentActor,
-  type AgentDesk,
-  type DeskAction,
-  type DeskEvent,
-  type DeskLine,
-  type DeskPresenter,
-  type EscalationView,
-  type Logger,
-} from '../../src/core/index.js';
+import { decodePayload, DeskError, type AgentActor, type AgentDesk, type DeskEvent, type DeskLine, type DeskPresenter, type EscalationView, type Logger } from '../../src/core/index.js';
 import { cardRefs, renderCard } from './card.js';
 import { contentKind, topicOf } from './conversation.js';
 import { describeError, refusedForGood, unchanged } from './errors.js';
@@ -37,6 +26,8 @@ export class TelegramDesk {
     /** The agent group's chat id. */
     readonly chatId: number,
     private readonly logger: Logger,
+    /** Who SLA alerts mention (`TELEGRAM_ONCALL`): `@username` or a numeric user id. */
+    private readonly oncall?: string,
   ) {}
 
   /** Whether the group has forum topics (known after {@link connect}): each ticket then gets a topic. */
@@ -71,9 +62,16 @@ export class TelegramDesk {
     const update = this.presenter.update(event, 'telegram');
     if (update.card === 'post') await this.#post(event.ticket);
     if (update.card === 'refresh') await this.#refresh(event.ticket);
+    if (update.alert) await this.#relay(event.ticket, this.#oncallHtml(), update.alert.text);
     if (update.message) await this.#relay(event.ticket, speakerHtml(update.message), update.message.text);
     // The card shows what changed; a change that leaves it as it is (a failed delivery) is said under it.
     else if (update.notice && update.card === 'keep') await this.#relay(event.ticket, 'ℹ️', update.notice);
+  }
+
+  /** The on-call mention heading an SLA alert: `@username` as written, a user id as a mention link; none without `TELEGRAM_ONCALL`. */
+  #oncallHtml(): string | undefined {
+    if (!this.oncall) return undefined;
+    return this.oncall.startsWith('@') ? escapeHtml(this.oncall) : `<a href="tg://user?id=${this.oncall}">${escapeHtml(this.presenter.oncallName())}</a>`;
   }
 
   async #onButton(ctx: Context, data: string): Promise<void> {
@@ -88,23 +86,12 @@ export class TelegramDesk {
       return;
     }
     try {
-      const ticket = this.#act(pressed.action, pressed.ticketId, actorOf(from));
+      const ticket = this.desk.act(pressed.action, pressed.ticketId, actorOf(from));
       // The card itself is edited by the desk feed, like for actions taken from the CLI.
       await ctx.answerCallbackQuery({ text: this.presenter.done(pressed.action, ticket) });
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await ctx.answerCallbackQuery({ text: this.presenter.refusal(error), show_alert: true });
-    }
-  }
-
-  #act(action: DeskAction, escalationId: number, agent: AgentActor): EscalationView {
-    switch (action) {
-      case 'claim':
-        return this.desk.claim(escalationId, agent);
-      case 'resolve':
-        return this.desk.resolve(escalationId, agent);
-      case 'reopen':
-        return this.desk.reopen(escalationId, agent);
     }
   }
 
@@ -193,14 +180,14 @@ export class TelegramDesk {
     }
   }
 
-  /** Posts a line under the ticket's card; `speaker` is HTML, already escaped. */
-  async #relay(ticket: EscalationView, speaker: string, text: string): Promise<void> {
+  /** Posts a line under the ticket's card, `speaker: text` (`speaker` is HTML, already escaped), or the text alone. */
+  async #relay(ticket: EscalationView, speaker: string | undefined, text: string): Promise<void> {
     const refs = this.desk.cardsOf(ticket.id, 'telegram');
     const card = refs.map(cardRefs.parseCard).find((at) => at !== undefined);
     if (!card || !text.trim()) return;
     const threadId = refs.map(cardRefs.parseTopic).find((id) => id !== undefined);
     await this.#tolerate('relay a message', async () => {
-      const sent = await this.api.sendMessage(card.chatId, `${speaker}: ${escapeHtml(text)}`, {
+      const sent = await this.api.sendMessage(card.chatId, `${speaker ? `${speaker}: ` : ''}${escapeHtml(text)}`, {
         parse_mode: 'HTML',
         reply_parameters: { message_id: card.messageId, allow_sending_without_reply: true },
         ...(threadId ? { message_thread_id: threadId } : {}),

@@ -1,7 +1,7 @@
 import type { BotCommand } from 'grammy/types';
 import { say, type Lang, type MessageKey } from '../../src/core/index.js';
 
-const COMMANDS = ['start', 'help', 'human', 'status', 'cancel', 'lang'] as const;
+const COMMANDS = ['start', 'help', 'human', 'status', 'cancel', 'lang', 'subscribe', 'unsubscribe'] as const;
 
 /**
  * The command menu Telegram shows next to the input field, in a language. The commands

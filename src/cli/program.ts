@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { addAgentsCommand } from './agents.js';
+import { addAnnounceCommand } from './announce.js';
 import { addChatCommand } from './chat.js';
 import { addClassifyCommand } from './classify.js';
 import { addEscalationsCommand } from './escalations.js';
@@ -19,5 +21,7 @@ export function buildProgram(io: CliIo): Command {
   addEvalCommand(program, io);
   addChatCommand(program, io);
   addEscalationsCommand(program, io);
+  addAnnounceCommand(program, io);
+  addAgentsCommand(program, io);
   return program;
 }

@@ -72,6 +72,9 @@ const frameAncestors = optionalText
     message: 'must be * or http(s) origins, comma-separated (e.g. https://www.example.com,https://*.example.org)',
   });
 
+/** Teams' global connector for proactive messages (Microsoft's documented default for the public cloud). */
+const TEAMS_GLOBAL_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The environment variables the bot reads, with their defaults and checks. */
@@ -106,6 +109,9 @@ const environmentSchema = z.object({
   TELEGRAM_AGENT_CHAT_ID: optionalText.refine((value) => value === undefined || /^-?\d+$/.test(value), {
     message: 'must be a numeric chat id (groups are negative, e.g. -1001234567890)',
   }),
+  TELEGRAM_ONCALL: optionalText.refine((value) => value === undefined || /^(@[A-Za-z][A-Za-z0-9_]{3,31}|\d{1,15})$/.test(value), {
+    message: 'must be a @username or a numeric user id (who SLA alerts in the agent group mention)',
+  }),
   DISCORD_BOT_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText.refine((value) => value === undefined || /^\d+$/.test(value), {
     message: 'must be a numeric snowflake id',
@@ -120,12 +126,22 @@ const environmentSchema = z.object({
     message: 'must be a numeric snowflake id',
   }),
   DISCORD_API_BASE: url('the REST API root, e.g. http://127.0.0.1:8080/api'),
+  DISCORD_ONCALL_ROLE_ID: optionalText.refine((value) => value === undefined || /^\d+$/.test(value), {
+    message: 'must be a numeric role id (the role SLA alerts in the agent channel mention)',
+  }),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: optionalText.refine((value) => value === undefined || ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(value), {
     message: 'must be MultiTenant, SingleTenant or UserAssignedMSI',
   }),
   MicrosoftAppTenantId: optionalText,
+  TEAMS_AGENT_CONVERSATION_ID: optionalText.refine((value) => value === undefined || /^[^\s;]+$/.test(value), {
+    message: "must be a Teams channel's conversation id (e.g. 19:abc...@thread.tacv2), without ;messageid=",
+  }),
+  TEAMS_SERVICE_URL: url('the Bot Framework connector the agent desk posts to, e.g. https://smba.trafficmanager.net/teams/'),
+  TEAMS_ONCALL: optionalText.refine((value) => value === undefined || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value), {
+    message: "must be an Azure AD object id (a GUID: the on-call person's aadObjectId, whom SLA alerts @mention)",
+  }),
   AGENT_IDS: z
     .string()
     .optional()
@@ -140,6 +156,7 @@ const environmentSchema = z.object({
   NLU_AMBIGUITY_MARGIN: fraction(0.12),
   SLA_CHAT_MINUTES: integer(15, 1, 24 * 60),
   SLA_EMAIL_HOURS: integer(24, 1, 24 * 14),
+  AUTO_CLOSE_HOURS: integer(48, 0, 24 * 90),
   BUSINESS_HOURS: optionalText,
   HELP_CENTER_URL: url('the help centre'),
   SUPPORT_EMAIL: optionalText.refine((value) => value === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value), {
@@ -157,6 +174,21 @@ const environmentSchema = z.object({
   WEB_LIMIT_READS_PER_MINUTE: integer(120, 0, 1_000_000),
   WEB_LIMIT_PRIORITY_TICKETS_PER_HOUR: integer(3, 0, 1_000_000),
   TRUST_PROXY: trustProxy,
+  OUTBOX_LEASE_SECONDS: integer(15, 1, 600),
+  SMTP_URL: optionalText.refine((value) => value === undefined || /^smtps?:\/\/[^\s]+$/i.test(value), {
+    message: 'must be an smtp:// or smtps:// URL (e.g. smtp://user:password@mail.example.com:587)',
+  }),
+  EMAIL_FROM: optionalText.refine((value) => value === undefined || /^([^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/.test(value), {
+    message: 'must be an e-mail address, optionally with a name (e.g. "Support <support@example.com>")',
+  }),
+  EMAIL_AFTER_MINUTES: integer(10, 0, 7 * 24 * 60),
+  EMAIL_INBOUND_SECRET: optionalText.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters (the inbound-mail webhook checks it)',
+  }),
+  DESK_SESSION_IDLE_MINUTES: integer(60, 1, 24 * 60),
+  DESK_SESSION_MAX_HOURS: integer(12, 1, 24 * 30),
+  DESK_SIGNIN_LIMIT_PER_ACCOUNT: integer(5, 0, 1_000_000),
+  DESK_SIGNIN_LIMIT_PER_ADDRESS: integer(20, 0, 1_000_000),
 });
 
 /** Telegram settings; present only when `TELEGRAM_BOT_TOKEN` is set. */
@@ -166,6 +198,8 @@ export interface TelegramConfig {
   readonly webhookUrl?: string;
   readonly webhookSecret?: string;
   readonly agentChatId?: string;
+  /** Who SLA alerts in the agent group mention (`TELEGRAM_ONCALL`): `@username` or a numeric user id. */
+  readonly oncall?: string;
 }
 
 /** Discord settings; present only when `DISCORD_BOT_TOKEN` is set. */
@@ -176,6 +210,8 @@ export interface DiscordConfig {
   readonly helpChannelId?: string;
   readonly guildId?: string;
   readonly apiBase?: string;
+  /** The role SLA alerts in the agent channel mention (`DISCORD_ONCALL_ROLE_ID`). */
+  readonly oncallRoleId?: string;
 }
 
 /** Bot Framework settings (their own variable names). No app id: unauthenticated, for the local Emulator. */
@@ -184,6 +220,12 @@ export interface TeamsConfig {
   readonly appPassword?: string;
   readonly appType?: string;
   readonly tenantId?: string;
+  /** The agents' Teams channel (`TEAMS_AGENT_CONVERSATION_ID`): with it, tickets are worked there. */
+  readonly agentConversationId?: string;
+  /** Where the agent desk posts (`TEAMS_SERVICE_URL`; default Teams' global connector). */
+  readonly serviceUrl: string;
+  /** The AAD object id SLA alerts in the agents' channel @mention (`TEAMS_ONCALL`). */
+  readonly oncall?: string;
 }
 
 /** Links and addresses that answers mention; unset ones read as a neutral phrase. */
@@ -226,6 +268,28 @@ export interface HelpCentreConfig {
   readonly widgetOrigins: readonly string[];
 }
 
+/** The agents' web console (`/desk`). */
+export interface ConsoleConfig {
+  /** A session ends after this many minutes without a request (`DESK_SESSION_IDLE_MINUTES`). */
+  readonly sessionIdleMinutes: number;
+  /** A session ends this many hours after sign-in (`DESK_SESSION_MAX_HOURS`). */
+  readonly sessionMaxHours: number;
+  /** Failed sign-ins per account, and sign-in attempts per address, per 15 minutes; `0` turns one off. */
+  readonly signInLimits: { readonly perAccount: number; readonly perAddress: number };
+}
+
+/** E-mail settings: present only when `SMTP_URL` and `EMAIL_FROM` are both set. */
+export interface EmailConfig {
+  /** Where to send (`SMTP_URL`, nodemailer's URL form). */
+  readonly smtpUrl: string;
+  /** The sender, e.g. `Support <support@example.com>`; replies go to its address with a ticket token. */
+  readonly from: string;
+  /** An agent's reply is e-mailed too when the user was not seen on their channel for this long (`EMAIL_AFTER_MINUTES`). */
+  readonly afterMinutes: number;
+  /** The shared secret of `POST /api/email/inbound` (`EMAIL_INBOUND_SECRET`); unset: inbound e-mail is off. */
+  readonly inboundSecret?: string;
+}
+
 /** The whole validated configuration. */
 export interface Config {
   readonly port: number;
@@ -239,13 +303,19 @@ export interface Config {
   /** The language of the chat desks' cards and texts (`DESK_LANG`). */
   readonly deskLang: 'en' | 'zh';
   readonly nlu: { readonly answerThreshold: number; readonly ambiguityMargin: number };
-  readonly sla: { readonly chatMinutes: number; readonly emailHours: number };
+  /** First-reply targets, and after how many hours waiting on the user a ticket is closed (`0`: never). */
+  readonly sla: { readonly chatMinutes: number; readonly emailHours: number; readonly autoCloseHours: number };
   readonly businessHours?: BusinessHours;
   readonly links: SupportLinks;
   readonly web: WebConfig;
   readonly helpCentre: HelpCentreConfig;
   /** Express's `trust proxy` setting: `false` (use the socket address), a hop count, or proxy addresses. */
   readonly trustProxy: false | number | string;
+  /** How long a delivering process holds outbox rows before another (or the next start) may retry them (`OUTBOX_LEASE_SECONDS`). */
+  readonly outboxLeaseMs: number;
+  /** E-mail to users; absent (e-mail off) unless `SMTP_URL` and `EMAIL_FROM` are set. */
+  readonly email?: EmailConfig;
+  readonly console: ConsoleConfig;
 }
 
 /**
@@ -272,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           webhookUrl: e.TELEGRAM_WEBHOOK_URL,
           webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
           agentChatId: e.TELEGRAM_AGENT_CHAT_ID,
+          oncall: e.TELEGRAM_ONCALL,
         }
       : undefined,
     discord: e.DISCORD_BOT_TOKEN
@@ -282,6 +353,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           helpChannelId: e.DISCORD_HELP_CHANNEL_ID,
           guildId: e.DISCORD_GUILD_ID,
           apiBase: e.DISCORD_API_BASE?.replace(/\/+$/, ''),
+          oncallRoleId: e.DISCORD_ONCALL_ROLE_ID,
         }
       : undefined,
     teams: checkTeams({
@@ -289,11 +361,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appPassword: e.MicrosoftAppPassword,
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId,
+      agentConversationId: e.TEAMS_AGENT_CONVERSATION_ID,
+      serviceUrl: e.TEAMS_SERVICE_URL ?? TEAMS_GLOBAL_SERVICE_URL,
+      oncall: e.TEAMS_ONCALL,
     }),
     agents: parseOrFail('AGENT_IDS', () => parseAgentIds(e.AGENT_IDS)),
     deskLang: e.DESK_LANG,
     nlu: { answerThreshold: e.NLU_ANSWER_THRESHOLD, ambiguityMargin: e.NLU_AMBIGUITY_MARGIN },
-    sla: { chatMinutes: e.SLA_CHAT_MINUTES, emailHours: e.SLA_EMAIL_HOURS },
+    sla: { chatMinutes: e.SLA_CHAT_MINUTES, emailHours: e.SLA_EMAIL_HOURS, autoCloseHours: e.AUTO_CLOSE_HOURS },
     businessHours: e.BUSINESS_HOURS ? parseOrFail('BUSINESS_HOURS', () => parseBusinessHours(e.BUSINESS_HOURS!)) : undefined,
     links: {
       helpCenter: e.HELP_CENTER_URL,
@@ -313,7 +388,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     trustProxy: e.TRUST_PROXY,
+    outboxLeaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
+    email: emailConfig(e),
+    console: {
+      sessionIdleMinutes: e.DESK_SESSION_IDLE_MINUTES,
+      sessionMaxHours: e.DESK_SESSION_MAX_HOURS,
+      signInLimits: { perAccount: e.DESK_SIGNIN_LIMIT_PER_ACCOUNT, perAddress: e.DESK_SIGNIN_LIMIT_PER_ADDRESS },
+    },
   };
+}
+
+/** E-mail is on with both `SMTP_URL` and `EMAIL_FROM`; one without the other is a mistake worth stopping for. */
+function emailConfig(e: { SMTP_URL?: string; EMAIL_FROM?: string; EMAIL_AFTER_MINUTES: number; EMAIL_INBOUND_SECRET?: string }): EmailConfig | undefined {
+  if (!e.SMTP_URL && !e.EMAIL_FROM) return undefined;
+  if (!e.EMAIL_FROM) throw new ConfigError('EMAIL_FROM', 'is required when SMTP_URL is set (the sender of e-mails to users)');
+  if (!e.SMTP_URL) throw new ConfigError('SMTP_URL', 'is required when EMAIL_FROM is set (the server e-mails are sent through)');
+  return { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM, afterMinutes: e.EMAIL_AFTER_MINUTES, inboundSecret: e.EMAIL_INBOUND_SECRET };
 }
 
 /**

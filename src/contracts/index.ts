@@ -11,3 +11,4 @@ export * from './desk-events.js';
 export * from './errors.js';
 export * from './channels.js';
 export * from './texts.js';
+export * from './notices.js';

@@ -4,11 +4,14 @@
  * knows about grammy, discord.js or botbuilder.
  */
 
-/** The channels the bot speaks on; `cli` is the terminal user and the agent desk. */
-export type ChannelName = 'web' | 'telegram' | 'discord' | 'teams' | 'cli';
+/**
+ * The channels the bot speaks on; `cli` is the terminal user and the agent desk; `email` writes
+ * to users about their tickets (confirmations, replies while they are away) and reads their answers.
+ */
+export type ChannelName = 'web' | 'telegram' | 'discord' | 'teams' | 'cli' | 'email';
 
 /** Every channel name, in a fixed order (for validation and menus). */
-export const CHANNEL_NAMES: readonly ChannelName[] = ['web', 'telegram', 'discord', 'teams', 'cli'];
+export const CHANNEL_NAMES: readonly ChannelName[] = ['web', 'telegram', 'discord', 'teams', 'cli', 'email'];
 
 /** The two languages the bot answers in. */
 export type Lang = 'zh' | 'en';

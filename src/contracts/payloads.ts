@@ -28,6 +28,9 @@ export type Payload =
   | { readonly kind: 'skip' }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'lang'; readonly lang: Lang }
+  /** Announcements wanted, or no longer wanted (the button after a maintenance answer). */
+  | { readonly kind: 'subscribe' }
+  | { readonly kind: 'unsubscribe' }
   /** An agent's card button. */
   | { readonly kind: 'desk'; readonly action: DeskAction; readonly ticketId: number };
 
@@ -44,11 +47,13 @@ export class PayloadTooLongError extends Error {
 }
 
 const FAQ_ID = /^[a-z0-9][a-z0-9_-]*$/i;
-const BARE = new Set(['human', 'no_human', 'reopen', 'skip', 'cancel'] as const);
+const BARE = new Set(['human', 'no_human', 'reopen', 'skip', 'cancel', 'subscribe', 'unsubscribe'] as const);
+/** A payload that is its kind alone. */
+type BareKind = typeof BARE extends Set<infer K> ? K : never;
 
 /**
  * The wire form of a payload: `feedback:yes|no`, `faq:<id>`, `rate:<1-5>`, `human`, `no_human`,
- * `reopen`, `skip`, `cancel`, `lang:<zh|en>`, `desk:<claim|resolve|reopen>:<ticket id>`.
+ * `reopen`, `skip`, `cancel`, `subscribe`, `unsubscribe`, `lang:<zh|en>`, `desk:<claim|resolve|reopen>:<ticket id>`.
  * @throws PayloadTooLongError when it would not fit a Telegram button.
  */
 export function encodePayload(payload: Payload): string {
@@ -74,6 +79,8 @@ function wireOf(payload: Payload): string {
     case 'reopen':
     case 'skip':
     case 'cancel':
+    case 'subscribe':
+    case 'unsubscribe':
       return payload.kind;
   }
 }
@@ -81,7 +88,7 @@ function wireOf(payload: Payload): string {
 /** Reads a pressed button's payload; undefined for anything the codec did not write (garbage, forged, too long). */
 export function decodePayload(wire: string): Payload | undefined {
   if (new TextEncoder().encode(wire).length > MAX_PAYLOAD_BYTES) return undefined;
-  if ((BARE as ReadonlySet<string>).has(wire)) return { kind: wire as 'human' | 'no_human' | 'reopen' | 'skip' | 'cancel' };
+  if ((BARE as ReadonlySet<string>).has(wire)) return { kind: wire as BareKind };
   const colon = wire.indexOf(':');
   if (colon < 0) return undefined;
   const kind = wire.slice(0, colon);

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
-import type { AgentActor, ChannelAdapter, ChannelDirectory, ChannelName, EscalationDetail, EscalationView, IncomingMessage, Lang, QueueFilter, Reply } from '../contracts/index.js';
+import type { AgentActor, ChannelAdapter, ChannelDirectory, ChannelName, DeskAction, EscalationDetail, EscalationView, IncomingMessage, Lang, QueueFilter, Reply } from '../contracts/index.js';
 import type { DeskPresenter } from './desk-presenter.js';
 
 /** The adapters running in this process, by channel. */
@@ -64,6 +64,10 @@ export interface AgentDesk {
   note(ref: number | string, agent: AgentActor, text: string): EscalationView;
   resolve(ref: number | string, agent: AgentActor, resolutionNote?: string): EscalationView;
   reopen(ref: number | string, agent: AgentActor): EscalationView;
+  /** What a card's button does: claim, resolve or reopen. */
+  act(action: DeskAction, ref: number | string, agent: AgentActor): EscalationView;
+  /** An agent's message in a ticket's thread: `note: …` (or `!note …`) is an internal note, anything else a reply to the user. */
+  answer(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): EscalationView;
   /** Remembers where a ticket is shown on this platform (card message id, thread id). */
   attachCard(escalationId: number, channel: ChannelName, cardRef: string): void;
   /** The ticket a card or thread belongs to. */

@@ -9,6 +9,7 @@ import {
   type EscalationView,
   type Lang,
   type Priority,
+  type SlaLevel,
   type TicketStatus,
 } from '../contracts/index.js';
 import { say, type MessageKey } from '../contracts/index.js';
@@ -73,6 +74,17 @@ export interface DeskUpdate {
   readonly message?: DeskLine;
   /** A status line for desks that keep a log under the card (a thread): who claimed, resolved, rated... */
   readonly notice?: string;
+  /**
+   * An SLA alert every desk posts under the card, once, mentioning its on-call role or person
+   * (the desk adds the mention to {@link DeskAlert.text}).
+   */
+  readonly alert?: DeskAlert;
+}
+
+/** A first-reply alert: how late (level 1 overdue, level 2 twice overdue) and what to say. */
+export interface DeskAlert {
+  readonly level: SlaLevel;
+  readonly text: string;
 }
 
 const NEXT_ACTIONS: Record<TicketStatus, readonly DeskAction[]> = {
@@ -173,7 +185,7 @@ export class DeskPresenter {
       case 'delivery_failed':
         return { card: 'keep', notice: t('desk.event.deliveryFailed', { reason: event.reason }) };
       case 'sla_breached':
-        return { card: 'refresh', notice: t(event.level === 2 ? 'desk.event.slaBreachedTwice' : 'desk.event.slaBreached', { time: formatUtc(ticket.slaDueAt) }) };
+        return { card: 'refresh', alert: { level: event.level, text: t(event.level === 2 ? 'desk.event.slaBreachedTwice' : 'desk.event.slaBreached', { time: formatUtc(ticket.slaDueAt) }) } };
       case 'auto_closed':
         return { card: 'refresh', notice: t('desk.event.autoClosed') };
     }
@@ -210,6 +222,11 @@ export class DeskPresenter {
   /** Refuses someone who is not an agent, without a word about the ticket. */
   notAgent(): string {
     return say(this.lang, 'desk.error.not_agent');
+  }
+
+  /** The name an on-call mention shows where the platform needs one (a Teams @mention). */
+  oncallName(): string {
+    return say(this.lang, 'desk.oncall');
   }
 
   /** Tells an agent that only text reaches the user. */

@@ -5,8 +5,13 @@
  */
 export * from '../contracts/index.js';
 export { ChannelRegistry, type AgentDesk, type ChannelContext, type ChannelFactory, type FaqArticle, type MessageHandler } from './channel.js';
-export { DeskPresenter, type CardAction, type CardActionStyle, type CardField, type DeskCard, type DeskLine, type DeskUpdate } from './desk-presenter.js';
+export { DeskPresenter, type CardAction, type CardActionStyle, type CardField, type DeskAlert, type DeskCard, type DeskLine, type DeskUpdate } from './desk-presenter.js';
 export { MAX_MESSAGE_LENGTH } from './support-bot.js';
 export { detectLanguage } from '../nlu/language.js';
-export { ConfigError, type Config, type DiscordConfig, type HelpCentreConfig, type TeamsConfig, type TelegramConfig, type WebLimits } from '../config/index.js';
+export { ConfigError, type Config, type ConsoleConfig, type DiscordConfig, type HelpCentreConfig, type TeamsConfig, type TelegramConfig, type WebLimits } from '../config/index.js';
 export type { Logger } from '../log.js';
+export type { ConsoleBackend } from '../agents/console-backend.js';
+export type { SignedInAgent } from '../agents/console-auth.js';
+export type { AgentAccount, AgentRole } from '../agents/accounts.js';
+export { isCsrfToken, type OpenSession } from '../agents/sessions.js';
+export type { InboxFilter, TranscriptLine } from '../escalation/queue.js';

@@ -17,6 +17,9 @@ import { ConversationStore, type ConversationRecord } from '../dialogue/store.js
 import type { TicketLifecycle } from '../escalation/lifecycle.js';
 import type { TicketQueue } from '../escalation/queue.js';
 import { describeMoment, describeWait, slaTerms, type SlaPolicy } from '../escalation/sla.js';
+import { NoticeBoard } from '../announcements/notice-board.js';
+import { maintenanceComesFirst } from '../announcements/relevance.js';
+import { noticeText } from '../announcements/wording.js';
 import type { FaqEntry } from '../nlu/knowledge-base.js';
 import type { FaqArticle } from './channel.js';
 import { decodePayload, encodePayload, isVague, policyOf, type EscalationView, type IncomingMessage, type Lang, type Payload, type Reply, type Suggestion } from '../contracts/index.js';
@@ -64,6 +67,8 @@ export interface SupportBotDeps {
   readonly clock?: () => Date;
   /** Per-user flood control (default: a burst of 20, then one message a second). */
   readonly rateLimiter?: RateLimiter;
+  /** Announcements: subscriptions and the notices in force (default: over {@link db}). */
+  readonly notices?: NoticeBoard;
 }
 
 /** A conversation turn being worked out: the state it leaves and the replies it sends. */
@@ -91,11 +96,13 @@ export class SupportBot {
   readonly #store: ConversationStore;
   readonly #clock: () => Date;
   readonly #rateLimiter: RateLimiter;
+  readonly #notices: NoticeBoard;
 
   constructor(private readonly deps: SupportBotDeps) {
     this.#store = new ConversationStore(deps.db);
     this.#clock = deps.clock ?? (() => new Date());
     this.#rateLimiter = deps.rateLimiter ?? new RateLimiter();
+    this.#notices = deps.notices ?? new NoticeBoard(deps.db);
   }
 
   /** Handles one incoming message and returns the replies to send back. */
@@ -286,6 +293,12 @@ export class SupportBot {
         return this.#cancel(turn);
       case 'human':
         return this.#requestHuman(turn);
+      case 'subscribe':
+        this.#notices.subscribe(turn.conversation.userKey, turn.now);
+        return this.#say(turn, 'subscribed', 'status');
+      case 'unsubscribe':
+        this.#notices.unsubscribe(turn.conversation.userKey);
+        return this.#say(turn, 'unsubscribed', 'status');
     }
   }
 
@@ -313,6 +326,8 @@ export class SupportBot {
       turn.replies.push({ kind: 'answer', text: say(turn.lang, 'otherPlatform', { platform: platform[turn.lang] }) });
       return;
     }
+    // "Is it down?" needs no more than the maintenance notice; a maintenance or pending-transaction answer follows it.
+    if (this.#maintenanceFirst(turn, decision) && decision.action !== 'answer' && decision.action !== 'escalate') return;
     switch (decision.action) {
       case 'answer':
         return this.#answer(turn, decision);
@@ -369,6 +384,9 @@ export class SupportBot {
         return this.#reopen(turn);
       case 'lang':
         return this.#command(turn, { name: 'lang', argument: payload.lang });
+      case 'subscribe':
+      case 'unsubscribe':
+        return this.#command(turn, { name: payload.kind, argument: '' });
       case 'feedback':
         return payload.helped ? this.#feedbackYes(turn) : this.#feedbackNo(turn);
       case 'faq': {
@@ -426,6 +444,7 @@ export class SupportBot {
       lines.push(say(turn.lang, followUp === 'offer_human' ? 'offerHuman' : 'offerVerification'));
     }
     if (followUp) buttons.push(button(say(turn.lang, 'button.human'), { kind: 'human' }));
+    if (decision.intent === 'platform.maintenance') buttons.push(this.#subscriptionButton(turn));
     lines.push(say(turn.lang, 'feedbackPrompt'));
     turn.state = { ...turn.state, awaiting: 'feedback' };
     turn.replies.push({ kind: 'prompt', text: lines.join('\n'), suggestions: buttons });
@@ -621,7 +640,24 @@ export class SupportBot {
     turn.replies.push({ kind: 'status', text, escalation: notice(ticket) });
   }
 
+  /** Says the maintenance notices in force before the answer to a question they concern; true when there were any. */
+  #maintenanceFirst(turn: Turn, decision: Decision): boolean {
+    if (!maintenanceComesFirst(decision.intent, turn.words)) return false;
+    const active = this.#notices.activeMaintenance(turn.now);
+    for (const notice of active) turn.replies.push({ kind: 'status', text: noticeText(notice, turn.lang) });
+    return active.length > 0;
+  }
+
+  /** "Notify me of maintenance", or "Stop announcements" for a subscriber. */
+  #subscriptionButton(turn: Turn): Suggestion {
+    return this.#notices.isSubscribed(turn.conversation.userKey)
+      ? button(say(turn.lang, 'button.unsubscribe'), { kind: 'unsubscribe' })
+      : button(say(turn.lang, 'button.subscribe'), { kind: 'subscribe' });
+  }
+
+  /** `/status`: the notices in force, then the hand-off questions' progress or the ticket's place. */
   #status(turn: Turn): void {
+    for (const notice of this.#notices.active(turn.now)) turn.replies.push({ kind: 'status', text: noticeText(notice, turn.lang) });
     const handoff = turn.state.mode === 'collecting' ? turn.state.handoff : undefined;
     if (handoff) {
       turn.replies.push({ kind: 'status', text: say(turn.lang, 'statusCollecting', { step: handoff.stepIndex + 1, total: handoff.steps.length }) });

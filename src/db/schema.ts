@@ -140,9 +140,12 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     createdAt: createdAt(),
     deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
+    /** Set for rows that must exist once, e.g. `notice:<notice id>:<user>`: a second insert is ignored. */
+    dedupeKey: text('dedupe_key'),
   },
   (table) => [
     index('outbox_due_idx').on(table.status, table.nextAttemptAt),
+    uniqueIndex('outbox_dedupe_idx').on(table.dedupeKey),
     // A conversation's lane: "is an older row of this conversation still waiting?" (delivery order).
     index('outbox_lane_idx').on(table.channel, table.reference, table.status, table.nextAttemptAt),
   ],
@@ -183,3 +186,70 @@ export const deskCursors = sqliteTable('desk_cursors', {
   channel: text('channel').primaryKey(),
   lastEventId: integer('last_event_id').notNull(),
 });
+
+/** Notices an operator published (maintenance, incident, update), in both languages, and when they apply. */
+export const notices = sqliteTable(
+  'notices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['maintenance', 'incident', 'update'] }).notNull(),
+    textEn: text('text_en').notNull(),
+    textZh: text('text_zh').notNull(),
+    startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
+    endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
+    /** How many subscribers it was queued for, in the publishing transaction. */
+    recipients: integer('recipients').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('notices_window_idx').on(table.endsAt, table.startsAt)],
+);
+
+/** Who receives notices: channel-qualified user ids (`telegram:123`), on the channel they subscribed from. */
+export const noticeSubscriptions = sqliteTable('notice_subscriptions', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  createdAt: createdAt(),
+});
+
+/** E-mail addresses that asked for no more e-mail (the link or List-Unsubscribe in an e-mail). */
+export const emailOptOuts = sqliteTable('email_opt_outs', {
+  address: text('address').primaryKey(),
+  createdAt: createdAt(),
+});
+
+/**
+ * An agent's account on the web console (`agents add`): acts as `web:<login>`. Only the password's
+ * scrypt hash is stored; a disabled account cannot sign in and has no sessions.
+ */
+export const agentAccounts = sqliteTable(
+  'agent_accounts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    login: text('login').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['agent', 'admin'] }).notNull(),
+    /** The console's language for this agent; null: `DESK_LANG`. */
+    lang: text('lang'),
+    passwordHash: text('password_hash').notNull(),
+    disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [uniqueIndex('agent_accounts_login_idx').on(table.login)],
+);
+
+/** A signed-in console session: only the SHA-256 of its token is stored; deleting the row revokes it. */
+export const agentSessions = sqliteTable(
+  'agent_sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => agentAccounts.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [uniqueIndex('agent_sessions_token_idx').on(table.tokenHash), index('agent_sessions_account_idx').on(table.accountId)],
+);

@@ -1,10 +1,10 @@
 /** The slash commands every channel understands (Telegram and Discord also offer them as menus). */
-export type CommandName = 'start' | 'help' | 'human' | 'status' | 'cancel' | 'lang';
+export type CommandName = 'start' | 'help' | 'human' | 'status' | 'cancel' | 'lang' | 'subscribe' | 'unsubscribe';
 
 /** A command the user typed, with its argument (`/lang zh`); `unknown` carries the command as typed (`/foo`). */
 export type Command = { readonly name: CommandName; readonly argument: string } | { readonly name: 'unknown'; readonly command: string };
 
-const KNOWN = /^(start|help|human|agent|status|cancel|lang)$/;
+const KNOWN = /^(start|help|human|agent|status|cancel|lang|subscribe|unsubscribe)$/;
 // A slash, a word and an optional @botname (Telegram groups), then the argument.
 const COMMAND = /^\/([a-z][\w-]*)(?:@\w+)?(?:\s+([\s\S]*))?$/i;
 

@@ -30,6 +30,16 @@ export class TicketNotices {
     return { kind: 'prompt', text: say(ticket.lang, 'resolved', { number: ticket.number }), suggestions: ratingButtons() };
   }
 
+  /**
+   * The ticket was closed after waiting `hours` on the user: their conversation is back with the
+   * bot (if it was still following the ticket), and "not solved" offers to reopen it.
+   */
+  autoClosed(ticket: NoticeTarget, hours: number, now: Date): Reply {
+    const state = this.store.stateOf(ticket.conversationId);
+    if (state.escalationId === ticket.id) this.store.saveState(ticket.conversationId, { ...state, mode: 'bot', escalationId: undefined, resolvedTicketId: ticket.id }, now);
+    return { kind: 'status', text: say(ticket.lang, 'autoClosed', { number: ticket.number, hours }) };
+  }
+
   /** The ticket is open again: the user's messages go to it once more. */
   reopened(ticket: NoticeTarget, now: Date): Reply {
     this.store.followTicket(ticket.conversationId, 'escalated', ticket.id, now);

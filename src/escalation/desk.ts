@@ -1,6 +1,6 @@
 import type { Database } from '../db/index.js';
 import type { AgentIdentity } from '../config/index.js';
-import type { AgentActor, ChannelName, EscalationDetail, EscalationView, QueueFilter } from '../contracts/index.js';
+import type { AgentActor, ChannelName, DeskAction, EscalationDetail, EscalationView, QueueFilter } from '../contracts/index.js';
 import { ConversationStore } from '../dialogue/store.js';
 import { TicketNotices } from '../dialogue/ticket-notices.js';
 import { DeskBindings } from './desk-bindings.js';
@@ -8,6 +8,9 @@ import { TicketLifecycle } from './lifecycle.js';
 import type { PriorityQuota } from './priority-quota.js';
 import { TicketQueue } from './queue.js';
 import type { SlaPolicy } from './sla.js';
+
+/** How an agent marks a message in a ticket's thread as an internal note: `note: …`, `note：…` or `!note …`. */
+const NOTE_PREFIX = /^\s*(?:note\s*[:：]|!note\s)\s*/i;
 
 /**
  * The agents' desk: what every desk (the CLI, a Telegram group, a Discord channel) works tickets
@@ -60,6 +63,27 @@ export class TicketDesk {
   /** Opens a resolved or closed ticket again. */
   reopen(ref: number | string, agent: AgentActor): EscalationView {
     return this.parts.lifecycle.reopen(ref, agent);
+  }
+
+  /** What a card's button does: claim, resolve or reopen the ticket. */
+  act(action: DeskAction, ref: number | string, agent: AgentActor): EscalationView {
+    switch (action) {
+      case 'claim':
+        return this.claim(ref, agent);
+      case 'resolve':
+        return this.resolve(ref, agent);
+      case 'reopen':
+        return this.reopen(ref, agent);
+    }
+  }
+
+  /**
+   * An agent's message in a ticket's thread on a chat desk: `note: …` (or `!note …`) is an
+   * internal note; anything else answers the user (`messageId` relays a redelivered message once).
+   */
+  answer(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): EscalationView {
+    const note = NOTE_PREFIX.exec(text);
+    return note ? this.note(ref, agent, text.slice(note[0].length)) : this.reply(ref, agent, text, options);
   }
 
   /** Remembers where a ticket is shown on a platform (card message id, thread id). */

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import { DeliveryError, type ChannelDirectory, type ChannelName } from '../contracts/index.js';
 import { PeriodicTask } from './periodic-task.js';
+import { PLATFORM_SEND_RATES, SendPace } from './send-pace.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 
 /** How the dispatcher paces itself; every field has a production default. */
@@ -15,15 +16,17 @@ export interface DispatcherOptions {
   readonly maxHeld?: number;
   /** Lease on a claimed row, renewed while this process holds it (default 15 s): how soon another process retries after a crash. */
   readonly leaseMs?: number;
+  /** Messages per second, at most, per channel (default {@link PLATFORM_SEND_RATES}; a channel without an entry is not paced). */
+  readonly sendRates?: Readonly<Partial<Record<ChannelName, number>>>;
 }
 
-const DEFAULTS: Required<DispatcherOptions> = { timeoutMs: 10_000, perChannel: 16, shutdownMs: 5_000, maxHeld: 1_000, leaseMs: 15_000 };
+const DEFAULTS: Required<DispatcherOptions> = { timeoutMs: 10_000, perChannel: 16, shutdownMs: 5_000, maxHeld: 1_000, leaseMs: 15_000, sendRates: PLATFORM_SEND_RATES };
 
 /**
  * Drains the outbox in the process that runs the channels. Due rows are claimed every
  * `intervalMs` and grouped into lanes, one per conversation: a lane sends its rows in order,
  * lanes run side by side (at most `perChannel` calls at once on a channel), so a slow channel or
- * conversation delays no other. A call that takes longer than `timeoutMs` counts as failed; a
+ * conversation delays no other, and each channel is paced to its platform's sending rate. A call that takes longer than `timeoutMs` counts as failed; a
  * failed row is retried with backoff and the rest of its lane waits behind it. Deliveries are
  * marked in batches right after they succeed. Rows for channels that are off here wait.
  */
@@ -36,6 +39,7 @@ export class OutboxDispatcher {
   readonly #lanes = new Map<string, OutboxItem[]>();
   readonly #running = new Set<Promise<void>>();
   readonly #slots = new Map<ChannelName, Slots>();
+  readonly #paces = new Map<ChannelName, SendPace>();
   /** Calls in progress, aborted when stop() gives up on them. */
   readonly #calls = new Set<AbortController>();
   /** Delivered rows not yet marked (written together, right after the sends). */
@@ -159,6 +163,7 @@ export class OutboxDispatcher {
   async #attempt(item: OutboxItem): Promise<boolean> {
     const slots = this.#slotsOf(item.channel);
     await slots.acquire();
+    await this.#paceOf(item.channel)?.acquire();
     if (this.#stopping) {
       // Not started: stop() gives the row back.
       slots.release();
@@ -242,6 +247,15 @@ export class OutboxDispatcher {
     if (unfinished.length > 0) {
       this.logger.warn({ rows: unfinished.length, gaveUpWaiting: outcome === 'deadline' }, 'outbox: unfinished deliveries given back for the next start');
     }
+  }
+
+  /** The channel's send rate (undefined: not paced). */
+  #paceOf(channel: ChannelName): SendPace | undefined {
+    const rate = this.#options.sendRates[channel];
+    if (!rate) return undefined;
+    let pace = this.#paces.get(channel);
+    if (!pace) this.#paces.set(channel, (pace = new SendPace(rate)));
+    return pace;
   }
 
   #slotsOf(channel: ChannelName): Slots {

@@ -11,6 +11,7 @@ import { Outbox } from './outbox.js';
 import { PriorityQuota } from './priority-quota.js';
 import type { TicketQueue } from './queue.js';
 import { slaTerms, type SlaPolicy } from './sla.js';
+import { alertsDue, autoCloseCutoff } from './sla-rules.js';
 import { langOf, type EscalationRow } from './view.js';
 
 /** What a new ticket needs; the caller runs this inside the transaction that stores the user's message. */
@@ -44,6 +45,8 @@ export interface UserNotices {
   resolved(ticket: NoticeTicket, now: Date): Reply;
   /** "Reopened", with the user's messages going to the ticket again. */
   reopened(ticket: NoticeTicket, now: Date): Reply;
+  /** "Closed after `hours` without an answer from you", with the conversation back with the bot. */
+  autoClosed(ticket: NoticeTicket, hours: number, now: Date): Reply;
 }
 
 /** The lifecycle's collaborators. */
@@ -243,6 +246,50 @@ export class TicketLifecycle {
   rate(escalationId: number, conversation: ConversationRecord, rating: number, now: Date): void {
     this.deps.db.update(escalations).set({ rating, updatedAt: now }).where(eq(escalations.id, escalationId)).run();
     this.#audit(escalationId, actorKeys.user(conversation.userKey), 'rated', String(rating), now);
+  }
+
+  /**
+   * Raises the SLA alerts due now (see {@link alertsDue}) as `sla breached` audit events (note:
+   * the level), checked and written in one transaction so no alert is raised twice, even by two
+   * processes; the desk feed then shows each on every desk once. Returns how many were raised.
+   */
+  raiseSlaAlerts(now = new Date()): number {
+    return this.deps.db.transaction(
+      () => {
+        let raised = 0;
+        for (const ticket of this.deps.queue.overdue(now)) {
+          for (const level of alertsDue(ticket, now)) {
+            this.#audit(ticket.id, actorKeys.system, 'sla breached', String(level), now);
+            raised++;
+          }
+        }
+        return raised;
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  /**
+   * Closes the claimed tickets that have waited on their user for `hours` (the agent wrote last
+   * and the user has not answered), each with an `auto closed` audit event and a notice to the
+   * user in their language through the outbox, in one transaction with the check. Returns how
+   * many were closed.
+   */
+  autoCloseWaiting(hours: number, now = new Date()): number {
+    if (hours <= 0) return 0;
+    return this.deps.db.transaction(
+      () => {
+        const ids = this.deps.queue.waitingOnUser(autoCloseCutoff(now, hours));
+        for (const id of ids) {
+          const row = this.deps.queue.row(id);
+          this.deps.db.update(escalations).set({ status: 'closed', updatedAt: now }).where(eq(escalations.id, id)).run();
+          this.#audit(id, actorKeys.system, 'auto closed', `after ${hours} h waiting on the user`, now);
+          this.#notify(row, [this.deps.notices.autoClosed(noticeOf(row), hours, now)], now);
+        }
+        return ids.length;
+      },
+      { behavior: 'immediate' },
+    );
   }
 
   /** Whether this identity may act as an agent (`AGENT_IDS`). */

@@ -40,9 +40,13 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export class Outbox {
   constructor(private readonly db: Database) {}
 
-  /** Queues replies for a conversation; call inside the transaction of the change. */
-  enqueue(item: { channel: ChannelName; reference: ConversationRef; replies: readonly Reply[]; escalationId?: number }, now: Date): void {
-    this.db
+  /**
+   * Queues replies for a conversation; call inside the transaction of the change. With a
+   * `dedupeKey` (e.g. `notice:<id>:<user>`) the row is queued once however often this is called;
+   * false when a row with that key already exists.
+   */
+  enqueue(item: { channel: ChannelName; reference: ConversationRef; replies: readonly Reply[]; escalationId?: number; dedupeKey?: string }, now: Date): boolean {
+    const inserted = this.db
       .insert(outbox)
       .values({
         channel: item.channel,
@@ -52,8 +56,11 @@ export class Outbox {
         status: 'pending',
         nextAttemptAt: now,
         createdAt: now,
+        dedupeKey: item.dedupeKey,
       })
+      .onConflictDoNothing()
       .run();
+    return inserted.changes > 0;
   }
 
   /**

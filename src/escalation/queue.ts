@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../db/index.js';
 import { escalationEvents, escalations, messages } from '../db/schema.js';
 import {
@@ -9,16 +9,41 @@ import {
   type DeskEvent,
   type EscalationDetail,
   type EscalationView,
+  type Lang,
   type Priority,
   type QueueFilter,
+  type SlaLevel,
+  type TicketStatus,
   type TranscriptMessage,
 } from '../contracts/index.js';
 import { parseActor } from './actors.js';
+import type { OverdueTicket } from './sla-rules.js';
 import { toView, type EscalationRow } from './view.js';
 
 const PRIORITY_RANK = sql<number>`case ${escalations.priority} when 'urgent' then 0 when 'high' then 1 else 2 end`;
 const STATUS_RANK = sql<number>`case ${escalations.status} when 'open' then 0 when 'claimed' then 1 when 'resolved' then 2 else 3 end`;
 const TICKET_NUMBER = /^T-?(\d+)$/i;
+
+/** The agents' console's inbox filters and search; every one optional, all of them must hold. */
+export interface InboxFilter extends QueueFilter {
+  /** The user's language. */
+  readonly lang?: Lang;
+  /** Only the tickets this agent identity (`web:alice`) claimed. */
+  readonly agentId?: string;
+  /** Only the tickets nobody has claimed. */
+  readonly unassigned?: boolean;
+  /** A ticket number (`T-1001`, `1001`), or part of the user's id or name, a transaction ID or an e-mail. */
+  readonly search?: string;
+}
+
+/** A transcript message with the bot's decision on it (the user's messages and the bot's answers carry one). */
+export interface TranscriptLine extends TranscriptMessage {
+  readonly intent: string | null;
+  /** The brain's confidence, in percent. */
+  readonly confidence: number | null;
+  /** What the bot did: answer, clarify, escalate, fallback... */
+  readonly action: string | null;
+}
 
 /**
  * Reading tickets: the agents' queue, one ticket, its transcript and audit trail, and the
@@ -30,11 +55,20 @@ export class TicketQueue {
 
   /** The queue: open first by priority (urgent, high, normal), then oldest first. */
   list(filter: QueueFilter = {}): EscalationView[] {
+    return this.inbox(filter);
+  }
+
+  /** The console's inbox: {@link list}'s order, with the console's filters and search. */
+  inbox(filter: InboxFilter = {}): EscalationView[] {
     const conditions = [
-      filter.status?.length ? inArray(escalations.status, [...filter.status]) : undefined,
+      filter.status?.length ? inArray(escalations.status, [...filter.status] as TicketStatus[]) : undefined,
       filter.priority ? eq(escalations.priority, filter.priority) : undefined,
       filter.channel ? eq(escalations.channel, filter.channel) : undefined,
       filter.agent ? eq(escalations.agent, filter.agent) : undefined,
+      filter.lang ? eq(escalations.lang, filter.lang) : undefined,
+      filter.agentId ? eq(escalations.agentId, filter.agentId) : undefined,
+      filter.unassigned ? isNull(escalations.agentId) : undefined,
+      filter.search?.trim() ? searchCondition(filter.search.trim()) : undefined,
     ].filter((condition) => condition !== undefined);
     const rows = this.db
       .select()
@@ -43,6 +77,25 @@ export class TicketQueue {
       .orderBy(STATUS_RANK, PRIORITY_RANK, asc(escalations.createdAt), asc(escalations.id))
       .all();
     return this.#views(rows);
+  }
+
+  /** A ticket's transcript with the bot's decisions, oldest first. */
+  transcript(ticketId: number): TranscriptLine[] {
+    return this.db
+      .select()
+      .from(messages)
+      .where(eq(messages.escalationId, ticketId))
+      .orderBy(asc(messages.id))
+      .all()
+      .map((row) => ({
+        from: row.sender,
+        ...(row.agent ? { agent: row.agent } : {}),
+        text: row.text,
+        at: row.createdAt.toISOString(),
+        intent: row.intent,
+        confidence: row.confidence,
+        action: row.action,
+      }));
   }
 
   /** One ticket by id (`12`) or number (`T-1012`). @throws DeskError not_found */
@@ -96,6 +149,45 @@ export class TicketQueue {
       const ticket = tickets.get(row.escalationId);
       return change && ticket ? [{ ...change, id: row.id, at: row.createdAt.toISOString(), actor: parseActor(row.actor), ticket }] : [];
     });
+  }
+
+  /**
+   * Open tickets nobody has taken (no claim, no reply) whose first reply was due by `now`, with
+   * the SLA alert levels already raised for each: one query.
+   */
+  overdue(now: Date): OverdueTicket[] {
+    // Spelled out: drizzle leaves columns unqualified in a one-table select, which a subquery would misread.
+    const raised = sql<string | null>`(select group_concat(raised.note) from escalation_events as raised where raised.escalation_id = "escalations"."id" and raised.action = 'sla breached')`;
+    return this.db
+      .select({ id: escalations.id, createdAt: escalations.createdAt, slaDueAt: escalations.slaDueAt, raised })
+      .from(escalations)
+      .where(and(eq(escalations.status, 'open'), isNull(escalations.claimedAt), lte(escalations.slaDueAt, now)))
+      .orderBy(asc(escalations.id))
+      .all()
+      .map((row) => ({ ...row, raised: (row.raised ?? '').split(',').flatMap((level): SlaLevel[] => (level === '1' || level === '2' ? [Number(level) as SlaLevel] : [])) }));
+  }
+
+  /**
+   * Claimed tickets waiting on their user since `cutoff` or earlier: the last message an agent
+   * wrote to the user is from then, and the user has written nothing since (bot notices do not
+   * count). The ids, oldest first.
+   */
+  waitingOnUser(cutoff: Date): number[] {
+    const lastAgentMessage = sql`(select max(agent.id) from messages as agent where agent.escalation_id = "escalations"."id" and agent.sender = 'agent')`;
+    return this.db
+      .select({ id: escalations.id })
+      .from(escalations)
+      .innerJoin(messages, eq(messages.id, lastAgentMessage))
+      .where(
+        and(
+          eq(escalations.status, 'claimed'),
+          lte(messages.createdAt, cutoff),
+          sql`not exists (select 1 from messages as later where later.conversation_id = "escalations"."conversation_id" and later.sender = 'user' and later.id > "messages"."id")`,
+        ),
+      )
+      .orderBy(asc(escalations.id))
+      .all()
+      .map((row) => row.id);
   }
 
   /** The id of the newest audit event (a desk starts mirroring from here). */
@@ -163,6 +255,20 @@ export class TicketQueue {
       .get();
     return (ahead?.n ?? 0) + 1;
   }
+}
+
+/** A search: the ticket's number, or a part of the user's id or name, the transaction ID or the e-mail (LIKE, wildcards escaped). */
+function searchCondition(text: string): SQL | undefined {
+  const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  const contains = (column: SQLWrapper) => sql`${column} like ${pattern} escape '\\'`;
+  const number = TICKET_NUMBER.exec(text) ?? /^(\d+)$/.exec(text);
+  return or(
+    number ? eq(escalations.number, `T-${number[1]}`) : undefined,
+    contains(escalations.userId),
+    contains(escalations.displayName),
+    contains(sql`json_extract(${escalations.details}, '$.transactionId')`),
+    contains(sql`json_extract(${escalations.details}, '$.email')`),
+  );
 }
 
 function rankOf(priority: Priority): number {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { say } from '../../src/contracts/index.js';
 import { newVisitor, startTestApp, webSay } from '../support/app.js';
+import { FakeConnector, type PostedActivity } from '../support/fake-connector.js';
 import { FakeDiscord, type FakeMessage } from '../support/fake-discord.js';
 import { FakeTelegram, sentMessage, type ApiCall, type TgChat } from '../support/fake-telegram.js';
 
@@ -8,6 +9,7 @@ type App = Awaited<ReturnType<typeof startTestApp>>;
 
 const AGENT_GROUP: TgChat = { id: -1001000000021, type: 'supergroup', title: 'Support desk' };
 const CAROL = { channel: 'cli', userId: 'carol', name: 'Carol' } as const;
+const TEAMS_AGENTS = '19:desk-cards@thread.tacv2';
 
 /** What an agent reads on a card: the labels of its values, and its buttons (label and payload). */
 interface Seen {
@@ -34,22 +36,35 @@ function onDiscord(message: FakeMessage): Seen {
   };
 }
 
+/** A Teams card as the agents' channel shows it: the Adaptive Card's fact titles, and its actions. */
+function onTeams(activity: PostedActivity): Seen {
+  const card = activity.attachments!.find((attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive')!.content;
+  return {
+    labels: (card.body ?? []).flatMap((element) => element.facts ?? []).map((fact) => fact.title),
+    buttons: (card.actions ?? []).map((action) => ({ label: action.title, payload: action.data!.payload! })),
+  };
+}
+
 describe.each([
   { lang: 'en' as const, claim: 'Claim', resolve: 'Resolve', reopen: 'Reopen' },
   { lang: 'zh' as const, claim: '认领', resolve: '解决', reopen: '重新打开' },
 ])('one card on every desk (DESK_LANG=$lang)', ({ lang, claim, resolve, reopen }) => {
   let telegram: FakeTelegram;
   let discord: FakeDiscord;
+  let connector: FakeConnector;
   let app: App;
 
   beforeAll(async () => {
     telegram = await FakeTelegram.start({ chats: [AGENT_GROUP] });
     discord = await FakeDiscord.start();
+    connector = await FakeConnector.start();
     app = await startTestApp(
       discord.env({
         TELEGRAM_BOT_TOKEN: telegram.token,
         TELEGRAM_API_ROOT: telegram.apiRoot,
         TELEGRAM_AGENT_CHAT_ID: String(AGENT_GROUP.id),
+        TEAMS_AGENT_CONVERSATION_ID: TEAMS_AGENTS,
+        TEAMS_SERVICE_URL: connector.serviceUrl,
         AGENT_IDS: 'cli:*',
         DESK_LANG: lang,
       }),
@@ -59,6 +74,7 @@ describe.each([
     await app?.dispose();
     await telegram?.close();
     await discord?.stop();
+    await connector?.close();
   });
 
   /** Mirrors the desks until both show what `check` looks for. */
@@ -75,7 +91,7 @@ describe.each([
     return value;
   };
 
-  it('shows the same labels and actions on Telegram and Discord, in the desk language, as the ticket changes', async () => {
+  it('shows the same labels and actions on Telegram, Discord and Teams, in the desk language, as the ticket changes', async () => {
     // A web user hands off with details, answering in English whatever the desk's language.
     const visitor = await newVisitor(app.url);
     await webSay(app.url, visitor, { text: '/human' });
@@ -97,8 +113,15 @@ describe.each([
         discord.messagesIn(discord.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number)),
       ),
     );
+    const teamsCard = await settle(() =>
+      found(
+        'Teams card',
+        connector.messages(TEAMS_AGENTS).find((activity) => JSON.stringify(activity.attachments).includes(ticket.number)),
+      ),
+    );
     const opened = onTelegram(telegramCard);
     expect(onDiscord(discordCard)).toEqual(opened);
+    expect(onTeams(teamsCard)).toEqual(opened);
     expect(opened.buttons).toEqual([
       { label: claim, payload: `desk:claim:${ticket.id}` },
       { label: resolve, payload: `desk:resolve:${ticket.id}` },
@@ -118,6 +141,9 @@ describe.each([
     const claimedOnTelegram = await settle(lastEdit);
     const claimedOnDiscord = discord.messagesIn(discord.agentChannelId).find((message) => message.id === discordCard.id)!;
     expect(onDiscord(claimedOnDiscord)).toEqual(onTelegram(claimedOnTelegram));
+    // Teams updates its card in place (PUT on the card's activity).
+    const lastTeamsUpdate = () => found('updated Teams card', connector.updates(TEAMS_AGENTS, teamsCard.id).at(-1));
+    expect(onTeams(await settle(lastTeamsUpdate))).toEqual(onTelegram(claimedOnTelegram));
     expect(onTelegram(claimedOnTelegram).buttons).toEqual([{ label: resolve, payload: `desk:resolve:${ticket.id}` }]);
     expect(onTelegram(claimedOnTelegram).labels).toContain(say(lang, 'desk.field.agent'));
     expect(String(claimedOnTelegram.params.text)).toContain(say(lang, 'desk.status.claimed', { agent: 'Carol' }));
@@ -135,5 +161,15 @@ describe.each([
     );
     expect(onTelegram(resolvedOnTelegram)).toEqual(onDiscord(discord.messagesIn(discord.agentChannelId).find((message) => message.id === discordCard.id)!));
     expect(onTelegram(resolvedOnTelegram).labels).toContain(say(lang, 'desk.field.resolution'));
+    expect(
+      onTeams(
+        await settle(() =>
+          found(
+            'resolved Teams card',
+            [lastTeamsUpdate()].find((activity) => onTeams(activity).buttons[0]?.label === reopen),
+          ),
+        ),
+      ),
+    ).toEqual(onTelegram(resolvedOnTelegram));
   });
 });

@@ -76,7 +76,7 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect(fake.identifiedIntents).toBe(expected);
     const registered = await fake.waitForCall('command registration', (call) => call.method === 'PUT' && call.path === `/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
     const commands = registered.body as { name: string; description_localizations: Record<string, string>; options?: { name: string; autocomplete?: boolean }[] }[];
-    expect(commands.map((command) => command.name)).toEqual(['ask', 'human', 'status', 'faq']);
+    expect(commands.map((command) => command.name)).toEqual(['ask', 'human', 'status', 'faq', 'subscribe', 'unsubscribe']);
     expect(commands.find((command) => command.name === 'faq')!.options).toEqual([expect.objectContaining({ name: 'question', autocomplete: true })]);
     expect(commands[0]!.description_localizations['zh-CN']).toBe('向客服助手提问');
   });

@@ -44,7 +44,7 @@ describe('Telegram channel (long polling)', () => {
     expect(fake.callsOf('getMe')).toHaveLength(1);
     expect(fake.callsOf('deleteWebhook')).toHaveLength(1);
     await fake.waitForCall('getUpdates');
-    expect(fake.commands.get('')!.map((command) => command.command)).toEqual(['start', 'help', 'human', 'status', 'cancel', 'lang']);
+    expect(fake.commands.get('')!.map((command) => command.command)).toEqual(['start', 'help', 'human', 'status', 'cancel', 'lang', 'subscribe', 'unsubscribe']);
     expect(fake.commands.get('zh')!.find((command) => command.command === 'human')!.description).toBe('转人工客服');
   });
 

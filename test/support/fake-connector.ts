@@ -1,15 +1,27 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** An activity the bot sent to the connector, with where it was addressed. */
+/** An activity the bot sent to the connector (POST) or updated there (PUT), with where it was addressed. */
 export interface PostedActivity {
+  /** `POST`: a new activity; `PUT`: an update of activity {@link id} (`updateActivity`). */
+  readonly method: 'POST' | 'PUT';
+  /** The id the connector gave a new activity, or the id of the activity updated. */
+  readonly id: string;
   readonly conversationId: string;
   /** Set when the bot replied to an activity (`POST .../activities/{replyToId}`). */
   readonly replyToId?: string;
   readonly type: string;
   readonly text?: string;
   readonly textFormat?: string;
-  readonly attachments?: { contentType: string; content: { buttons?: CardButton[] } }[];
+  readonly attachments?: { contentType: string; content: CardContent }[];
+  readonly entities?: { type: string; text?: string; mentioned?: { id: string; name: string } }[];
+}
+
+/** An attachment's content: a Hero card's buttons, or an Adaptive Card's body and actions. */
+export interface CardContent {
+  readonly buttons?: CardButton[];
+  readonly body?: { type: string; text?: string; facts?: { title: string; value: string }[] }[];
+  readonly actions?: { type: string; title: string; data?: { payload?: string } }[];
 }
 
 /** A Hero card button as the bot rendered it. */
@@ -25,6 +37,8 @@ export interface CardButton {
 export interface Account {
   readonly id: string;
   readonly name: string;
+  /** The user's Azure AD object id (default `aad-<id>`). */
+  readonly aadObjectId?: string;
 }
 
 /** The bot as Teams addresses it. */
@@ -35,7 +49,8 @@ const ACTIVITY_PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/
 /**
  * A stand-in for the Bot Framework connector service (what `serviceUrl` points at): a
  * node:http server on 127.0.0.1 that records the activities the bot POSTs (replies and
- * proactive messages) and can be told to fail the next requests with a 500, or to hang.
+ * proactive messages, each given an id as Teams does) and PUTs (`updateActivity`), and can be
+ * told to fail the next requests with a 500, or to hang.
  */
 export class FakeConnector {
   readonly posted: PostedActivity[] = [];
@@ -97,9 +112,14 @@ export class FakeConnector {
     return this.#refused;
   }
 
-  /** The message activities (not typing) sent to a conversation, oldest first. */
+  /** The message activities (not typing) posted to a conversation, oldest first. */
   messages(conversationId: string): PostedActivity[] {
-    return this.posted.filter((activity) => activity.conversationId === conversationId && activity.type === 'message');
+    return this.posted.filter((activity) => activity.method === 'POST' && activity.conversationId === conversationId && activity.type === 'message');
+  }
+
+  /** The updates (PUT) of activity `activityId` in a conversation, oldest first. */
+  updates(conversationId: string, activityId: string): PostedActivity[] {
+    return this.posted.filter((activity) => activity.method === 'PUT' && activity.conversationId === conversationId && activity.id === activityId);
   }
 
   /** Begins a conversation of `user` with the bot, for building activities. */
@@ -123,9 +143,17 @@ export class FakeConnector {
       this.#refused++;
       return { status: this.#failureStatus, body: { error: { code: 'ServiceError', message: 'connector unavailable' } } };
     }
-    const activity = body as Omit<PostedActivity, 'conversationId' | 'replyToId'>;
-    this.posted.push({ ...activity, conversationId: decodeURIComponent(match[1]!), ...(match[2] ? { replyToId: decodeURIComponent(match[2]) } : {}) });
-    return { status: 200, body: { id: `generated-${this.#nextId++}` } };
+    const activity = body as Omit<PostedActivity, 'method' | 'id' | 'conversationId' | 'replyToId'>;
+    const conversationId = decodeURIComponent(match[1]!);
+    const pathId = match[2] ? decodeURIComponent(match[2]) : undefined;
+    if (method === 'PUT') {
+      if (!pathId) return { status: 404, body: { error: { code: 'NotFound', message: 'PUT needs an activity id' } } };
+      this.posted.push({ ...activity, method, id: pathId, conversationId });
+      return { status: 200, body: { id: pathId } };
+    }
+    const id = `generated-${this.#nextId++}`;
+    this.posted.push({ ...activity, method: 'POST', id, conversationId, ...(pathId ? { replyToId: pathId } : {}) });
+    return { status: 200, body: { id } };
   }
 }
 
@@ -166,6 +194,21 @@ export class FakeConversation {
     });
   }
 
+  /** The user writing in the thread of post `rootId` (a channel post's replies: conversation id `<id>;messageid=<rootId>`). */
+  threadMessage(rootId: string, text: string): Record<string, unknown> {
+    return this.#activity({ type: 'message', text, replyToId: rootId }, rootId);
+  }
+
+  /** The user pressing an Adaptive Card's `Action.Submit` on post `rootId`: a message whose `value` is the action's `data`. */
+  submit(rootId: string, data: unknown): Record<string, unknown> {
+    return this.#activity({ type: 'message', value: data, replyToId: rootId }, rootId);
+  }
+
+  /** The user pressing an `Action.Execute` on post `rootId`: an `adaptiveCard/action` invoke. */
+  execute(rootId: string, verb: string, data: unknown): Record<string, unknown> {
+    return this.#activity({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' }, replyToId: rootId }, rootId);
+  }
+
   /** Members joining the conversation (the bot itself included, when it is installed). */
   membersAdded(...members: Account[]): Record<string, unknown> {
     return this.#activity({ type: 'conversationUpdate', membersAdded: members });
@@ -181,15 +224,16 @@ export class FakeConversation {
     return this.connector.messages(this.options.id);
   }
 
-  #activity(fields: Record<string, unknown>): Record<string, unknown> {
-    const { id, user, type, channelId, locale, serviceUrl } = this.options;
+  #activity(fields: Record<string, unknown>, threadOf?: string): Record<string, unknown> {
+    const { user, type, channelId, locale, serviceUrl } = this.options;
+    const id = threadOf ? `${this.options.id};messageid=${threadOf}` : this.options.id;
     return {
       id: `${id}-activity-${this.#nextId++}`,
       timestamp: new Date().toISOString(),
       channelId,
       serviceUrl,
       locale,
-      from: { ...user, aadObjectId: `aad-${user.id}` },
+      from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId ?? `aad-${user.id}` },
       recipient: BOT,
       // The Emulator sends neither a conversation type nor Teams' channel data.
       conversation: channelId === 'emulator' ? { id } : { id, conversationType: type, tenantId: 'tenant-1', ...(type === 'personal' ? {} : { isGroup: true }) },

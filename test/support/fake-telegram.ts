@@ -33,6 +33,8 @@ export class FakeTelegram {
   readonly #queries = new Map<string, { answered: boolean }>();
   readonly #blocked = new Set<number>();
   readonly #failures: { method: string; error: ApiErrorShape; match: (params: Params) => boolean }[] = [];
+  #hold: { answered: number; match: (params: Params) => boolean } | undefined;
+  #held = 0;
   readonly #polls = new Set<() => void>();
   readonly #waiters = new Set<Waiter>();
   #pending: Update[] = [];
@@ -128,6 +130,19 @@ export class FakeTelegram {
     this.#blocked.add(chatId);
   }
 
+  /**
+   * Answers the next `count` sendMessage calls that match, then leaves every later matching one
+   * unanswered and unrecorded (a platform that stalls: the bot cannot know whether it arrived).
+   */
+  holdAfter(count: number, match: (params: Params) => boolean): void {
+    this.#hold = { answered: count, match };
+  }
+
+  /** How many sendMessage calls {@link holdAfter} has left unanswered. */
+  get held(): number {
+    return this.#held;
+  }
+
   /** The next call of `method` (whose parameters match) fails with this error, e.g. a 429 with `retry_after`. */
   failNext(method: string, error: ApiErrorShape, match: (params: Params) => boolean = () => true): void {
     this.#failures.push({ method, error, match });
@@ -203,6 +218,10 @@ export class FakeTelegram {
     try {
       const failure = this.#failures.findIndex((entry) => entry.method === method && entry.match(params));
       if (failure >= 0) throw new ApiError(this.#failures.splice(failure, 1)[0]!.error);
+      if (method === 'sendMessage' && this.#hold?.match(params)) {
+        if (this.#hold.answered === 0) return void this.#held++;
+        this.#hold.answered--;
+      }
       if (method === 'getUpdates') return reply(200, { ok: true, result: await this.#getUpdates(params, res) });
       const result = this.#call(method, params);
       this.#record({ ...call, result });

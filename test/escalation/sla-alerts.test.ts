@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { say } from '../../src/contracts/index.js';
+import { startTestApp } from '../support/app.js';
+import { FakeConnector } from '../support/fake-connector.js';
+import { FakeDiscord } from '../support/fake-discord.js';
+import { FakeTelegram, type TgChat, type TgUser } from '../support/fake-telegram.js';
+import { tempDir } from '../support/temp.js';
+
+type App = Awaited<ReturnType<typeof startTestApp>>;
+
+const AGENT_GROUP: TgChat = { id: -1001000000031, type: 'supergroup', title: 'Support desk' };
+const TEAMS_AGENTS = '19:sla-alerts@thread.tacv2';
+const TEAMS_ONCALL = '0c3f9a52-1111-4222-8333-0000000ca11e';
+const DISCORD_ROLE = '930000000000000777';
+const CAROL = { channel: 'cli', userId: 'carol', name: 'Carol' } as const;
+
+describe('SLA alerts and auto-close (the periodic job, driven with a clock)', () => {
+  let telegram: FakeTelegram;
+  let discord: FakeDiscord;
+  let connector: FakeConnector;
+  let app: App;
+  let env: Record<string, string>;
+  const data = tempDir();
+
+  beforeAll(async () => {
+    telegram = await FakeTelegram.start({ chats: [AGENT_GROUP] });
+    discord = await FakeDiscord.start();
+    connector = await FakeConnector.start();
+    env = discord.env({
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      TELEGRAM_AGENT_CHAT_ID: String(AGENT_GROUP.id),
+      TELEGRAM_ONCALL: '@oncall_lead',
+      DISCORD_ONCALL_ROLE_ID: DISCORD_ROLE,
+      TEAMS_AGENT_CONVERSATION_ID: TEAMS_AGENTS,
+      TEAMS_SERVICE_URL: connector.serviceUrl,
+      TEAMS_ONCALL,
+      AGENT_IDS: 'cli:*',
+      AUTO_CLOSE_HOURS: '48',
+    });
+    app = await startTestApp(env, data.dir);
+  });
+  afterAll(async () => {
+    await app?.dispose();
+    await telegram?.close();
+    await discord?.stop();
+    await connector?.close();
+    data.cleanup();
+  });
+
+  /** A Telegram user's urgent ticket (first reply due in 5 minutes with SLA_CHAT_MINUTES=15), once the bot has answered. */
+  async function urgentTicket(from: TgUser, lang: 'en' | 'zh' = 'en') {
+    const mark = telegram.mark();
+    telegram.sendText(from, lang === 'zh' ? '我的账号被黑了，里面的币全被盗走了' : 'someone hacked my account and stole all my BTC');
+    await telegram.waitForCall('sendMessage', (params) => params.chat_id === from.id && String(params.text).includes(say(lang, 'urgentFollowUp').slice(0, 12)), { after: mark });
+    const ticket = app.services.desk.list({ channel: 'telegram' }).find((t) => t.userId === String(from.id))!;
+    await app.pollDesks();
+    return ticket;
+  }
+
+  /** The alerts each desk shows for a ticket: Telegram lines under its card, Discord and Teams posts in its thread. */
+  function alertsShown(ticketId: number) {
+    const overdue = /first reply is (now twice )?overdue/;
+    const [discordThread] = app.services.desk.cardsOf(ticketId, 'discord');
+    const [teamsThread] = app.services.desk.cardsOf(ticketId, 'teams');
+    const telegramCard = Number(app.services.desk.cardsOf(ticketId, 'telegram')[0]!.split(':')[1]);
+    return {
+      telegram: telegram
+        .callsOf('sendMessage')
+        .filter(
+          (call) =>
+            call.params.chat_id === AGENT_GROUP.id && (call.params.reply_parameters as { message_id?: number } | undefined)?.message_id === telegramCard && overdue.test(String(call.params.text)),
+        )
+        .map((call) => String(call.params.text)),
+      discord: discord.calls
+        .filter((call) => call.method === 'POST' && call.path.endsWith(`/channels/${discordThread}/messages`) && overdue.test(String(call.body?.content)))
+        .map((call) => ({ content: String(call.body.content), allowed: call.body.allowed_mentions as unknown })),
+      teams: connector
+        .messages(teamsThread!)
+        .filter((activity) => overdue.test(activity.text ?? ''))
+        .map((activity) => ({ text: activity.text, mentioned: activity.entities?.map((entity) => entity.mentioned?.id) })),
+    };
+  }
+
+  it('alerts every desk once when the first reply is overdue, again at twice the time, and not again after a restart', async () => {
+    const ticket = await urgentTicket({ id: 6101, is_bot: false, first_name: 'Wes', language_code: 'en' });
+    const created = Date.parse(ticket.createdAt);
+    const window = Date.parse(ticket.slaDueAt) - created;
+    const at = (fraction: number) => new Date(created + window * fraction);
+
+    expect(app.checkSla(at(0.9)).alerts).toBe(0);
+    expect(app.checkSla(at(1.1)).alerts).toBe(1);
+    expect(app.checkSla(at(1.5)).alerts).toBe(0);
+    await app.pollDesks();
+    const first = alertsShown(ticket.id);
+    const level1 = say('en', 'desk.event.slaBreached', { time: `${ticket.slaDueAt.slice(0, 10)} ${ticket.slaDueAt.slice(11, 16)} UTC` });
+    expect(first.telegram).toEqual([`@oncall_lead: ${level1}`]);
+    expect(first.discord).toEqual([{ content: `<@&${DISCORD_ROLE}> ${level1}`, allowed: { roles: [DISCORD_ROLE] } }]);
+    expect(first.teams).toEqual([{ text: `<at>${say('en', 'desk.oncall')}</at> ${level1}`, mentioned: [TEAMS_ONCALL] }]);
+
+    expect(app.checkSla(at(2.1)).alerts).toBe(1);
+    await app.pollDesks();
+    const second = alertsShown(ticket.id);
+    for (const desk of [second.telegram, second.discord, second.teams]) expect(desk).toHaveLength(2);
+    expect(second.telegram[1]).toContain(say('en', 'desk.event.slaBreachedTwice', { time: '' }).split('(')[0]!.trim());
+
+    // A restart on the same database: nothing is raised or shown twice.
+    await app.dispose();
+    app = await startTestApp(env, data.dir);
+    expect(app.checkSla(at(5)).alerts).toBe(0);
+    await app.pollDesks();
+    expect(alertsShown(ticket.id)).toEqual(second);
+    expect(
+      app.services.desk
+        .detail(ticket.id)
+        .events.filter((event) => event.action === 'sla breached')
+        .map((event) => event.note),
+    ).toEqual(['1', '2']);
+  });
+
+  it('raises no alert for a ticket an agent took in time', async () => {
+    const ticket = await urgentTicket({ id: 6102, is_bot: false, first_name: 'Xia', language_code: 'zh' });
+    app.services.desk.claim(ticket.id, CAROL);
+    expect(app.checkSla(new Date(Date.parse(ticket.slaDueAt) * 2)).alerts).toBe(0);
+  });
+
+  it('does not close a ticket whose user answered, nor one the agent answered less than AUTO_CLOSE_HOURS ago', async () => {
+    const yan: TgUser = { id: 6103, is_bot: false, first_name: 'Yan', language_code: 'zh' };
+    const ticket = await urgentTicket(yan);
+    app.services.desk.reply(ticket.id, CAROL, '请确认您最后一次登录的时间。');
+    const replied = Date.now();
+    const hours = (n: number) => new Date(replied + n * 3_600_000);
+    expect(app.checkSla(hours(47)).closed).toBe(0);
+    // The user answers: the ticket waits on the agent now, however long it takes.
+    const mark = telegram.mark();
+    telegram.sendText(yan, '昨天晚上十点');
+    await telegram.waitForCall('sendMessage', (params) => params.chat_id === yan.id, { after: mark });
+    expect(app.checkSla(hours(100)).closed).toBe(0);
+    expect(app.services.desk.view(ticket.id).status).toBe('claimed');
+  });
+
+  it('closes a ticket that waited on its user for AUTO_CLOSE_HOURS, telling the user in their language', async () => {
+    const zed: TgUser = { id: 6104, is_bot: false, first_name: 'Zed', language_code: 'zh' };
+    const ticket = await urgentTicket(zed, 'zh');
+    // The agent's last words were 49 hours ago (the lifecycle takes the moment; the job then runs now, so the notice is due now).
+    app.services.tickets.reply(ticket.id, CAROL, '好的，我们已冻结提现，请修改密码后告诉我们。', { now: new Date(Date.now() - 49 * 3_600_000) });
+    await app.drainOutbox();
+
+    const mark = telegram.mark();
+    expect(app.checkSla().closed).toBe(1);
+    expect(app.checkSla().closed).toBe(0);
+    expect(app.services.desk.view(ticket.id).status).toBe('closed');
+    await app.drainOutbox();
+    const notice = say('zh', 'autoClosed', { number: ticket.number, hours: 48 });
+    expect(
+      telegram
+        .callsOf('sendMessage', mark)
+        .filter((call) => call.params.chat_id === zed.id)
+        .map((call) => call.params.text),
+    ).toEqual([notice]);
+    await app.pollDesks();
+    const [teamsThread] = app.services.desk.cardsOf(ticket.id, 'teams');
+    expect(connector.messages(teamsThread!).map((activity) => activity.text)).toContain(say('en', 'desk.event.autoClosed'));
+
+    // The user is back with the bot: their next words do not go to the closed ticket.
+    const after = telegram.mark();
+    telegram.sendText(zed, '我忘记密码了');
+    await telegram.waitForCall('sendMessage', (params) => params.chat_id === zed.id, { after });
+    expect(app.services.desk.detail(ticket.id).messages.at(-1)!.text).toBe(notice);
+  });
+});
