@@ -1,9 +1,11 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { openDatabase } from '../db/index.js';
 import type { AgentActor, EscalationDetail, EscalationView } from '../contracts/index.js';
 import { assembleTickets, type TicketDesk } from '../escalation/desk.js';
+import { decodeQueueCursor, encodeQueueCursor } from '../escalation/queue.js';
 import { printable } from '../safety/terminal-text.js';
+import { UsageError } from './errors.js';
 import { writeLine, type CliIo } from './io.js';
 
 /** `escalations list|show|claim|reply|note|resolve|reopen …`: the agent's desk, one process per action. */
@@ -33,12 +35,21 @@ export function addEscalationsCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--priority <priority>', 'only this priority').choices(['urgent', 'high', 'normal']))
     .addOption(new Option('--channel <channel>', 'only this channel').choices(['web', 'telegram', 'discord', 'teams', 'cli']))
     .option('--mine <agent>', "only this agent's tickets")
+    .option('--limit <n>', 'at most n tickets (a page); the next page is named on stderr', positiveInteger)
+    .option('--cursor <cursor>', 'the page after this one (from the previous page, with --limit)')
     .action(
-      withDesk((service, options: { json?: boolean; status?: EscalationView['status'][]; priority?: 'urgent' | 'high' | 'normal'; channel?: 'web'; mine?: string }) => {
-        const tickets = service.list({ status: options.status, priority: options.priority, channel: options.channel, agent: options.mine });
-        if (options.json) writeLine(io.stdout, JSON.stringify(tickets));
-        else printQueue(io.stdout, tickets);
-      }),
+      withDesk(
+        (service, options: { json?: boolean; status?: EscalationView['status'][]; priority?: 'urgent' | 'high' | 'normal'; channel?: 'web'; mine?: string; limit?: number; cursor?: string }) => {
+          const filter = { status: options.status, priority: options.priority, channel: options.channel, agent: options.mine };
+          const after = options.cursor === undefined ? undefined : decodeQueueCursor(options.cursor);
+          if (options.cursor !== undefined && (!after || options.limit === undefined)) throw new UsageError('--cursor needs --limit and a cursor printed by a previous page');
+          const page = options.limit === undefined ? { tickets: service.list(filter) } : service.page(filter, options.limit, after);
+          if (options.json) writeLine(io.stdout, JSON.stringify(page.tickets));
+          else printQueue(io.stdout, page.tickets);
+          // stderr, so stdout stays the array (or the table) scripts read.
+          if (page.next) writeLine(io.stderr, `next page: --limit ${options.limit} --cursor ${encodeQueueCursor(page.next)}`);
+        },
+      ),
     );
 
   desk
@@ -120,4 +131,10 @@ function printTicket(out: NodeJS.WritableStream, t: EscalationDetail): void {
   const notes = t.events.filter((e) => e.action === 'note');
   if (notes.length) line('--- internal notes');
   for (const n of notes) line(`[${n.at}] ${n.actor}: ${n.note}`);
+}
+
+/** `--limit`: a whole number of tickets, at least 1. */
+function positiveInteger(value: string): number {
+  if (!/^[1-9]\d{0,5}$/.test(value)) throw new InvalidArgumentError('a whole number from 1 to 999999');
+  return Number(value);
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/index.js';
 import { conversations, messages, unansweredQuestions, users } from '../db/schema.js';
 import type { ChannelName, ConversationRef, Lang } from '../contracts/index.js';
@@ -35,44 +35,145 @@ export function userKey(channel: ChannelName, userId: string): string {
   return `${channel}:${userId}`;
 }
 
+const p = sql.placeholder;
+/** A placeholder in an update's `set`, which drizzle types without them: bound as given (JSON as text, times in ms). */
+const bound = (name: string) => sql`${p(name)}`;
+
+/** The statements of a turn, built and prepared once per store (drizzle would otherwise build and prepare each on every call). */
+function prepareStatements(db: Database) {
+  return {
+    upsertUser: db
+      .insert(users)
+      .values({ id: p('key'), channel: p('channel'), channelUserId: p('channelUserId'), displayName: p('displayName'), lastSeenAt: p('now'), createdAt: p('now') })
+      // An empty or missing name keeps the one stored.
+      .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: sql`excluded.last_seen_at`, displayName: sql`coalesce(nullif(excluded.display_name, ''), ${users.displayName})` } })
+      .prepare(),
+    conversationOfUser: db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.userId, p('key')))
+      .prepare(),
+    userById: db
+      .select({ displayName: users.displayName })
+      .from(users)
+      .where(eq(users.id, p('key')))
+      .prepare(),
+    createConversation: db
+      .insert(conversations)
+      .values({ userId: p('key'), channel: p('channel'), reference: p('reference'), state: p('state'), createdAt: p('now'), updatedAt: p('now') })
+      .returning({ id: conversations.id })
+      .prepare(),
+    stateOf: db
+      .select({ state: conversations.state })
+      .from(conversations)
+      .where(eq(conversations.id, p('id')))
+      .prepare(),
+    saveState: db
+      .update(conversations)
+      .set({ state: bound('state'), updatedAt: bound('nowMs') })
+      .where(eq(conversations.id, p('id')))
+      .prepare(),
+    saveStateAndReference: db
+      .update(conversations)
+      .set({ state: bound('state'), reference: bound('reference'), updatedAt: bound('nowMs') })
+      .where(eq(conversations.id, p('id')))
+      .prepare(),
+    saveReference: db
+      .update(conversations)
+      .set({ reference: bound('reference'), updatedAt: bound('nowMs') })
+      .where(eq(conversations.id, p('id')))
+      .prepare(),
+    seen: db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.conversationId, p('conversationId')), eq(messages.platformMessageId, p('platformMessageId'))))
+      .prepare(),
+    append: db
+      .insert(messages)
+      .values({
+        conversationId: p('conversationId'),
+        sender: p('sender'),
+        text: p('text'),
+        agent: p('agent'),
+        escalationId: p('escalationId'),
+        intent: p('intent'),
+        confidence: p('confidence'),
+        action: p('action'),
+        platformMessageId: p('platformMessageId'),
+        createdAt: p('now'),
+      })
+      .prepare(),
+    // One statement for the whole transcript, not one per message.
+    attachRecent: db
+      .update(messages)
+      .set({ escalationId: bound('escalationId') })
+      .where(
+        inArray(
+          messages.id,
+          db
+            .select({ id: messages.id })
+            .from(messages)
+            .where(and(eq(messages.conversationId, p('conversationId')), isNull(messages.escalationId)))
+            .orderBy(desc(messages.id))
+            .limit(p('limit')),
+        ),
+      )
+      .prepare(),
+    history: db
+      .select({ sender: messages.sender, text: messages.text, agent: messages.agent, at: messages.createdAt })
+      .from(messages)
+      .where(eq(messages.conversationId, p('conversationId')))
+      .orderBy(desc(messages.id))
+      .limit(p('limit'))
+      .prepare(),
+    recentUserMessages: db
+      .select({ id: messages.id, text: messages.text })
+      .from(messages)
+      .where(and(eq(messages.conversationId, p('conversationId')), eq(messages.sender, 'user'), gte(messages.createdAt, p('sinceMs'))))
+      .orderBy(desc(messages.id))
+      .limit(p('limit'))
+      .prepare(),
+    recordUnanswered: db
+      .insert(unansweredQuestions)
+      .values({ channel: p('channel'), text: p('text'), lang: p('lang'), intent: p('intent'), confidence: p('confidence'), reason: p('reason'), createdAt: p('now') })
+      .prepare(),
+  };
+}
+
 /**
  * Reads and writes users, conversations, messages and unanswered questions; the one writer of
- * dialogue state. Call inside a transaction.
+ * dialogue state. Call inside a transaction. Its statements are prepared once, when it is made.
  */
 export class ConversationStore {
-  constructor(private readonly db: Database) {}
+  readonly #statements: ReturnType<typeof prepareStatements>;
 
-  /** Finds or creates the user and their conversation on a channel, refreshing the conversation reference. */
+  constructor(private readonly db: Database) {
+    this.#statements = prepareStatements(db);
+  }
+
+  /**
+   * Finds or creates the user and their conversation on a channel. The conversation's row is not
+   * written for an existing one: the turn stores the new `reference` with its state
+   * ({@link saveState}) or alone ({@link saveReference}), one update per turn.
+   */
   open(channel: ChannelName, channelUserId: string, reference: ConversationRef, displayName: string | undefined, now: Date): ConversationRecord {
     const key = userKey(channel, channelUserId);
-    this.db
-      .insert(users)
-      .values({ id: key, channel, channelUserId, displayName, lastSeenAt: now, createdAt: now })
-      .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: now, ...(displayName ? { displayName } : {}) } })
-      .run();
-    const existing = this.db.select().from(conversations).where(eq(conversations.userId, key)).get();
+    this.#statements.upsertUser.run({ key, channel, channelUserId, displayName: displayName ?? null, now });
+    const existing = this.#statements.conversationOfUser.get({ key });
     if (existing) {
-      this.db
-        .update(conversations)
-        .set({ reference: { ...reference }, updatedAt: now })
-        .where(eq(conversations.id, existing.id))
-        .run();
       return { id: existing.id, userKey: key, channel, channelUserId, displayName, reference, state: { ...INITIAL_STATE, ...(existing.state as Partial<DialogueState>) } };
     }
-    const created = this.db
-      .insert(conversations)
-      .values({ userId: key, channel, reference: { ...reference }, state: { ...INITIAL_STATE }, createdAt: now, updatedAt: now })
-      .returning({ id: conversations.id })
-      .get();
+    const created = this.#statements.createConversation.get({ key, channel, reference: { ...reference }, state: { ...INITIAL_STATE }, now });
+    if (!created) throw new Error(`conversation of ${key} not created`);
     return { id: created.id, userKey: key, channel, channelUserId, displayName, reference, state: INITIAL_STATE };
   }
 
   /** The conversation of a channel user, if they ever wrote. */
   find(channel: ChannelName, channelUserId: string): ConversationRecord | undefined {
     const key = userKey(channel, channelUserId);
-    const row = this.db.select().from(conversations).where(eq(conversations.userId, key)).get();
+    const row = this.#statements.conversationOfUser.get({ key });
     if (!row) return undefined;
-    const user = this.db.select().from(users).where(eq(users.id, key)).get();
+    const user = this.#statements.userById.get({ key });
     return {
       id: row.id,
       userKey: key,
@@ -86,17 +187,19 @@ export class ConversationStore {
 
   /** A conversation's dialogue state, by conversation id (the initial state if it has none). */
   stateOf(conversationId: number): DialogueState {
-    const row = this.db.select({ state: conversations.state }).from(conversations).where(eq(conversations.id, conversationId)).get();
+    const row = this.#statements.stateOf.get({ id: conversationId });
     return { ...INITIAL_STATE, ...(row?.state as Partial<DialogueState> | undefined) };
   }
 
-  /** Replaces a conversation's dialogue state (the pipeline, at the end of a turn). */
-  saveState(conversationId: number, state: DialogueState, now: Date): void {
-    this.db
-      .update(conversations)
-      .set({ state: { ...state }, updatedAt: now })
-      .where(eq(conversations.id, conversationId))
-      .run();
+  /** Replaces a conversation's dialogue state, and its reference when given (the pipeline, at the end of a turn). */
+  saveState(conversationId: number, state: DialogueState, now: Date, reference?: ConversationRef): void {
+    if (reference) this.#statements.saveStateAndReference.run({ id: conversationId, state: JSON.stringify(state), reference: JSON.stringify(reference), nowMs: now.getTime() });
+    else this.#statements.saveState.run({ id: conversationId, state: JSON.stringify(state), nowMs: now.getTime() });
+  }
+
+  /** Refreshes where to write back to a conversation (a turn that ends without changing its state). */
+  saveReference(conversationId: number, reference: ConversationRef, now: Date): void {
+    this.#statements.saveReference.run({ id: conversationId, reference: JSON.stringify(reference), nowMs: now.getTime() });
   }
 
   /**
@@ -110,68 +213,38 @@ export class ConversationStore {
 
   /** Whether a platform message id was already handled in this conversation (a redelivered update). */
   seen(conversationId: number, platformMessageId: string): boolean {
-    return !!this.db
-      .select({ id: messages.id })
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.platformMessageId, platformMessageId)))
-      .get();
+    return !!this.#statements.seen.get({ conversationId, platformMessageId });
   }
 
   /** Appends a message to the conversation. */
   append(conversationId: number, message: MessageRecord, now: Date): void {
-    this.db
-      .insert(messages)
-      .values({
-        conversationId,
-        sender: message.sender,
-        text: message.text,
-        agent: message.agent,
-        escalationId: message.escalationId,
-        intent: message.intent,
-        confidence: message.confidence === undefined ? undefined : Math.round(message.confidence * 100),
-        action: message.action,
-        platformMessageId: message.platformMessageId,
-        createdAt: now,
-      })
-      .run();
+    this.#statements.append.run({
+      conversationId,
+      sender: message.sender,
+      text: message.text,
+      agent: message.agent ?? null,
+      escalationId: message.escalationId ?? null,
+      intent: message.intent ?? null,
+      confidence: message.confidence === undefined ? null : Math.round(message.confidence * 100),
+      action: message.action ?? null,
+      platformMessageId: message.platformMessageId ?? null,
+      now,
+    });
   }
 
-  /** Attaches the recent messages of a conversation that belong to no ticket yet to a new ticket (its transcript). */
+  /** Attaches the recent messages of a conversation that belong to no ticket yet to a new ticket (its transcript), in one statement. */
   attachRecent(conversationId: number, escalationId: number, limit = 30): void {
-    const recent = this.db
-      .select({ id: messages.id })
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), isNull(messages.escalationId)))
-      .orderBy(desc(messages.id))
-      .limit(limit)
-      .all();
-    for (const { id } of recent) {
-      this.db.update(messages).set({ escalationId }).where(eq(messages.id, id)).run();
-    }
+    this.#statements.attachRecent.run({ conversationId, escalationId, limit });
   }
 
   /** The last `limit` messages of a conversation, oldest first. */
   history(conversationId: number, limit = 50): { sender: Sender; text: string; agent: string | null; at: Date }[] {
-    return this.db
-      .select({ sender: messages.sender, text: messages.text, agent: messages.agent, at: messages.createdAt })
-      .from(messages)
-      .where(eq(messages.conversationId, conversationId))
-      .orderBy(desc(messages.id))
-      .limit(limit)
-      .all()
-      .reverse();
+    return this.#statements.history.all({ conversationId, limit }).reverse();
   }
 
   /** The user's own messages of a conversation written at or after `since`, the newest `limit`, oldest first (ids and stored texts). */
   recentUserMessages(conversationId: number, since: Date, limit: number): { id: number; text: string }[] {
-    return this.db
-      .select({ id: messages.id, text: messages.text })
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.sender, 'user'), gte(messages.createdAt, since)))
-      .orderBy(desc(messages.id))
-      .limit(limit)
-      .all()
-      .reverse();
+    return this.#statements.recentUserMessages.all({ conversationId, sinceMs: since.getTime(), limit }).reverse();
   }
 
   /**
@@ -204,9 +277,14 @@ export class ConversationStore {
 
   /** Records a question the bot could not answer (text already redacted), for the FAQ to grow from. */
   recordUnanswered(entry: { channel: ChannelName; text: string; lang: Lang; intent?: string; confidence?: number; reason: 'fallback' | 'clarify' | 'not_helpful' }, now: Date): void {
-    this.db
-      .insert(unansweredQuestions)
-      .values({ ...entry, confidence: entry.confidence === undefined ? undefined : Math.round(entry.confidence * 100), createdAt: now })
-      .run();
+    this.#statements.recordUnanswered.run({
+      channel: entry.channel,
+      text: entry.text,
+      lang: entry.lang,
+      intent: entry.intent ?? null,
+      confidence: entry.confidence === undefined ? null : Math.round(entry.confidence * 100),
+      reason: entry.reason,
+      now,
+    });
   }
 }

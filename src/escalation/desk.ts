@@ -6,7 +6,7 @@ import { TicketNotices } from '../dialogue/ticket-notices.js';
 import { DeskBindings } from './desk-bindings.js';
 import { TicketLifecycle } from './lifecycle.js';
 import type { PriorityQuota } from './priority-quota.js';
-import { TicketQueue } from './queue.js';
+import { TicketQueue, type QueueCursor } from './queue.js';
 import type { SlaPolicy } from './sla.js';
 
 /** How an agent marks a message in a ticket's thread as an internal note: `note: …`, `note：…` or `!note …`. */
@@ -28,6 +28,11 @@ export class TicketDesk {
   /** The queue: open first by priority (urgent, high, normal), then oldest first. */
   list(filter?: QueueFilter): EscalationView[] {
     return this.parts.queue.list(filter);
+  }
+
+  /** One page of the queue, and where the next one starts (see {@link TicketQueue.page}). */
+  page(filter: QueueFilter, limit: number, after?: QueueCursor): { readonly tickets: EscalationView[]; readonly next?: QueueCursor } {
+    return this.parts.queue.page(filter, limit, after);
   }
 
   /** One ticket by id or number. @throws DeskError not_found */

@@ -70,47 +70,40 @@ export interface TicketLifecycleDeps {
 export class TicketLifecycle {
   readonly #outbox: Outbox;
   readonly #priorityQuota: PriorityQuota;
+  readonly #statements: ReturnType<typeof prepareStatements>;
 
   constructor(private readonly deps: TicketLifecycleDeps) {
     this.#outbox = new Outbox(deps.db);
     this.#priorityQuota = deps.priorityQuota ?? new PriorityQuota();
+    this.#statements = prepareStatements(deps.db);
   }
 
   /** Creates a ticket with the transcript so far; call inside the caller's transaction. */
   create(input: NewEscalation, now: Date): EscalationView {
-    const { db } = this.deps;
     const wanted = policyOf(input.intent).priority;
     const priority = this.#priorityQuota.grant(input.origin, wanted, now.getTime());
     const terms = slaTerms(this.deps.sla, priority, now);
     const { conversation } = input;
-    const inserted = db
-      .insert(escalations)
-      .values({
-        number: `pending-${now.getTime()}-${conversation.id}`,
-        status: 'open',
-        priority,
-        channel: conversation.channel,
-        userId: conversation.userKey,
-        conversationId: conversation.id,
-        displayName: conversation.displayName,
-        reference: { ...conversation.reference },
-        lang: input.lang,
-        intent: input.intent,
-        category: input.intent.split('.')[0] ?? input.intent,
-        userText: input.userText.slice(0, 2000),
-        summary: summarise(input.intent, input.userText, input.lang),
-        details: { ...input.details },
-        createdAt: now,
-        updatedAt: now,
-        slaDueAt: terms.dueAt,
-      })
-      .returning({ id: escalations.id })
-      .get();
+    const inserted = this.#statements.create.get({
+      number: `pending-${now.getTime()}-${conversation.id}`,
+      priority,
+      channel: conversation.channel,
+      userId: conversation.userKey,
+      conversationId: conversation.id,
+      displayName: conversation.displayName ?? null,
+      reference: { ...conversation.reference },
+      lang: input.lang,
+      intent: input.intent,
+      category: input.intent.split('.')[0] ?? input.intent,
+      userText: input.userText.slice(0, 2000),
+      summary: summarise(input.intent, input.userText, input.lang),
+      details: { ...input.details },
+      now,
+      slaDueAt: terms.dueAt,
+    });
+    if (!inserted) throw new Error('ticket not created');
     // Ticket numbers follow the row id so they are short, unique and never reused.
-    db.update(escalations)
-      .set({ number: `T-${1000 + inserted.id}` })
-      .where(eq(escalations.id, inserted.id))
-      .run();
+    this.#statements.number.run({ id: inserted.id, number: `T-${1000 + inserted.id}` });
     this.deps.conversations.attachRecent(conversation.id, inserted.id);
     const capped = priority === wanted ? '' : ` (${wanted} refused: this address's quota of raised priorities is used up)`;
     this.#audit(inserted.id, actorKeys.user(conversation.userKey), 'created', `priority ${priority}${capped}`, now);
@@ -238,7 +231,7 @@ export class TicketLifecycle {
 
   /** Records that the user wrote to their ticket (for the agent desks); the message itself is stored by the pipeline. */
   userWrote(escalationId: number, conversation: ConversationRecord, redactedText: string, now: Date): void {
-    this.deps.db.update(escalations).set({ updatedAt: now }).where(eq(escalations.id, escalationId)).run();
+    this.#statements.touch.run({ id: escalationId, nowMs: now.getTime() });
     this.#audit(escalationId, actorKeys.user(conversation.userKey), 'user message', redactedText, now);
   }
 
@@ -323,7 +316,7 @@ export class TicketLifecycle {
   }
 
   #audit(escalationId: number, actor: string, action: AuditAction, note: string | null, now: Date): void {
-    this.deps.db.insert(escalationEvents).values({ escalationId, actor, action, note, createdAt: now }).run();
+    this.#statements.audit.run({ escalationId, actor, action, note, now });
   }
 
   /** Queues replies for the user and stores them; `agentMessageId` marks the agent's message as handled. */
@@ -335,6 +328,52 @@ export class TicketLifecycle {
       this.deps.conversations.append(row.conversationId, { sender, agent: sender === 'agent' ? reply.agentName : undefined, text: reply.text, escalationId: row.id, platformMessageId }, now);
     }
   }
+}
+
+const p = sql.placeholder;
+
+/** The writes of a turn that opens a ticket or writes to one, prepared once per lifecycle. */
+function prepareStatements(db: Database) {
+  return {
+    create: db
+      .insert(escalations)
+      .values({
+        number: p('number'),
+        status: 'open',
+        priority: p('priority'),
+        channel: p('channel'),
+        userId: p('userId'),
+        conversationId: p('conversationId'),
+        displayName: p('displayName'),
+        reference: p('reference'),
+        lang: p('lang'),
+        intent: p('intent'),
+        category: p('category'),
+        userText: p('userText'),
+        summary: p('summary'),
+        details: p('details'),
+        createdAt: p('now'),
+        updatedAt: p('now'),
+        slaDueAt: p('slaDueAt'),
+      })
+      .returning({ id: escalations.id })
+      .prepare(),
+    // drizzle types an update's `set` without placeholders: bound as given.
+    number: db
+      .update(escalations)
+      .set({ number: sql`${p('number')}` })
+      .where(eq(escalations.id, p('id')))
+      .prepare(),
+    touch: db
+      .update(escalations)
+      .set({ updatedAt: sql`${p('nowMs')}` })
+      .where(eq(escalations.id, p('id')))
+      .prepare(),
+    audit: db
+      .insert(escalationEvents)
+      .values({ escalationId: p('escalationId'), actor: p('actor'), action: p('action'), note: p('note'), createdAt: p('now') })
+      .prepare(),
+  };
 }
 
 function noticeOf(row: EscalationRow): NoticeTicket {

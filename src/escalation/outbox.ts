@@ -38,7 +38,26 @@ const MAX_BACKOFF_MS = 5 * 60_000;
  * done. A process killed between a send and its mark sends that row again once the lease ends.
  */
 export class Outbox {
-  constructor(private readonly db: Database) {}
+  readonly #enqueue;
+
+  constructor(private readonly db: Database) {
+    const p = sql.placeholder;
+    // Prepared once: every turn that answers through a ticket queues a row.
+    this.#enqueue = db
+      .insert(outbox)
+      .values({
+        channel: p('channel'),
+        reference: p('reference'),
+        payload: p('payload'),
+        escalationId: p('escalationId'),
+        status: 'pending',
+        nextAttemptAt: p('now'),
+        createdAt: p('now'),
+        dedupeKey: p('dedupeKey'),
+      })
+      .onConflictDoNothing()
+      .prepare();
+  }
 
   /**
    * Queues replies for a conversation; call inside the transaction of the change. With a
@@ -46,20 +65,14 @@ export class Outbox {
    * false when a row with that key already exists.
    */
   enqueue(item: { channel: ChannelName; reference: ConversationRef; replies: readonly Reply[]; escalationId?: number; dedupeKey?: string }, now: Date): boolean {
-    const inserted = this.db
-      .insert(outbox)
-      .values({
-        channel: item.channel,
-        reference: { ...item.reference },
-        payload: { replies: item.replies },
-        escalationId: item.escalationId,
-        status: 'pending',
-        nextAttemptAt: now,
-        createdAt: now,
-        dedupeKey: item.dedupeKey,
-      })
-      .onConflictDoNothing()
-      .run();
+    const inserted = this.#enqueue.run({
+      channel: item.channel,
+      reference: { ...item.reference },
+      payload: { replies: item.replies },
+      escalationId: item.escalationId ?? null,
+      now,
+      dedupeKey: item.dedupeKey ?? null,
+    });
     return inserted.changes > 0;
   }
 

@@ -36,6 +36,38 @@ export interface InboxFilter extends QueueFilter {
   readonly search?: string;
 }
 
+/** Where a page of the queue ends: the last ticket's place in the queue's order. */
+export interface QueueCursor {
+  readonly statusRank: number;
+  readonly priorityRank: number;
+  readonly createdAtMs: number;
+  readonly id: number;
+}
+
+const STATUS_ORDER: readonly TicketStatus[] = ['open', 'claimed', 'resolved', 'closed'];
+const PRIORITY_ORDER: readonly Priority[] = ['urgent', 'high', 'normal'];
+
+function cursorAfter(ticket: EscalationView): QueueCursor {
+  return { statusRank: STATUS_ORDER.indexOf(ticket.status), priorityRank: PRIORITY_ORDER.indexOf(ticket.priority), createdAtMs: Date.parse(ticket.createdAt), id: ticket.id };
+}
+
+/** A cursor as text for a command line or a URL (opaque to its users). */
+export function encodeQueueCursor(cursor: QueueCursor): string {
+  return Buffer.from(JSON.stringify([cursor.statusRank, cursor.priorityRank, cursor.createdAtMs, cursor.id])).toString('base64url');
+}
+
+/** A cursor read back from {@link encodeQueueCursor}'s text; undefined when it is not one. */
+export function decodeQueueCursor(text: string): QueueCursor | undefined {
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(parts) || parts.length !== 4 || !parts.every((part) => Number.isSafeInteger(part) && (part as number) >= 0)) return undefined;
+    const [statusRank, priorityRank, createdAtMs, id] = parts as number[];
+    return { statusRank: statusRank!, priorityRank: priorityRank!, createdAtMs: createdAtMs!, id: id! };
+  } catch {
+    return undefined;
+  }
+}
+
 /** A transcript message with the bot's decision on it (the user's messages and the bot's answers carry one). */
 export interface TranscriptLine extends TranscriptMessage {
   readonly intent: string | null;
@@ -51,15 +83,30 @@ export interface TranscriptLine extends TranscriptMessage {
  * per ticket.
  */
 export class TicketQueue {
-  constructor(private readonly db: Database) {}
+  readonly #statements: ReturnType<typeof prepareStatements>;
+
+  constructor(private readonly db: Database) {
+    this.#statements = prepareStatements(db);
+  }
 
   /** The queue: open first by priority (urgent, high, normal), then oldest first. */
   list(filter: QueueFilter = {}): EscalationView[] {
     return this.inbox(filter);
   }
 
-  /** The console's inbox: {@link list}'s order, with the console's filters and search. */
-  inbox(filter: InboxFilter = {}): EscalationView[] {
+  /**
+   * One page of {@link list}: at most `limit` tickets after `after` (the previous page's end),
+   * and where this page ends when more may follow. Pages follow the queue's order by key, so a
+   * ticket opened meanwhile does not shift the pages after it.
+   */
+  page(filter: QueueFilter, limit: number, after?: QueueCursor): { readonly tickets: EscalationView[]; readonly next?: QueueCursor } {
+    const tickets = this.inbox(filter, { limit, after });
+    const last = tickets.at(-1);
+    return tickets.length === limit && last ? { tickets, next: cursorAfter(last) } : { tickets };
+  }
+
+  /** The console's inbox: {@link list}'s order, with the console's filters and search (optionally one page of it). */
+  inbox(filter: InboxFilter = {}, page: { readonly limit?: number; readonly after?: QueueCursor } = {}): EscalationView[] {
     const conditions = [
       filter.status?.length ? inArray(escalations.status, [...filter.status] as TicketStatus[]) : undefined,
       filter.priority ? eq(escalations.priority, filter.priority) : undefined,
@@ -69,14 +116,16 @@ export class TicketQueue {
       filter.agentId ? eq(escalations.agentId, filter.agentId) : undefined,
       filter.unassigned ? isNull(escalations.agentId) : undefined,
       filter.search?.trim() ? searchCondition(filter.search.trim()) : undefined,
+      page.after
+        ? sql`(${STATUS_RANK}, ${PRIORITY_RANK}, ${escalations.createdAt}, ${escalations.id}) > (${page.after.statusRank}, ${page.after.priorityRank}, ${page.after.createdAtMs}, ${page.after.id})`
+        : undefined,
     ].filter((condition) => condition !== undefined);
-    const rows = this.db
+    const query = this.db
       .select()
       .from(escalations)
       .where(conditions.length ? and(...conditions) : undefined)
-      .orderBy(STATUS_RANK, PRIORITY_RANK, asc(escalations.createdAt), asc(escalations.id))
-      .all();
-    return this.#views(rows);
+      .orderBy(STATUS_RANK, PRIORITY_RANK, asc(escalations.createdAt), asc(escalations.id));
+    return this.#views(page.limit === undefined ? query.all() : query.limit(page.limit).all());
   }
 
   /** A ticket's transcript with the bot's decisions, oldest first. */
@@ -126,12 +175,7 @@ export class TicketQueue {
 
   /** The ticket a conversation is escalated to, if it is still open or claimed. */
   activeFor(conversationId: number): EscalationView | undefined {
-    const row = this.db
-      .select()
-      .from(escalations)
-      .where(and(eq(escalations.conversationId, conversationId), inArray(escalations.status, ['open', 'claimed'])))
-      .orderBy(asc(escalations.id))
-      .get();
+    const row = this.#statements.activeFor.get({ conversationId });
     return row ? toView(row, this.#queuePosition(row)) : undefined;
   }
 
@@ -204,19 +248,7 @@ export class TicketQueue {
   row(ref: number | string): EscalationRow {
     const text = String(ref).trim();
     const byNumber = TICKET_NUMBER.exec(text);
-    const row = byNumber
-      ? this.db
-          .select()
-          .from(escalations)
-          .where(eq(escalations.number, `T-${byNumber[1]}`))
-          .get()
-      : /^\d+$/.test(text)
-        ? this.db
-            .select()
-            .from(escalations)
-            .where(eq(escalations.id, Number(text)))
-            .get()
-        : undefined;
+    const row = byNumber ? this.#statements.byNumber.get({ number: `T-${byNumber[1]}` }) : /^\d+$/.test(text) ? this.#statements.byId.get({ id: Number(text) }) : undefined;
     if (!row) throw new DeskError({ code: 'not_found', reason: 'no_ticket', ref: text });
     return row;
   }
@@ -240,21 +272,47 @@ export class TicketQueue {
   /** One open ticket's place in the queue: the tickets ahead of it, counted. */
   #queuePosition(row: EscalationRow): number | null {
     if (row.status !== 'open') return null;
-    const ahead = this.db
+    const ahead = this.#statements.ahead.get({ rank: rankOf(row.priority), priority: row.priority, createdAt: row.createdAt.getTime(), id: row.id });
+    return (ahead?.n ?? 0) + 1;
+  }
+}
+
+const p = sql.placeholder;
+
+/** The reads of a turn (a user's active ticket and its place), prepared once per queue. */
+function prepareStatements(db: Database) {
+  return {
+    activeFor: db
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.conversationId, p('conversationId')), inArray(escalations.status, ['open', 'claimed'])))
+      .orderBy(asc(escalations.id))
+      .limit(1)
+      .prepare(),
+    byId: db
+      .select()
+      .from(escalations)
+      .where(eq(escalations.id, p('id')))
+      .prepare(),
+    byNumber: db
+      .select()
+      .from(escalations)
+      .where(eq(escalations.number, p('number')))
+      .prepare(),
+    ahead: db
       .select({ n: count() })
       .from(escalations)
       .where(
         and(
           eq(escalations.status, 'open'),
           or(
-            lt(PRIORITY_RANK, rankOf(row.priority)),
-            and(eq(escalations.priority, row.priority), or(lt(escalations.createdAt, row.createdAt), and(eq(escalations.createdAt, row.createdAt), lt(escalations.id, row.id)))),
+            lt(PRIORITY_RANK, p('rank')),
+            and(eq(escalations.priority, p('priority')), or(lt(escalations.createdAt, p('createdAt')), and(eq(escalations.createdAt, p('createdAt')), lt(escalations.id, p('id'))))),
           ),
         ),
       )
-      .get();
-    return (ahead?.n ?? 0) + 1;
-  }
+      .prepare(),
+  };
 }
 
 /** A search: the ticket's number, or a part of the user's id or name, the transaction ID or the e-mail (LIKE, wildcards escaped). */

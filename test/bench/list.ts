@@ -1,0 +1,50 @@
+import Sqlite from 'better-sqlite3';
+import { loadConfig } from '../../src/config/index.js';
+import { createServices } from '../../src/services.js';
+import { tempDir } from '../support/temp.js';
+
+/** Milliseconds of `escalations list` (the desk's `list()`, every ticket as a view with its queue position): median of 3. */
+function timeList(list: () => unknown[]): { ms: number; rows: number } {
+  const runs: number[] = [];
+  let rows = 0;
+  for (let n = 0; n < 3; n++) {
+    const started = performance.now();
+    rows = list().length;
+    runs.push(performance.now() - started);
+  }
+  return { ms: Math.round(runs.sort((a, b) => a - b)[1]! * 10) / 10, rows };
+}
+
+/** `escalations list` over 1k, 10k and 100k tickets, with 3,000 of them open (all of the 1k) and with none open. */
+export function benchList(sizes: readonly number[] = [1_000, 10_000, 100_000]): { tickets: number; openMs: number; noneOpenMs: number; openCostMs: number }[] {
+  return sizes.map((tickets) => {
+    const { dir, cleanup } = tempDir();
+    const path = `${dir}/list.sqlite`;
+    const services = createServices(loadConfig({ DATABASE_PATH: path }));
+    try {
+      const sqlite = new Sqlite(path);
+      const old = Date.now() - 86_400_000;
+      const priorities = ['urgent', 'high', 'normal', 'normal'];
+      sqlite.transaction(() => {
+        sqlite.prepare("insert into users (id, channel, channel_user_id, last_seen_at, created_at) values ('web:lister', 'web', 'lister', ?, ?)").run(old, old);
+        const conversation = sqlite
+          .prepare("insert into conversations (user_id, channel, reference, state, created_at, updated_at) values ('web:lister', 'web', '{}', '{}', ?, ?)")
+          .run(old, old).lastInsertRowid;
+        const insert = sqlite.prepare(
+          "insert into escalations (number, status, priority, channel, user_id, conversation_id, reference, lang, intent, category, user_text, summary, details, created_at, updated_at, sla_due_at) values (?, 'resolved', ?, 'web', 'web:lister', ?, '{\"visitorId\":\"lister\"}', 'en', 'account.locked', 'account', 'my account is locked', 'Account locked: my account is locked', '{}', ?, ?, ?)",
+        );
+        for (let n = 0; n < tickets; n++) insert.run(`T-${1000 + n}`, priorities[n % 4], conversation, old + n, old + n, old + n);
+      })();
+      const noneOpen = timeList(() => services.queue.list());
+      // 3,000 tickets spread over the table, open.
+      const step = Math.max(1, Math.floor(tickets / 3000));
+      sqlite.prepare(`update escalations set status = 'open' where id in (select id from escalations where id % ${step} = 0 limit 3000)`).run();
+      sqlite.close();
+      const open = timeList(() => services.queue.list());
+      return { tickets, openMs: open.ms, noneOpenMs: noneOpen.ms, openCostMs: Math.round((open.ms - noneOpen.ms) * 10) / 10 };
+    } finally {
+      services.close();
+      cleanup();
+    }
+  });
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/db/index.js';
+import { ConversationStore } from '../../src/dialogue/store.js';
+import { Outbox } from '../../src/escalation/outbox.js';
+import { TicketQueue } from '../../src/escalation/queue.js';
+import { tempDir } from '../support/temp.js';
+
+/**
+ * Every query on the hot path of a turn (and the outbox's claim) is answered from an index:
+ * `EXPLAIN QUERY PLAN` of the statements the stores actually prepare, so a dropped index or a
+ * rewritten query that scans a table fails here rather than slowing down a busy bot.
+ */
+describe('query plans of the hot queries', () => {
+  const temp = tempDir();
+  let handle: DatabaseHandle;
+  const prepared: string[] = [];
+
+  beforeAll(() => {
+    handle = openDatabase(`${temp.dir}/plans.sqlite`);
+    const prepare = handle.sqlite.prepare.bind(handle.sqlite);
+    // Records what the stores prepare (at construction and per call), then prepares it as usual.
+    handle.sqlite.prepare = (source: string) => {
+      prepared.push(source);
+      return prepare(source);
+    };
+    const store = new ConversationStore(handle.db);
+    const queue = new TicketQueue(handle.db);
+    const outbox = new Outbox(handle.db);
+    const now = new Date();
+    handle.db.transaction(() => {
+      const conversation = store.open('web', 'visitor-1', { visitorId: 'visitor-1' }, 'Ann', now);
+      store.seen(conversation.id, 'm1');
+      store.recentUserMessages(conversation.id, new Date(now.getTime() - 60_000), 8);
+      store.append(conversation.id, { sender: 'user', text: 'hello', platformMessageId: 'm1' }, now);
+      queue.activeFor(conversation.id);
+    });
+    outbox.claimDue(['web', 'telegram'], now, { leaseMs: 1000, limit: 10 });
+  });
+  afterAll(() => {
+    handle.close();
+    temp.cleanup();
+  });
+
+  /** The plan of the one prepared statement containing every fragment, as SQLite's detail lines. */
+  function planOf(...fragments: string[]): string[] {
+    const matches = [...new Set(prepared.filter((source) => fragments.every((fragment) => source.includes(fragment))))];
+    expect(matches, `one statement with ${fragments.join(' … ')}`).toHaveLength(1);
+    const source = matches[0]!;
+    const parameters = (source.match(/\?/g) ?? []).map(() => 1);
+    return handle.sqlite
+      .prepare(`explain query plan ${source}`)
+      .all(...parameters)
+      .map((row) => (row as { detail: string }).detail);
+  }
+
+  const scans = (plan: readonly string[]) => plan.filter((line) => /^SCAN (?!CONSTANT ROW)/.test(line));
+
+  it("finds a user's conversation and a redelivered message by index", () => {
+    const conversation = planOf('from "conversations" where "conversations"."user_id" = ?');
+    expect(conversation.join('\n')).toContain('USING INDEX conversations_user_idx');
+    const seen = planOf('"messages"."platform_message_id" = ?');
+    expect(seen.join('\n')).toMatch(/USING (COVERING )?INDEX messages_platform_idx/);
+    expect(scans([...conversation, ...seen])).toEqual([]);
+  });
+
+  it("reads the split-secret window from the conversation + sender + time index, not the conversation's whole history", () => {
+    const plan = planOf('"messages"."sender" = ?', '"messages"."created_at" >= ?');
+    expect(plan.join('\n')).toContain('USING INDEX messages_sender_window_idx (conversation_id=? AND sender=? AND created_at>?)');
+    expect(scans(plan)).toEqual([]);
+  });
+
+  it("finds an escalated user's active ticket by conversation and status", () => {
+    const plan = planOf('from "escalations" where ("escalations"."conversation_id" = ? and "escalations"."status" in');
+    expect(plan.join('\n')).toContain('USING INDEX escalations_conversation_idx (conversation_id=? AND status=?)');
+    expect(scans(plan)).toEqual([]);
+  });
+
+  it("counts a ticket's place in the queue from the queue index alone", () => {
+    const plan = planOf('select count(*) from "escalations"');
+    expect(plan.join('\n')).toContain('USING COVERING INDEX escalations_queue_idx (status=?)');
+    expect(scans(plan)).toEqual([]);
+  });
+
+  it("attaches a new ticket's transcript in one statement over the conversation's index", () => {
+    const plan = planOf('update "messages" set "escalation_id"');
+    expect(plan.join('\n')).toContain('USING INDEX messages_conversation_idx (conversation_id=?)');
+    expect(scans(plan)).toEqual([]);
+  });
+
+  it("claims the outbox's due rows in id order from the pending index, without sorting the backlog", () => {
+    const plan = planOf('from "outbox" where ("outbox"."status" = ?');
+    expect(plan.join('\n')).toContain('USING INDEX outbox_pending_idx (status=?)');
+    expect(plan.join('\n')).toContain('USING COVERING INDEX outbox_lane_idx');
+    expect(plan.filter((line) => line.includes('TEMP B-TREE'))).toEqual([]);
+    expect(scans(plan)).toEqual([]);
+  });
+});
