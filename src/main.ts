@@ -9,6 +9,11 @@ import { createEmailChannel } from './email/index.js';
 import { SlaMonitor, type SlaCheck } from './escalation/sla-monitor.js';
 import { createLogger, type Logger } from './log.js';
 import { createHttpServer } from './server/http.js';
+import { Retrainer } from './knowledge/retrainer.js';
+import { KnowledgeWatcher } from './knowledge/watcher.js';
+import { reviewMissed } from './knowledge/review.js';
+import { UnansweredQuestions } from './knowledge/unanswered.js';
+import { reportFor } from './reports/index.js';
 import { createServices, type Services } from './services.js';
 
 /** How long a SIGTERM/SIGINT shutdown may take in all (under Docker's 10 s grace before SIGKILL). */
@@ -28,6 +33,8 @@ export interface RunningApp {
   pollDesks(): Promise<void>;
   /** Runs the SLA job now, as of `now` (default: the time it is): alerts due, tickets to auto-close. */
   checkSla(now?: Date): SlaCheck;
+  /** Checks the knowledge base for edits now (instead of waiting for the poll) and retrains; true when a new brain went live. */
+  checkKnowledge(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -75,10 +82,26 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   deskFeed.start();
   // The agents' web console at /desk: mounted before the server's 404 handler (added by listen).
   const sessions = { idleMs: config.console.sessionIdleMinutes * 60_000, absoluteMs: config.console.sessionMaxHours * 3_600_000 };
-  const deskConsole = createConsole(config, { http: http.app, desk: services.desk, backend: createConsoleBackend(services.database.db, services.queue, sessions), logger });
+  const unanswered = new UnansweredQuestions(services.database.db);
+  const operations = {
+    report: (since: Date) => reportFor(services.database.db, { since, until: new Date() }, services.brain.knowledgeBase),
+    review: (since: Date) => reviewMissed(unanswered.open(since), services.brain),
+    dismiss: (ids: readonly number[], actor: string) => unanswered.dismiss(ids, actor, new Date()),
+  };
+  const deskConsole = createConsole(config, { http: http.app, desk: services.desk, backend: createConsoleBackend(services.database.db, services.queue, sessions), operations, logger });
   deskConsole.start();
   const slaMonitor = new SlaMonitor(services.tickets, logger, { autoCloseHours: config.sla.autoCloseHours });
   slaMonitor.start();
+  // Edits from another process (`kb add-phrase`) are picked up by polling, retrained in a worker and swapped in.
+  const knowledge = new KnowledgeWatcher({
+    store: services.knowledge,
+    holder: services.brains,
+    retrainer: new Retrainer(),
+    logger,
+    pollMs: config.knowledgePollMs,
+    version: services.knowledgeVersion,
+  });
+  knowledge.start();
   const address = await http.listen(config.port, config.host);
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url, startupMs: Math.round(performance.now() - started) }, `ready: web chat at ${url}/`);
@@ -93,10 +116,11 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
       deskConsole.poll();
     },
     checkSla: (now) => slaMonitor.check(now),
+    checkKnowledge: () => knowledge.check(),
     stop() {
       stopping ??= (async () => {
         // The outbox gives up on deliveries still running after its deadline and leaves them for the next start.
-        await Promise.all([dispatcher.stop(), deskFeed.stop(), slaMonitor.stop()]);
+        await Promise.all([dispatcher.stop(), deskFeed.stop(), slaMonitor.stop(), knowledge.stop()]);
         deskConsole.stop();
         for (const adapter of channels.all()) await adapter.stop();
         await http.close();

@@ -9,12 +9,22 @@ import { PriorityQuota } from './escalation/priority-quota.js';
 import type { TicketQueue } from './escalation/queue.js';
 import { Brain } from './nlu/brain.js';
 import { SupportBot } from './core/support-bot.js';
+import { BrainHolder } from './knowledge/brain-holder.js';
+import { KnowledgeStore } from './knowledge/store.js';
+import { readIntentFiles } from './nlu/training-data.js';
 import type { SlaPolicy } from './escalation/sla.js';
 
 /** The core, assembled: what the bot process and the CLI share. */
 export interface Services {
   readonly database: DatabaseHandle;
+  /** The brain in use now (see {@link Services.brains}). */
   readonly brain: Brain;
+  /** Holds the live brain; the running bot swaps in a retrained one after a knowledge-base edit. */
+  readonly brains: BrainHolder;
+  /** The live knowledge base's training phrases and their edits. */
+  readonly knowledge: KnowledgeStore;
+  /** The knowledge base's version the brain was trained on at start. */
+  readonly knowledgeVersion: number;
   readonly bot: SupportBot;
   /** Ticket changes (the pipeline's and the agents'). */
   readonly tickets: TicketLifecycle;
@@ -36,16 +46,29 @@ export function slaPolicy(config: Config): SlaPolicy {
   return { chatMinutes: config.sla.chatMinutes, emailHours: config.sla.emailHours, businessHours: config.businessHours };
 }
 
-/** Opens the database (migrating it; `busyTimeoutMs` as {@link openDatabase}), trains the brain and wires the pipeline. */
-export function createServices(config: Config, brain: Brain = Brain.load(config.nlu, config.links), options: { busyTimeoutMs?: number } = {}): Services {
+/**
+ * Opens the database (migrating it; `busyTimeoutMs` as {@link openDatabase}), seeds the knowledge
+ * base from `intents/` on first start, trains the brain on its phrases (unless `brain` is given)
+ * and wires the pipeline.
+ */
+export function createServices(config: Config, brain?: Brain, options: { busyTimeoutMs?: number } = {}): Services {
   const database = openDatabase(config.databasePath, options);
+  const knowledge = new KnowledgeStore(database.db);
+  knowledge.seedIfEmpty(readIntentFiles(), new Date());
+  const knowledgeVersion = knowledge.version();
+  const brains = new BrainHolder(brain ?? Brain.load(config.nlu, config.links, knowledge.phrases()));
   const sla = slaPolicy(config);
   const priorityQuota = new PriorityQuota({ perAddress: config.web.limits.priorityTicketsPerHour, windowMs: 60 * 60_000 });
   const { lifecycle, queue, bindings, desk } = assembleTickets(database.db, { sla, agents: config.agents, priorityQuota });
-  const bot = new SupportBot({ db: database.db, brain, tickets: lifecycle, queue, sla });
+  const bot = new SupportBot({ db: database.db, brain: brains, tickets: lifecycle, queue, sla });
   return {
     database,
-    brain,
+    get brain() {
+      return brains.current;
+    },
+    brains,
+    knowledge,
+    knowledgeVersion,
     bot,
     tickets: lifecycle,
     queue,

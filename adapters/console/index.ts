@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Request, Response } from 'express';
 import express from 'express';
 import { DeskError, DeskPresenter, type AgentActor, type AgentDesk, type Config, type ConsoleBackend, type EscalationView, type Lang, type Logger, type SignedInAgent } from '../../src/core/index.js';
@@ -11,8 +13,16 @@ import { signInLimits } from './sign-in-limits.js';
 import { signInPage } from './sign-in-page.js';
 import { textsIn } from './texts.js';
 import { ticketLive, ticketPage, type TicketModel } from './ticket-page.js';
+import type { ConsoleOperations } from './operations.js';
+import { REPORT_DAYS, reportsPage } from './reports-page.js';
+import { REVIEW_DAYS, reviewPage } from './review-page.js';
+
+export type { ConsoleOperations, MissedGroupView, ReportView } from './operations.js';
 
 const PUBLIC_DIR = new URL('./public/', import.meta.url).pathname;
+/** Chart.js's browser build, served from node_modules (no CDN) for the reports page. */
+const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+const DAY_MS = 86_400_000;
 /** What the console's forms may do to a ticket: the desk's actions, a reply and a note. */
 const TICKET_ACTIONS = ['claim', 'reply', 'note', 'resolve', 'reopen'] as const;
 type TicketAction = (typeof TICKET_ACTIONS)[number];
@@ -26,6 +36,8 @@ export interface ConsoleContext {
   /** The desk every desk acts through (`AGENT_IDS` checked on every action). */
   readonly desk: AgentDesk;
   readonly backend: ConsoleBackend;
+  /** The admins' pages: reports and what the bot missed. */
+  readonly operations: ConsoleOperations;
   readonly logger: Logger;
 }
 
@@ -100,6 +112,26 @@ export class DeskConsole {
       send(res, 200, ticketLive(model, this.#frame(agent, model.card.title)));
     });
     http.post('/desk/tickets/:ref/:action', sameOrigin, form, (req, res) => this.#act(req, res));
+    http.get(`${ASSETS}/chart.umd.js`, (_req, res) => res.set('X-Content-Type-Options', 'nosniff').sendFile(CHART_JS));
+    http.get('/desk/reports', (req, res) => {
+      const agent = this.#requireAdmin(req, res);
+      if (!agent) return;
+      const report = this.context.operations.report(new Date(Date.now() - REPORT_DAYS * DAY_MS));
+      const frame = { ...this.#frame(agent, textsIn(this.#lang(agent))('console.nav.reports')), scripts: [`${ASSETS}/chart.umd.js`, `${ASSETS}/reports.js`] };
+      send(res, 200, reportsPage(report, frame));
+    });
+    http.get('/desk/review', (req, res) => {
+      const agent = this.#requireAdmin(req, res);
+      if (agent) this.#review(res, agent);
+    });
+    http.post('/desk/review/dismiss', sameOrigin, form, (req, res) => {
+      const agent = this.#requireAdmin(req, res);
+      if (!agent || !this.#checkCsrf(req, res, agent)) return;
+      const raw = (req.body as { ids?: unknown }).ids;
+      const ids = (typeof raw === 'string' ? raw.split(',') : []).map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+      const count = this.context.operations.dismiss(ids, `web:${agent.account.login}`);
+      this.#review(res, agent, textsIn(this.#lang(agent))('console.review.dismissed', { count }));
+    });
     this.#live.start();
   }
 
@@ -140,6 +172,22 @@ export class DeskConsole {
       return undefined;
     }
     return agent;
+  }
+
+  /** An admin signed in as an agent, or undefined after answering 401/403. */
+  #requireAdmin(req: Request, res: Response): SignedInAgent | undefined {
+    const agent = this.#require(req, res, 'page');
+    if (!agent || agent.account.role === 'admin') return agent;
+    res
+      .status(403)
+      .type('text')
+      .send(textsIn(this.#lang(agent))('console.adminsOnly'));
+    return undefined;
+  }
+
+  #review(res: Response, agent: SignedInAgent, notice?: string): void {
+    const groups = this.context.operations.review(new Date(Date.now() - REVIEW_DAYS * DAY_MS));
+    send(res, 200, reviewPage(groups, this.#frame(agent, textsIn(this.#lang(agent))('console.nav.review')), notice));
   }
 
   #checkCsrf(req: Request, res: Response, agent: SignedInAgent): boolean {

@@ -26,6 +26,8 @@ export interface PageFrame {
   readonly agent?: { readonly account: AgentAccount; readonly csrfToken: string };
   /** `data-*` attributes of `<body>` for the page's script (its texts, the page kind). */
   readonly data?: Readonly<Record<string, string | number>>;
+  /** More script files of this site the page runs, in order (classic scripts, after the page is parsed). */
+  readonly scripts?: readonly string[];
 }
 
 /** A hidden field with the session's CSRF token, for every state-changing form. */
@@ -46,13 +48,16 @@ export function page(frame: PageFrame, body: HtmlValue): SafeHtml {
         <title>${frame.title} · ${t('console.title')}</title>
         <link rel="stylesheet" href="${ASSETS}/desk.css" />
         <script type="module" src="${ASSETS}/desk.js"></script>
+        ${(frame.scripts ?? []).map((src) => html`<script defer src="${src}"></script>`)}
       </head>
       <body${data}>
         <header class="top">
           <a class="brand" href="/desk">${t('console.title')}</a>
           ${
             agent
-              ? html`<span class="who">${t('console.signedInAs', { name: agent.account.name })}</span>
+              ? html`${
+                    agent.account.role === 'admin' ? html`<nav class="admin"><a href="/desk/reports">${t('console.nav.reports')}</a> <a href="/desk/review">${t('console.nav.review')}</a></nav>` : ''
+                  }<span class="who">${t('console.signedInAs', { name: agent.account.name })}</span>
                   <form method="post" action="/desk/sign-out" class="sign-out">${csrfField(agent.csrfToken)}<button type="submit">${t('console.signOut')}</button></form>`
               : ''
           }

@@ -5,6 +5,8 @@ import { addChatCommand } from './chat.js';
 import { addClassifyCommand } from './classify.js';
 import { addEscalationsCommand } from './escalations.js';
 import { addEvalCommand } from './eval.js';
+import { addKbCommand } from './kb.js';
+import { addReportCommand } from './report.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -23,5 +25,7 @@ export function buildProgram(io: CliIo): Command {
   addEscalationsCommand(program, io);
   addAnnounceCommand(program, io);
   addAgentsCommand(program, io);
+  addReportCommand(program, io);
+  addKbCommand(program, io);
   return program;
 }

@@ -154,6 +154,7 @@ const environmentSchema = z.object({
     .refine((value): value is 'en' | 'zh' => value === 'en' || value === 'zh', { message: 'must be en or zh (the language of the agent desks)' }),
   NLU_ANSWER_THRESHOLD: fraction(0.5),
   NLU_AMBIGUITY_MARGIN: fraction(0.12),
+  KB_POLL_SECONDS: integer(5, 1, 3600),
   SLA_CHAT_MINUTES: integer(15, 1, 24 * 60),
   SLA_EMAIL_HOURS: integer(24, 1, 24 * 14),
   AUTO_CLOSE_HOURS: integer(48, 0, 24 * 90),
@@ -303,6 +304,8 @@ export interface Config {
   /** The language of the chat desks' cards and texts (`DESK_LANG`). */
   readonly deskLang: 'en' | 'zh';
   readonly nlu: { readonly answerThreshold: number; readonly ambiguityMargin: number };
+  /** How often the running bot checks the knowledge base for edits to retrain on (`KB_POLL_SECONDS`). */
+  readonly knowledgePollMs: number;
   /** First-reply targets, and after how many hours waiting on the user a ticket is closed (`0`: never). */
   readonly sla: { readonly chatMinutes: number; readonly emailHours: number; readonly autoCloseHours: number };
   readonly businessHours?: BusinessHours;
@@ -368,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agents: parseOrFail('AGENT_IDS', () => parseAgentIds(e.AGENT_IDS)),
     deskLang: e.DESK_LANG,
     nlu: { answerThreshold: e.NLU_ANSWER_THRESHOLD, ambiguityMargin: e.NLU_AMBIGUITY_MARGIN },
+    knowledgePollMs: e.KB_POLL_SECONDS * 1000,
     sla: { chatMinutes: e.SLA_CHAT_MINUTES, emailHours: e.SLA_EMAIL_HOURS, autoCloseHours: e.AUTO_CLOSE_HOURS },
     businessHours: e.BUSINESS_HOURS ? parseOrFail('BUSINESS_HOURS', () => parseBusinessHours(e.BUSINESS_HOURS!)) : undefined,
     links: {

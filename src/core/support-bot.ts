@@ -1,5 +1,6 @@
 import type { Database } from '../db/index.js';
 import type { Brain, Decision, TurnContext } from '../nlu/brain.js';
+import type { BrainHolder } from '../knowledge/brain-holder.js';
 import { RateLimiter } from '../safety/rate-limit.js';
 import { MAX_PREVIOUS_MESSAGES, redactAcrossMessages } from '../safety/conversation.js';
 import { redactStrings, replaceInStrings } from '../safety/fields.js';
@@ -58,7 +59,8 @@ interface TextRewrite {
 /** The collaborators of the pipeline. */
 export interface SupportBotDeps {
   readonly db: Database;
-  readonly brain: Brain;
+  /** The brain, or the holder of the live one (swapped when the knowledge base is retrained). */
+  readonly brain: Brain | BrainHolder;
   /** Ticket changes: created, written to, closed, reopened and rated by their users. */
   readonly tickets: TicketLifecycle;
   /** Ticket reads: the user's active ticket and its place in the queue. */
@@ -105,6 +107,12 @@ export class SupportBot {
     this.#notices = deps.notices ?? new NoticeBoard(deps.db);
   }
 
+  /** The brain in use now: a turn is synchronous, so it reads one brain throughout. */
+  get #brain(): Brain {
+    const brain = this.deps.brain;
+    return 'current' in brain ? brain.current : brain;
+  }
+
   /** Handles one incoming message and returns the replies to send back. */
   handle(message: IncomingMessage): Reply[] {
     return this.process(message).replies;
@@ -142,7 +150,10 @@ export class SupportBot {
     const reference = redactStrings(raw.conversation);
     const message: IncomingMessage = { ...raw, conversation: reference.value, displayName: name?.text, payload: payload?.text };
     const conversation = this.#store.open(message.channel, message.userId, message.conversation, message.displayName, now);
-    if (message.messageId && this.#store.seen(conversation.id, message.messageId)) return { turn: { replies: [] }, scrubbed: false };
+    if (message.messageId && this.#store.seen(conversation.id, message.messageId)) {
+      this.#store.saveReference(conversation.id, conversation.reference, now);
+      return { turn: { replies: [] }, scrubbed: false };
+    }
     const before = conversation.state;
     const step = before.mode === 'collecting' ? before.handoff?.steps[before.handoff.stepIndex] : undefined;
     const previous = this.#store.recentUserMessages(conversation.id, new Date(now.getTime() - SPLIT_SECRET_WINDOW_MS), MAX_PREVIOUS_MESSAGES);
@@ -190,7 +201,8 @@ export class SupportBot {
         now,
       );
     }
-    this.#store.saveState(conversation.id, turn.state, now);
+    // The turn's one write of the conversation: its state and where to write back.
+    this.#store.saveState(conversation.id, turn.state, now, conversation.reference);
     return { turn: { replies: turn.replies, stored, decision: turn.decision, escalation: turn.escalation }, scrubbed: scrubbed.length > 0 };
   }
 
@@ -216,7 +228,7 @@ export class SupportBot {
 
   /** The FAQ's entries in a language, for channel menus, autocomplete and the help centre. */
   faq(lang: Lang): FaqArticle[] {
-    return this.deps.brain.knowledgeBase.entries.map((entry) => this.#article(entry, lang));
+    return this.#brain.knowledgeBase.entries.map((entry) => this.#article(entry, lang));
   }
 
   /**
@@ -226,9 +238,9 @@ export class SupportBot {
    * answered intent. Small talk is left out; an out-of-scope query finds nothing. Stores nothing.
    */
   searchHelp(text: string, lang: Lang): FaqArticle[] {
-    const { knowledgeBase, matcher } = this.deps.brain;
+    const { knowledgeBase, matcher } = this.#brain;
     const query = text.slice(0, MAX_MESSAGE_LENGTH);
-    const decision = this.deps.brain.decide(query, lang);
+    const decision = this.#brain.decide(query, lang);
     const ids = [decision.faqId, decision.secondary?.faqId, ...decision.suggestions.map((suggestion) => faqIdOf(suggestion))];
     ids.push(
       ...matcher
@@ -246,7 +258,7 @@ export class SupportBot {
 
   #article(entry: FaqEntry, lang: Lang): FaqArticle {
     const [question = entry.id, ...alternatives] = entry.questions[lang];
-    return { id: entry.id, question, alternatives, intent: entry.intent, topic: say(lang, `intent.${entry.intent}` as MessageKey), answer: this.deps.brain.knowledgeBase.answer(entry, lang) };
+    return { id: entry.id, question, alternatives, intent: entry.intent, topic: say(lang, `intent.${entry.intent}` as MessageKey), answer: this.#brain.knowledgeBase.answer(entry, lang) };
   }
 
   #route(turn: Turn): void {
@@ -344,7 +356,7 @@ export class SupportBot {
 
   /** The brain's decision, worded in the turn's language. */
   #decide(words: string, lang: Lang, context?: TurnContext): Decision {
-    return inLanguage(this.deps.brain.decide(words, lang, context), lang, this.deps.brain);
+    return inLanguage(this.#brain.decide(words, lang, context), lang, this.#brain);
   }
 
   /** A short reply to the bot's last question ("yes", "不用了"); false when the message is something else. */
@@ -390,7 +402,7 @@ export class SupportBot {
       case 'feedback':
         return payload.helped ? this.#feedbackYes(turn) : this.#feedbackNo(turn);
       case 'faq': {
-        const decision = this.deps.brain.answerEntry(payload.faqId, turn.lang);
+        const decision = this.#brain.answerEntry(payload.faqId, turn.lang);
         if (!decision) return this.#say(turn, 'help', 'answer');
         if (decision.action === 'escalate') return this.#escalate(turn, decision);
         return this.#answer(turn, decision);
@@ -455,7 +467,7 @@ export class SupportBot {
     this.#recordUnanswered(turn, 'clarify');
     const questions = decision.suggestions.filter((suggestion) => {
       const faqId = faqIdOf(suggestion);
-      const entry = faqId ? this.deps.brain.knowledgeBase.byId(faqId) : undefined;
+      const entry = faqId ? this.#brain.knowledgeBase.byId(faqId) : undefined;
       return entry !== undefined && policyOf(entry.intent).kind !== 'smalltalk';
     });
     if (questions.length >= 2) {
@@ -463,7 +475,7 @@ export class SupportBot {
       return;
     }
     const onlyId = questions[0] && faqIdOf(questions[0]);
-    const only = onlyId && this.deps.brain.answerEntry(onlyId, turn.lang);
+    const only = onlyId && this.#brain.answerEntry(onlyId, turn.lang);
     if (only && only.action === 'answer') return this.#answer(turn, { ...only, confidence: decision.confidence });
     this.#say(turn, 'help', 'answer');
   }
@@ -541,7 +553,7 @@ export class SupportBot {
 
   /** The intent a description of the problem points to, when the brain is sure and it says more than `current`. */
   #topicOf(turn: Turn, current: string): string {
-    const decision = this.deps.brain.decide(turn.words, turn.lang);
+    const decision = this.#brain.decide(turn.words, turn.lang);
     const sure = decision.action === 'answer' || decision.action === 'escalate';
     return sure && !isVague(decision.intent) && !otherPlatform(turn.words) ? decision.intent : current;
   }
@@ -627,7 +639,7 @@ export class SupportBot {
     const pressed = turn.message.payload === undefined ? undefined : decodePayload(turn.message.payload)?.kind;
     if (pressed === 'cancel') return this.#cancel(turn);
     this.deps.tickets.userWrote(ticket.id, turn.conversation, turn.text || `[button: ${turn.message.payload}]`, turn.now);
-    if (pressed === 'human' || asksAboutWaiting(turn.words) || this.deps.brain.decide(turn.words, turn.lang).intent === 'agent.request') {
+    if (pressed === 'human' || asksAboutWaiting(turn.words) || this.#brain.decide(turn.words, turn.lang).intent === 'agent.request') {
       return this.#status(turn);
     }
     const last = turn.state.ackedAt ? Date.parse(turn.state.ackedAt) : Number.NEGATIVE_INFINITY;

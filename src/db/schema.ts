@@ -58,6 +58,8 @@ export const messages = sqliteTable(
   },
   (table) => [
     index('messages_conversation_idx').on(table.conversationId, table.id),
+    // The user's recent messages (the split-secret window): a range, not every message of the conversation.
+    index('messages_sender_window_idx').on(table.conversationId, table.sender, table.createdAt),
     index('messages_escalation_idx').on(table.escalationId, table.id),
     uniqueIndex('messages_platform_idx').on(table.conversationId, table.platformMessageId),
   ],
@@ -102,6 +104,8 @@ export const escalations = sqliteTable(
     uniqueIndex('escalations_number_idx').on(table.number),
     index('escalations_queue_idx').on(table.status, table.priority, table.createdAt),
     index('escalations_user_idx').on(table.userId, table.status),
+    // A conversation's active ticket, read on every turn of an escalated user.
+    index('escalations_conversation_idx').on(table.conversationId, table.status),
   ],
 );
 
@@ -144,7 +148,8 @@ export const outbox = sqliteTable(
     dedupeKey: text('dedupe_key'),
   },
   (table) => [
-    index('outbox_due_idx').on(table.status, table.nextAttemptAt),
+    // Due rows oldest first: pending rows walked in id order (the order delivered), no sort of the whole backlog per claim.
+    index('outbox_pending_idx').on(table.status, table.id),
     uniqueIndex('outbox_dedupe_idx').on(table.dedupeKey),
     // A conversation's lane: "is an older row of this conversation still waiting?" (delivery order).
     index('outbox_lane_idx').on(table.channel, table.reference, table.status, table.nextAttemptAt),
@@ -161,6 +166,41 @@ export const unansweredQuestions = sqliteTable('unanswered_questions', {
   confidence: integer('confidence_pct'),
   reason: text('reason', { enum: ['fallback', 'clarify', 'not_helpful'] }).notNull(),
   createdAt: createdAt(),
+  /** Set by `kb dismiss`: reviewed, nothing to learn; left out of `kb review`. */
+  dismissedAt: integer('dismissed_at', { mode: 'timestamp_ms' }),
+  dismissedBy: text('dismissed_by'),
+});
+
+/** The classifier's training phrases (seeded from `intents/` on first start), edited live with `kb add-phrase`. */
+export const trainingPhrases = sqliteTable(
+  'training_phrases',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    intent: text('intent').notNull(),
+    lang: text('lang', { enum: ['en', 'zh'] }).notNull(),
+    text: text('text').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('training_phrases_intent_idx').on(table.intent, table.lang)],
+);
+
+/** Every knowledge-base edit: who did what, when (the phrase's text as it was). */
+export const knowledgeEdits = sqliteTable('knowledge_edits', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  action: text('action', { enum: ['seed', 'add_phrase', 'remove_phrase', 'dismiss'] }).notNull(),
+  intent: text('intent'),
+  lang: text('lang'),
+  text: text('text'),
+  actor: text('actor').notNull(),
+  createdAt: createdAt(),
+});
+
+/** One row (id 1): the knowledge base's version, raised by every edit; the running bot polls it to retrain. */
+export const knowledgeVersion = sqliteTable('knowledge_version', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 });
 
 /**

@@ -7,7 +7,7 @@ import { FaqMatcher } from './faq-matcher.js';
 import { loadKnowledgeBase, type FaqEntry, type KnowledgeBase } from './knowledge-base.js';
 import { replyLanguage } from './language.js';
 import { normalizeText } from './normalize.js';
-import { loadTrainingData, OUT_OF_SCOPE } from './training-data.js';
+import { loadTrainingData, OUT_OF_SCOPE, trainingExamples, type IntentPhrases } from './training-data.js';
 import { splitClauses } from './clauses.js';
 import { loadTopics, looksLikeFollowUp, swapTopic, type Topic } from './follow-up.js';
 
@@ -63,11 +63,19 @@ export class Brain {
     readonly topics: readonly Topic[] = loadTopics(),
   ) {}
 
-  /** Loads the knowledge base and intents and trains the classifier (well under a second). */
-  static load(policy: DecisionPolicy, links: SupportLinks = {}): Brain {
+  /**
+   * Loads the knowledge base and trains the classifier (well under a second) on the training
+   * phrases `phrases` (by default those of `intents/`) and the FAQ's questions.
+   */
+  static load(policy: DecisionPolicy, links: SupportLinks = {}, phrases?: IntentPhrases): Brain {
     const knowledgeBase = loadKnowledgeBase(links);
-    const classifier = IntentClassifier.train(loadTrainingData(knowledgeBase));
+    const classifier = IntentClassifier.train(phrases ? trainingExamples(phrases, knowledgeBase) : loadTrainingData(knowledgeBase));
     return new Brain(classifier, knowledgeBase, new FaqMatcher(knowledgeBase), policy);
+  }
+
+  /** This brain with another classifier (one retrained on new phrases): same knowledge base, matcher and policy. */
+  withClassifier(classifier: IntentClassifier): Brain {
+    return new Brain(classifier, this.knowledgeBase, this.matcher, this.policy, this.topics);
   }
 
   /**

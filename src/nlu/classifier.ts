@@ -11,7 +11,7 @@
  */
 import { ConfidenceCalibrator, type CalibrationPoint, type ConfidenceSignals } from './calibration.js';
 import { seededRandom, toSparseMatrix, trainOneVsRest } from './svm.js';
-import { blend, Corpus, Vectorizer, type SparseVector } from './vectorizer.js';
+import { blend, Corpus, Vectorizer, type SparseVector, type VectorizerModel } from './vectorizer.js';
 
 /** One training example: a message and its intent label. */
 export interface LabelledText {
@@ -95,13 +95,26 @@ function resolveOptions(options: ClassifierOptions): Required<ClassifierOptions>
   return settings;
 }
 
+/**
+ * A trained {@link IntentClassifier} as plain data (typed arrays and strings): it crosses to another
+ * thread by `postMessage` and is restored there by {@link IntentClassifier.fromModel}.
+ */
+export interface ClassifierModel {
+  readonly labels: readonly string[];
+  readonly vectorizer: VectorizerModel;
+  readonly weights: Float32Array;
+  readonly biases: Float32Array;
+  readonly temperature: number;
+  readonly calibratorWeights: readonly number[];
+}
+
 /** A trained SVM over its own labels: raw scores and their softmax. */
 class LinearModel {
   constructor(
     readonly labelCount: number,
-    private readonly weights: Float32Array,
-    private readonly biases: Float32Array,
-    private readonly temperature: number,
+    readonly weights: Float32Array,
+    readonly biases: Float32Array,
+    readonly temperature: number,
   ) {}
 
   static train(vectors: readonly SparseVector[], y: Int32Array, labelCount: number, featureCount: number, settings: Required<ClassifierOptions>): LinearModel {
@@ -227,6 +240,23 @@ export class IntentClassifier {
     const vectors = corpus.documents.map((counts) => vectorizer.vectorize(counts).vector);
     const model = LinearModel.train(vectors, y, labels.length, vectorizer.size, settings);
     return new IntentClassifier(labels, vectorizer, model, fitCalibrator(corpus, y, labels.length, settings));
+  }
+
+  /** A message's features as the classifier sees them: its L2-normalised TF-IDF vector (cosine = dot product). */
+  features(text: string): SparseVector {
+    return this.vectorizer.transform(text).vector;
+  }
+
+  /** The trained classifier as plain data; its typed arrays may be transferred. */
+  toModel(): ClassifierModel {
+    const { weights, biases, temperature } = this.model;
+    return { labels: this.labels, vectorizer: this.vectorizer.toModel(), weights, biases, temperature, calibratorWeights: this.calibrator.weights };
+  }
+
+  /** The classifier {@link IntentClassifier.toModel} described: it predicts exactly as the original. */
+  static fromModel(model: ClassifierModel): IntentClassifier {
+    const linear = new LinearModel(model.labels.length, model.weights, model.biases, model.temperature);
+    return new IntentClassifier(model.labels, Vectorizer.fromModel(model.vectorizer), linear, new ConfidenceCalibrator(model.calibratorWeights));
   }
 
   /**

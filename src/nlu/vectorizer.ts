@@ -60,6 +60,14 @@ export class Corpus {
   }
 }
 
+/** A fitted {@link Vectorizer} as plain data: features in index order, and its tables. */
+export interface VectorizerModel {
+  readonly vocabulary: readonly string[];
+  readonly isWord: Uint8Array;
+  readonly idf: Float32Array;
+  readonly unseenIdf: number;
+}
+
 /** Maps messages to sparse vectors: features weighted by sublinear TF × IDF, L2-normalised. */
 export class Vectorizer {
   private constructor(
@@ -83,6 +91,16 @@ export class Vectorizer {
     const n = chosen.length;
     const idf = documentFrequency.map((df) => (df > 0 ? Math.log((1 + n) / (1 + df)) + 1 : 0));
     return new Vectorizer(corpus.vocabulary, corpus.isWord, idf, Math.log(1 + n) + 1);
+  }
+
+  /** The fitted tables as plain data (for another thread; see {@link Vectorizer.fromModel}). */
+  toModel(): VectorizerModel {
+    return { vocabulary: [...this.vocabulary.keys()], isWord: this.isWord, idf: this.idf, unseenIdf: this.unseenIdf };
+  }
+
+  /** A vectorizer from {@link Vectorizer.toModel}'s data: the same vectors as the one that made it. */
+  static fromModel(model: VectorizerModel): Vectorizer {
+    return new Vectorizer(new Map(model.vocabulary.map((feature, i) => [feature, i])), model.isWord, model.idf, model.unseenIdf);
   }
 
   /** Number of feature indices a weight table must cover. */

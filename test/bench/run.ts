@@ -13,7 +13,10 @@ import { createServices } from '../../src/services.js';
 import { loadDevSet, scoreDevSet, type DevQuery } from '../support/devset.js';
 import { tempDir } from '../support/temp.js';
 import { benchBanking77 } from './banking77.js';
+import { benchList } from './list.js';
 import { benchOutbox } from './outbox.js';
+import { benchRetrain } from './retrain.js';
+import { benchEscalatedTurn, benchTurnCost } from './turn.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -138,9 +141,13 @@ const result = {
   machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
   ...benchDevSets(),
   pipeline: benchPipeline(),
+  turnCost: benchTurnCost(),
+  escalatedTurn: benchEscalatedTurn(),
+  escalationsList: benchList(),
   startup: await benchStartup(),
   banking77: await benchBanking77(),
   outbox: await benchOutbox(),
+  retrain: await benchRetrain(),
   rssMb: Math.round(process.memoryUsage().rss / 1e6),
 };
 console.log(JSON.stringify(result, null, 2));
