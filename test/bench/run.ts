@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: BANKING77 (ours vs nlp.js and natural on the same split, the unknown-intent
  * protocol, calibration), the bilingual dev sets and out-of-scope set under the bot's decisions,
- * full-pipeline latency with the database, and start-up time. Prints one JSON object.
+ * full-pipeline latency with the database, start-up time, and HTTP chat throughput beside bare express. Prints one JSON object.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { createServices } from '../../src/services.js';
 import { loadDevSet, scoreDevSet, type DevQuery } from '../support/devset.js';
 import { tempDir } from '../support/temp.js';
 import { benchBanking77 } from './banking77.js';
+import { benchHttp } from './http.js';
 import { benchList } from './list.js';
 import { benchOutbox } from './outbox.js';
 import { benchRetrain } from './retrain.js';
@@ -145,6 +146,7 @@ const result = {
   escalatedTurn: benchEscalatedTurn(),
   escalationsList: benchList(),
   startup: await benchStartup(),
+  http: await benchHttp(),
   banking77: await benchBanking77(),
   outbox: await benchOutbox(),
   retrain: await benchRetrain(),
