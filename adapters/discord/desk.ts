@@ -10,7 +10,18 @@ import {
   type SendableChannels,
   type TextChannel,
 } from 'discord.js';
-import { DeskError, type AgentActor, type AgentDesk, type DeskAction, type DeskEvent, type DeskLine, type DeskPresenter, type EscalationView, type Logger } from '../../src/core/index.js';
+import {
+  pressCardAction,
+  DeskError,
+  type AgentActor,
+  type AgentDesk,
+  type DeskAction,
+  type DeskEvent,
+  type DeskLine,
+  type DeskPresenter,
+  type EscalationView,
+  type Logger,
+} from '../../src/core/index.js';
 import { renderCard } from './card.js';
 import { clip, plain } from './render.js';
 
@@ -81,20 +92,9 @@ export class DiscordDesk {
 
   /** A press on a card's action button; non-agents get a private refusal. */
   async onButton(interaction: ButtonInteraction, action: DeskAction, ticketId: number): Promise<void> {
-    if (!this.desk.isAgent('discord', interaction.user.id)) {
-      await interaction.reply({ content: this.presenter.notAgent(), flags: MessageFlags.Ephemeral });
-      return;
-    }
-    const agent = actorOf(interaction.member, interaction.user);
-    let ticket: EscalationView;
-    try {
-      ticket = this.desk.act(action, ticketId, agent);
-    } catch (error) {
-      if (!(error instanceof DeskError)) throw error;
-      await interaction.reply({ content: `⚠️ ${plain(this.presenter.refusal(error))}`, flags: MessageFlags.Ephemeral });
-      return;
-    }
-    await interaction.update(renderCard(this.presenter.card(ticket)));
+    const result = pressCardAction(this.desk, this.presenter, actorOf(interaction.member, interaction.user), action, ticketId);
+    if (result.ticket) await interaction.update(renderCard(this.presenter.card(result.ticket)));
+    else await interaction.reply({ content: result.notAgent ? result.refusal : `⚠️ ${plain(result.refusal)}`, flags: MessageFlags.Ephemeral });
   }
 
   async #open(ticket: EscalationView): Promise<void> {

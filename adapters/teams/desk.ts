@@ -1,5 +1,17 @@
 import { ActivityTypes, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
-import { decodePayload, DeskError, type AgentActor, type AgentDesk, type DeskEvent, type DeskLine, type DeskPresenter, type EscalationView, type Logger } from '../../src/core/index.js';
+import {
+  decodePayload,
+  pressCardAction,
+  DeskError,
+  type CardPress,
+  type AgentActor,
+  type AgentDesk,
+  type DeskEvent,
+  type DeskLine,
+  type DeskPresenter,
+  type EscalationView,
+  type Logger,
+} from '../../src/core/index.js';
 import type { BotFrameworkEndpoint } from './bot-framework.js';
 import { ADAPTIVE_CARD, cardAttachment, renderCard } from './card.js';
 
@@ -84,17 +96,15 @@ export class TeamsDesk {
   }
 
   /** A card button pressed: the ticket as it is now, or what to tell the presser (a non-agent learns nothing of the ticket). */
-  #press(activity: Activity, payload: string): { ticket: EscalationView; refusal?: undefined } | { ticket?: undefined; refusal: string } {
+  #press(activity: Activity, payload: string): CardPress {
     const pressed = decodePayload(payload);
     const agent = agentOf(activity);
-    if (!agent || !this.desk.isAgent('teams', agent.userId)) return { refusal: this.presenter.notAgent() };
-    if (pressed?.kind !== 'desk') return { refusal: this.presenter.refusal(new DeskError({ code: 'not_found', reason: 'no_ticket', ref: payload.slice(0, 40) })) };
-    try {
-      return { ticket: this.desk.act(pressed.action, pressed.ticketId, agent) };
-    } catch (error) {
-      if (!(error instanceof DeskError)) throw error;
-      return { refusal: this.presenter.refusal(error) };
+    if (!agent) return { refusal: this.presenter.notAgent(), notAgent: true };
+    if (pressed?.kind !== 'desk') {
+      if (!this.desk.isAgent('teams', agent.userId)) return { refusal: this.presenter.notAgent(), notAgent: true };
+      return { refusal: this.presenter.refusal(new DeskError({ code: 'not_found', reason: 'no_ticket', ref: payload.slice(0, 40) })), notAgent: false };
     }
+    return pressCardAction(this.desk, this.presenter, agent, pressed.action, pressed.ticketId);
   }
 
   /** A message in a ticket's thread: an agent's answer to the user (or note); anyone else is told only agents may act. */

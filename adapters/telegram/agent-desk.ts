@@ -1,6 +1,17 @@
 import { Composer, type Api, type Context } from 'grammy';
 import type { Message, User } from 'grammy/types';
-import { decodePayload, DeskError, type AgentActor, type AgentDesk, type DeskEvent, type DeskLine, type DeskPresenter, type EscalationView, type Logger } from '../../src/core/index.js';
+import {
+  decodePayload,
+  pressCardAction,
+  DeskError,
+  type AgentActor,
+  type AgentDesk,
+  type DeskEvent,
+  type DeskLine,
+  type DeskPresenter,
+  type EscalationView,
+  type Logger,
+} from '../../src/core/index.js';
 import { cardRefs, renderCard } from './card.js';
 import { contentKind, topicOf } from './conversation.js';
 import { describeError, refusedForGood, unchanged } from './errors.js';
@@ -81,18 +92,10 @@ export class TelegramDesk {
       await ctx.answerCallbackQuery();
       return;
     }
-    if (!this.desk.isAgent('telegram', String(from.id))) {
-      await ctx.answerCallbackQuery({ text: this.presenter.notAgent(), show_alert: true });
-      return;
-    }
-    try {
-      const ticket = this.desk.act(pressed.action, pressed.ticketId, actorOf(from));
-      // The card itself is edited by the desk feed, like for actions taken from the CLI.
-      await ctx.answerCallbackQuery({ text: this.presenter.done(pressed.action, ticket) });
-    } catch (error) {
-      if (!(error instanceof DeskError)) throw error;
-      await ctx.answerCallbackQuery({ text: this.presenter.refusal(error), show_alert: true });
-    }
+    const result = pressCardAction(this.desk, this.presenter, actorOf(from), pressed.action, pressed.ticketId);
+    // The card itself is edited by the desk feed, like for actions taken from the CLI.
+    if (result.ticket) await ctx.answerCallbackQuery({ text: this.presenter.done(pressed.action, result.ticket) });
+    else await ctx.answerCallbackQuery({ text: result.refusal, show_alert: true });
   }
 
   async #onMessage(ctx: Context, message: Message): Promise<void> {

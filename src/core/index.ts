@@ -5,6 +5,7 @@
  */
 export * from '../contracts/index.js';
 export { ChannelRegistry, type AgentDesk, type ChannelContext, type ChannelFactory, type FaqArticle, type MessageHandler } from './channel.js';
+export { pressCardAction, type CardPress } from './card-actions.js';
 export { DeskPresenter, type CardAction, type CardActionStyle, type CardField, type DeskAlert, type DeskCard, type DeskLine, type DeskUpdate } from './desk-presenter.js';
 export { MAX_MESSAGE_LENGTH } from './support-bot.js';
 export { detectLanguage } from '../nlu/language.js';

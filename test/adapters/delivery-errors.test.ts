@@ -27,8 +27,17 @@ async function replyAndDrain(app: App, ticketId: number) {
     .set({ nextAttemptAt: new Date(Date.now() - 1) })
     .run();
   await app.drainOutbox();
-  const rows = app.services.database.db.select().from(tables.outbox).all();
-  return { row: rows.filter((row) => row.escalationId === ticketId).at(-1)!, event: app.services.desk.detail(ticketId).events.at(-1)! };
+  return { row: lastOutboxRow(app, ticketId), event: app.services.desk.detail(ticketId).events.at(-1)! };
+}
+
+/** The newest outbox row queued for a ticket. */
+function lastOutboxRow(app: App, ticketId: number) {
+  return app.services.database.db
+    .select()
+    .from(tables.outbox)
+    .all()
+    .filter((row) => row.escalationId === ticketId)
+    .at(-1)!;
 }
 
 describe('Telegram deliveries to users the bot can no longer reach', () => {
@@ -72,12 +81,7 @@ describe('Telegram deliveries to users the bot can no longer reach', () => {
     fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: not enough rights to send text messages to the chat' }, (params) => params.chat_id === 7004);
     app.services.desk.reply(ticket, AGENT, 'Are you still there?');
     await app.drainOutbox();
-    const row = app.services.database.db
-      .select()
-      .from(tables.outbox)
-      .all()
-      .filter((r) => r.escalationId === ticket)
-      .at(-1)!;
+    const row = lastOutboxRow(app, ticket);
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });
   });
 });
@@ -117,12 +121,7 @@ describe('Discord deliveries to users the bot can no longer reach', () => {
     for (let n = 0; n < 4; n++) fake.failNext('POST', new RegExp(`^/channels/${dm}/messages$`), 500, 0, 'Internal Server Error');
     app.services.desk.reply(ticket, AGENT, 'Are you still there?');
     await app.drainOutbox();
-    const row = app.services.database.db
-      .select()
-      .from(tables.outbox)
-      .all()
-      .filter((r) => r.escalationId === ticket)
-      .at(-1)!;
+    const row = lastOutboxRow(app, ticket);
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });
   });
 });

@@ -2,7 +2,7 @@ import Sqlite from 'better-sqlite3';
 import { loadConfig } from '../../src/config/index.js';
 import { SupportBot } from '../../src/core/support-bot.js';
 import { RateLimiter } from '../../src/safety/rate-limit.js';
-import { createServices, slaPolicy } from '../../src/services.js';
+import { createServices, slaPolicy, type Services } from '../../src/services.js';
 import { loadDevSet } from '../support/devset.js';
 import { tempDir } from '../support/temp.js';
 
@@ -25,14 +25,7 @@ export function benchTurnCost(): { classifyUs: number; turnUs: number; turnsPerC
   const services = createServices(loadConfig({ DATABASE_PATH: `${dir}/turn.sqlite` }));
   const texts = loadDevSet().map((query) => query.text);
   // The per-user flood limit would refuse (cheaply) some turns; the bench measures answered ones.
-  const bot = new SupportBot({
-    db: services.database.db,
-    brain: services.brain,
-    tickets: services.tickets,
-    queue: services.queue,
-    sla: slaPolicy(loadConfig({})),
-    rateLimiter: new RateLimiter({ capacity: 1e9, perSecond: 1e9 }),
-  });
+  const bot = unlimitedBot(services);
   try {
     const rounds: { classifyUs: number; turnUs: number }[] = [];
     for (let round = 0; round < 3; round++) {
@@ -63,14 +56,7 @@ export function benchEscalatedTurn(messages = 1_000_000): { messages: number; ti
   const { dir, cleanup } = tempDir();
   const path = `${dir}/escalated.sqlite`;
   const services = createServices(loadConfig({ DATABASE_PATH: path }));
-  const bot = new SupportBot({
-    db: services.database.db,
-    brain: services.brain,
-    tickets: services.tickets,
-    queue: services.queue,
-    sla: slaPolicy(loadConfig({})),
-    rateLimiter: new RateLimiter({ capacity: 1e9, perSecond: 1e9 }),
-  });
+  const bot = unlimitedBot(services);
   try {
     const user = { channel: 'web' as const, userId: 'escalated', conversation: { visitorId: 'escalated' } };
     const first = bot.process({ ...user, text: 'someone stole all the funds from my wallet, my account was hacked' });
@@ -109,4 +95,16 @@ export function benchEscalatedTurn(messages = 1_000_000): { messages: number; ti
     services.close();
     cleanup();
   }
+}
+
+/** The pipeline over `services` without the per-user flood limit, which would refuse (cheaply) some of a bench's turns. */
+function unlimitedBot(services: Services): SupportBot {
+  return new SupportBot({
+    db: services.database.db,
+    brain: services.brain,
+    tickets: services.tickets,
+    queue: services.queue,
+    sla: slaPolicy(loadConfig({})),
+    rateLimiter: new RateLimiter({ capacity: 1e9, perSecond: 1e9 }),
+  });
 }
