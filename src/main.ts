@@ -3,21 +3,28 @@ import { createAdapters, createConsole } from '../adapters/index.js';
 import { createConsoleBackend } from './agents/console-backend.js';
 import { loadConfig, ConfigError, type Config } from './config/index.js';
 import { ChannelRegistry } from './core/channel.js';
+import { MeasuredHandler } from './core/measured-handler.js';
 import { OutboxDispatcher } from './escalation/dispatcher.js';
 import { DeskFeed } from './escalation/desk-feed.js';
 import { createEmailChannel } from './email/index.js';
 import { SlaMonitor, type SlaCheck } from './escalation/sla-monitor.js';
 import { createLogger, type Logger } from './log.js';
 import { createHttpServer } from './server/http.js';
+import { BotMetrics } from './metrics/bot-metrics.js';
+import { TicketFigures } from './metrics/ticket-figures.js';
 import { Retrainer } from './knowledge/retrainer.js';
 import { KnowledgeWatcher } from './knowledge/watcher.js';
-import { reviewMissed } from './knowledge/review.js';
+import { createKnowledgeOperations } from './knowledge/operations.js';
+import { RetrainLog } from './knowledge/retrain-log.js';
 import { UnansweredQuestions } from './knowledge/unanswered.js';
 import { reportFor } from './reports/index.js';
 import { createServices, type Services } from './services.js';
 
 /** How long a SIGTERM/SIGINT shutdown may take in all (under Docker's 10 s grace before SIGKILL). */
 const EXIT_DEADLINE_MS = 9_000;
+
+/** How long a shutdown waits for HTTP requests in progress (turns included) before going on. */
+const REQUEST_GRACE_MS = 2_000;
 
 /** How long the server waits for another process's database write lock before answering 503. */
 const SERVER_BUSY_TIMEOUT_MS = 250;
@@ -47,16 +54,19 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   // A request waits at most this long for a write lock another process holds (the CLI desk's are brief).
   const services = createServices(config, undefined, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   const channels = new ChannelRegistry();
+  const metrics = new BotMetrics(config.instanceId, { outbox: services.outbox, tickets: new TicketFigures(services.database.db) }, logger);
   const http = createHttpServer(
-    () => ({
-      channels: channels.all().map((adapter) => adapter.name),
-      pendingOutbox: services.outbox.pendingCount(),
-      uptimeS: Math.round(process.uptime()),
-    }),
+    {
+      status: () => ({ channels: channels.all().map((adapter) => adapter.name), uptimeS: Math.round(process.uptime()) }),
+      database: () => ({ pendingOutbox: services.outbox.pendingCount() }),
+      metrics,
+    },
     logger,
   );
+  // The adapters get the pipeline measured: each turn counted and timed for /metrics.
+  const bot = new MeasuredHandler(services.bot, metrics.observeTurn);
   try {
-    const { on, off } = await createAdapters(config, { bot: services.bot, desk: services.desk, presenter: services.presenter, http: http.app, logger });
+    const { on, off } = await createAdapters(config, { bot, desk: services.desk, presenter: services.presenter, http: http.app, logger });
     for (const adapter of on) {
       await adapter.start();
       channels.register(adapter);
@@ -76,7 +86,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     services.close();
     throw error;
   }
-  const dispatcher = new OutboxDispatcher(services.outbox, channels, logger, undefined, { leaseMs: config.outboxLeaseMs });
+  const dispatcher = new OutboxDispatcher(services.outbox, channels, logger, undefined, { leaseMs: config.outboxLeaseMs, observer: metrics.observeDelivery });
   dispatcher.start();
   const deskFeed = new DeskFeed(services.queue, services.bindings, channels, logger);
   deskFeed.start();
@@ -85,10 +95,15 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const unanswered = new UnansweredQuestions(services.database.db);
   const operations = {
     report: (since: Date) => reportFor(services.database.db, { since, until: new Date() }, services.brain.knowledgeBase),
-    review: (since: Date) => reviewMissed(unanswered.open(since), services.brain),
-    dismiss: (ids: readonly number[], actor: string) => unanswered.dismiss(ids, actor, new Date()),
+    ...createKnowledgeOperations({ store: services.knowledge, unanswered, brains: services.brains }),
   };
-  const deskConsole = createConsole(config, { http: http.app, desk: services.desk, backend: createConsoleBackend(services.database.db, services.queue, sessions), operations, logger });
+  const deskConsole = createConsole(config, {
+    http: http.app,
+    desk: services.desk,
+    backend: createConsoleBackend(services.database.db, services.queue, sessions, services.brains),
+    operations,
+    logger,
+  });
   deskConsole.start();
   const slaMonitor = new SlaMonitor(services.tickets, logger, { autoCloseHours: config.sla.autoCloseHours });
   slaMonitor.start();
@@ -97,9 +112,11 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     store: services.knowledge,
     holder: services.brains,
     retrainer: new Retrainer(),
+    retrains: new RetrainLog(services.database.db),
     logger,
+    settings: { policy: config.nlu, links: config.links },
     pollMs: config.knowledgePollMs,
-    version: services.knowledgeVersion,
+    snapshot: services.knowledgeSnapshot,
   });
   knowledge.start();
   const address = await http.listen(config.port, config.host);
@@ -119,6 +136,8 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     checkKnowledge: () => knowledge.check(),
     stop() {
       stopping ??= (async () => {
+        // First no new messages over HTTP (503 + Retry-After: a balancer or the platform tries again), and the turns in progress finish.
+        await http.drain(REQUEST_GRACE_MS);
         // The outbox gives up on deliveries still running after its deadline and leaves them for the next start.
         await Promise.all([dispatcher.stop(), deskFeed.stop(), slaMonitor.stop(), knowledge.stop()]);
         deskConsole.stop();

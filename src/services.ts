@@ -1,5 +1,5 @@
 import type { Config } from './config/index.js';
-import { openDatabase, type DatabaseHandle } from './db/index.js';
+import { openDatabase, type Database, type DatabaseHandle } from './db/index.js';
 import { DeskPresenter } from './core/desk-presenter.js';
 import { assembleTickets, type TicketDesk } from './escalation/desk.js';
 import type { DeskBindings } from './escalation/desk-bindings.js';
@@ -7,10 +7,12 @@ import type { TicketLifecycle } from './escalation/lifecycle.js';
 import { Outbox } from './escalation/outbox.js';
 import { PriorityQuota } from './escalation/priority-quota.js';
 import type { TicketQueue } from './escalation/queue.js';
-import { Brain } from './nlu/brain.js';
+import type { Brain } from './nlu/brain.js';
 import { SupportBot } from './core/support-bot.js';
 import { BrainHolder } from './knowledge/brain-holder.js';
-import { KnowledgeStore } from './knowledge/store.js';
+import { buildBrain } from './knowledge/live-brain.js';
+import { KnowledgeStore, type KnowledgeSnapshot } from './knowledge/store.js';
+import { readFaqFile } from './nlu/knowledge-base.js';
 import { readIntentFiles } from './nlu/training-data.js';
 import type { SlaPolicy } from './escalation/sla.js';
 
@@ -21,10 +23,10 @@ export interface Services {
   readonly brain: Brain;
   /** Holds the live brain; the running bot swaps in a retrained one after a knowledge-base edit. */
   readonly brains: BrainHolder;
-  /** The live knowledge base's training phrases and their edits. */
+  /** The live knowledge base's training phrases, FAQ and their edits. */
   readonly knowledge: KnowledgeStore;
-  /** The knowledge base's version the brain was trained on at start. */
-  readonly knowledgeVersion: number;
+  /** The knowledge (version, phrases, FAQ) the brain was built from at start. */
+  readonly knowledgeSnapshot: KnowledgeSnapshot;
   readonly bot: SupportBot;
   /** Ticket changes (the pipeline's and the agents'). */
   readonly tickets: TicketLifecycle;
@@ -46,17 +48,24 @@ export function slaPolicy(config: Config): SlaPolicy {
   return { chatMinutes: config.sla.chatMinutes, emailHours: config.sla.emailHours, businessHours: config.businessHours };
 }
 
+/** Opens the live knowledge base, seeding its phrases from `intents/` and its FAQ from `data/faq.json` the first time. */
+export function openKnowledge(db: Database, now = new Date()): KnowledgeStore {
+  const knowledge = new KnowledgeStore(db);
+  knowledge.seedIfEmpty(readIntentFiles(), now);
+  knowledge.faq.seedIfEmpty(readFaqFile(), now);
+  return knowledge;
+}
+
 /**
  * Opens the database (migrating it; `busyTimeoutMs` as {@link openDatabase}), seeds the knowledge
- * base from `intents/` on first start, trains the brain on its phrases (unless `brain` is given)
- * and wires the pipeline.
+ * base on first start ({@link openKnowledge}), trains the brain on its phrases and FAQ (unless
+ * `brain` is given) and wires the pipeline.
  */
 export function createServices(config: Config, brain?: Brain, options: { busyTimeoutMs?: number } = {}): Services {
   const database = openDatabase(config.databasePath, options);
-  const knowledge = new KnowledgeStore(database.db);
-  knowledge.seedIfEmpty(readIntentFiles(), new Date());
-  const knowledgeVersion = knowledge.version();
-  const brains = new BrainHolder(brain ?? Brain.load(config.nlu, config.links, knowledge.phrases()));
+  const knowledge = openKnowledge(database.db);
+  const knowledgeSnapshot = knowledge.snapshot();
+  const brains = new BrainHolder(brain ?? buildBrain({ policy: config.nlu, links: config.links }, knowledgeSnapshot.phrases, knowledgeSnapshot.faq));
   const sla = slaPolicy(config);
   const priorityQuota = new PriorityQuota({ perAddress: config.web.limits.priorityTicketsPerHour, windowMs: 60 * 60_000 });
   const { lifecycle, queue, bindings, desk } = assembleTickets(database.db, { sla, agents: config.agents, priorityQuota });
@@ -68,7 +77,7 @@ export function createServices(config: Config, brain?: Brain, options: { busyTim
     },
     brains,
     knowledge,
-    knowledgeVersion,
+    knowledgeSnapshot,
     bot,
     tickets: lifecycle,
     queue,

@@ -40,14 +40,17 @@ describe('npm start', () => {
   const temp = tempDir();
   afterAll(() => temp.cleanup());
 
-  it('starts with an empty environment, serves /healthz, says which channels are off, and stops cleanly on SIGTERM', async () => {
+  it('starts with an empty environment, serves /healthz and /metrics, says which channels are off, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const app = npmStart({ PORT: String(port), DATABASE_PATH: `${temp.dir}/bot.sqlite` });
+    const app = npmStart({ PORT: String(port), DATABASE_PATH: `${temp.dir}/bot.sqlite`, INSTANCE_ID: 'bot-main' });
     try {
       await app.waitFor(/ready: web chat at/);
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'ok' });
+      expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok' });
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^support_bot_outbox_pending\{[^}]*instance="bot-main"[^}]*\} 0$/m);
       expect(app.output()).toMatch(/telegram: off \(TELEGRAM_BOT_TOKEN is not set\)/);
       expect(app.output()).toMatch(/discord: off \(DISCORD_BOT_TOKEN is not set\)/);
       process.kill(-app.child.pid!, 'SIGTERM');

@@ -1,4 +1,4 @@
-import { CHANNEL_NAMES, type ChannelName, type InboxFilter, type Lang, type Priority, type TicketStatus } from '../../src/core/index.js';
+import { CHANNEL_NAMES, type ChannelName, type ConsoleInboxFilter, type Lang, type Priority, type TicketStatus } from '../../src/core/index.js';
 
 /** The inbox's filter form as the agent set it (the query string of `/desk`). */
 export interface InboxQuery {
@@ -10,6 +10,10 @@ export interface InboxQuery {
   readonly mine: boolean;
   readonly unassigned: boolean;
   readonly q: string;
+  /** Only tickets with this tag (lower-cased); empty: any. */
+  readonly tag: string;
+  /** Where the page starts (the previous page's `next`); empty: the top. */
+  readonly after: string;
 }
 
 /** The statuses the filter offers. */
@@ -39,11 +43,13 @@ export function readInboxQuery(query: Record<string, unknown>): InboxQuery {
     mine: one(query.mine) === '1',
     unassigned: one(query.unassigned) === '1',
     q: one(query.q).slice(0, 200).trim(),
+    tag: one(query.tag).slice(0, 32).trim().toLowerCase(),
+    after: /^[A-Za-z0-9_-]{1,200}$/.test(one(query.after)) ? one(query.after) : '',
   };
 }
 
 /** The queue filter for a query, as the agent `web:<login>` sees it. */
-export function inboxFilter(query: InboxQuery, login: string): InboxFilter {
+export function inboxFilter(query: InboxQuery, login: string): ConsoleInboxFilter {
   return {
     status: query.status === 'active' ? ['open', 'claimed'] : query.status === 'all' ? undefined : [query.status],
     priority: query.priority,
@@ -52,5 +58,18 @@ export function inboxFilter(query: InboxQuery, login: string): InboxFilter {
     agentId: query.mine ? `web:${login}` : undefined,
     unassigned: query.unassigned || undefined,
     search: query.q || undefined,
+    tag: query.tag || undefined,
   };
+}
+
+/** The inbox's address for a query, starting at `after` (a page's `next`) or at the top. */
+export function inboxHref(query: InboxQuery, after?: string): string {
+  const params = new URLSearchParams();
+  if (query.status !== 'active') params.set('status', query.status);
+  for (const key of ['priority', 'channel', 'lang', 'q', 'tag'] as const) if (query[key]) params.set(key, query[key]);
+  if (query.mine) params.set('mine', '1');
+  if (query.unassigned) params.set('unassigned', '1');
+  if (after) params.set('after', after);
+  const search = params.toString();
+  return search ? `/desk?${search}` : '/desk';
 }

@@ -2,9 +2,25 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Request, Response } from 'express';
 import express from 'express';
-import { DeskError, DeskPresenter, type AgentActor, type AgentDesk, type Config, type ConsoleBackend, type EscalationView, type Lang, type Logger, type SignedInAgent } from '../../src/core/index.js';
+import {
+  CannedReplyError,
+  DeskError,
+  DeskPresenter,
+  KnowledgeEditError,
+  MAX_TAGS_PER_TICKET,
+  TagError,
+  type AgentActor,
+  type AgentDesk,
+  type Config,
+  type ConsoleBackend,
+  type EscalationView,
+  type Lang,
+  type Logger,
+  type SignedInAgent,
+} from '../../src/core/index.js';
+import { cannedPage } from './canned-page.js';
 import { consoleCookies, type ConsoleCookies } from './cookies.js';
-import { inboxFilter, readInboxQuery } from './filters.js';
+import { inboxFilter, LANGS, readInboxQuery } from './filters.js';
 import { ConsoleGuard } from './guard.js';
 import { inboxPage, inboxRows } from './inbox-page.js';
 import { ASSETS, send, type PageFrame } from './layout.js';
@@ -12,20 +28,25 @@ import { LiveFeed } from './live.js';
 import { signInLimits } from './sign-in-limits.js';
 import { signInPage } from './sign-in-page.js';
 import { textsIn } from './texts.js';
-import { ticketLive, ticketPage, type TicketModel } from './ticket-page.js';
+import { ticketLive, ticketPage, type TicketModel, type TicketTools } from './ticket-page.js';
 import type { ConsoleOperations } from './operations.js';
-import { REPORT_DAYS, reportsPage } from './reports-page.js';
-import { REVIEW_DAYS, reviewPage } from './review-page.js';
+import { chosenPeriod, type ChosenPeriod } from './period-picker.js';
+import { REPORT_PERIOD, reportsPage } from './reports-page.js';
+import { applyDraft, readDraft, REVIEW_ACTIONS, type ReviewAction } from './review-actions.js';
+import { REVIEW_PERIOD, reviewPage, type ReviewModel } from './review-page.js';
 
 export type { ConsoleOperations, MissedGroupView, ReportView } from './operations.js';
 
 const PUBLIC_DIR = new URL('./public/', import.meta.url).pathname;
 /** Chart.js's browser build, served from node_modules (no CDN) for the reports page. */
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
-const DAY_MS = 86_400_000;
-/** What the console's forms may do to a ticket: the desk's actions, a reply and a note. */
-const TICKET_ACTIONS = ['claim', 'reply', 'note', 'resolve', 'reopen'] as const;
+/** What the console's forms may do to a ticket (`POST /desk/tickets/<number>/<action>`): the desk's actions, a reply, a note, assignment, tags. */
+export const TICKET_ACTIONS = ['claim', 'assign', 'reply', 'note', 'resolve', 'reopen', 'tag', 'untag'] as const;
 type TicketAction = (typeof TICKET_ACTIONS)[number];
+/** Tickets per inbox page: a page stays small (about 50 KB) however long the queue is. */
+const INBOX_PAGE = 100;
+/** What an admin's change to a canned reply ends with. */
+const CANNED_DONE = { create: 'console.canned.created', update: 'console.canned.saved', delete: 'console.canned.deleted' } as const;
 /** Where sign-in may send the agent next: console pages only (no open redirect). */
 const CONSOLE_PATH = /^\/desk(\/[A-Za-z0-9_-]+)*$/;
 const STATUS_OF: Record<DeskError['code'], number> = { not_found: 404, forbidden: 403, conflict: 409, invalid: 400 };
@@ -92,7 +113,8 @@ export class DeskConsole {
       const agent = this.#require(req, res, 'fragment');
       if (!agent) return;
       const frame = this.#frame(agent, '');
-      send(res, 200, inboxRows(this.#tickets(req, agent), this.#presenters[frame.lang], frame));
+      const { tickets } = this.#tickets(req, agent);
+      send(res, 200, inboxRows(tickets, this.#tagsOf(tickets), this.#presenters[frame.lang], frame));
     });
     http.get('/desk/events', (req, res) => {
       if (!this.#require(req, res, 'fragment')) return;
@@ -112,26 +134,34 @@ export class DeskConsole {
       send(res, 200, ticketLive(model, this.#frame(agent, model.card.title)));
     });
     http.post('/desk/tickets/:ref/:action', sameOrigin, form, (req, res) => this.#act(req, res));
+    http.post('/desk/lang', sameOrigin, form, (req, res) => {
+      const agent = this.#require(req, res, 'page');
+      if (!agent || !this.#checkCsrf(req, res, agent)) return;
+      const lang = LANGS.find((candidate) => candidate === (req.body as { lang?: unknown }).lang);
+      if (lang) this.context.backend.setLang(agent.account.id, lang);
+      res.redirect(303, backTo(req));
+    });
+    http.get('/desk/canned', (req, res) => {
+      const agent = this.#requireAdmin(req, res);
+      if (agent) this.#canned(res, agent, 200);
+    });
+    http.post('/desk/canned', sameOrigin, form, (req, res) => this.#changeCanned(req, res, 'create'));
+    http.post('/desk/canned/:id', sameOrigin, form, (req, res) => this.#changeCanned(req, res, 'update'));
+    http.post('/desk/canned/:id/delete', sameOrigin, form, (req, res) => this.#changeCanned(req, res, 'delete'));
     http.get(`${ASSETS}/chart.umd.js`, (_req, res) => res.set('X-Content-Type-Options', 'nosniff').sendFile(CHART_JS));
     http.get('/desk/reports', (req, res) => {
       const agent = this.#requireAdmin(req, res);
       if (!agent) return;
-      const report = this.context.operations.report(new Date(Date.now() - REPORT_DAYS * DAY_MS));
+      const period = chosenPeriod(req.query, REPORT_PERIOD, new Date());
+      const report = this.context.operations.report(period.since);
       const frame = { ...this.#frame(agent, textsIn(this.#lang(agent))('console.nav.reports')), scripts: [`${ASSETS}/chart.umd.js`, `${ASSETS}/reports.js`] };
-      send(res, 200, reportsPage(report, frame));
+      send(res, 200, reportsPage(report, period, frame));
     });
     http.get('/desk/review', (req, res) => {
       const agent = this.#requireAdmin(req, res);
-      if (agent) this.#review(res, agent);
+      if (agent) this.#review(res, agent, chosenPeriod(req.query, REVIEW_PERIOD, new Date()));
     });
-    http.post('/desk/review/dismiss', sameOrigin, form, (req, res) => {
-      const agent = this.#requireAdmin(req, res);
-      if (!agent || !this.#checkCsrf(req, res, agent)) return;
-      const raw = (req.body as { ids?: unknown }).ids;
-      const ids = (typeof raw === 'string' ? raw.split(',') : []).map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
-      const count = this.context.operations.dismiss(ids, `web:${agent.account.login}`);
-      this.#review(res, agent, textsIn(this.#lang(agent))('console.review.dismissed', { count }));
-    });
+    for (const action of ['dismiss', ...REVIEW_ACTIONS] as const) http.post(`/desk/review/${action}`, sameOrigin, form, (req, res) => this.#reviewAction(req, res, action));
     this.#live.start();
   }
 
@@ -185,9 +215,60 @@ export class DeskConsole {
     return undefined;
   }
 
-  #review(res: Response, agent: SignedInAgent, notice?: string): void {
-    const groups = this.context.operations.review(new Date(Date.now() - REVIEW_DAYS * DAY_MS));
-    send(res, 200, reviewPage(groups, this.#frame(agent, textsIn(this.#lang(agent))('console.nav.review')), notice));
+  /** The review page of `period`, with what the last action did (a notice, or a refused edit to show again). */
+  #review(res: Response, agent: SignedInAgent, period: ChosenPeriod, outcome: Pick<ReviewModel, 'notice' | 'refused'> = {}, status = 200): void {
+    const { operations } = this.context;
+    const model: ReviewModel = { groups: operations.review(period.since), period, entries: operations.faqEntries(), ...outcome };
+    send(res, status, reviewPage(model, this.#frame(agent, textsIn(this.#lang(agent))('console.nav.review'))));
+  }
+
+  /** A review action (admins): dismiss a group, or teach the bot from it; a refused edit comes back as typed, with the reason (422). */
+  #reviewAction(req: Request, res: Response, action: 'dismiss' | ReviewAction): void {
+    const agent = this.#requireAdmin(req, res);
+    if (!agent || !this.#checkCsrf(req, res, agent)) return;
+    const body = req.body as Record<string, unknown>;
+    const period = chosenPeriod(body, REVIEW_PERIOD, new Date());
+    const t = textsIn(this.#lang(agent));
+    const actor = `web:${agent.account.login}`;
+    if (action === 'dismiss') {
+      const ids = (typeof body.ids === 'string' ? body.ids.split(',') : []).map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+      const count = this.context.operations.dismiss(ids, actor);
+      return this.#review(res, agent, period, { notice: t('console.review.dismissed', { count }) });
+    }
+    const draft = readDraft(action, body);
+    try {
+      applyDraft(draft, this.context.operations, actor);
+      this.#review(res, agent, period, { notice: t('console.review.saved') });
+    } catch (error) {
+      if (!(error instanceof KnowledgeEditError)) throw error;
+      this.#review(res, agent, period, { refused: { draft, reason: error.textIn(this.#lang(agent)) } }, 422);
+    }
+  }
+
+  #canned(res: Response, agent: SignedInAgent, status: number, notice?: { text: string; error: boolean }): void {
+    send(res, status, cannedPage(this.context.backend.canned.list(), this.#frame(agent, textsIn(this.#lang(agent))('console.nav.canned')), notice));
+  }
+
+  /** An admin's change to the canned replies: done (the page with a notice), or refused (400/404 with why). */
+  #changeCanned(req: Request, res: Response, change: keyof typeof CANNED_DONE): void {
+    const agent = this.#requireAdmin(req, res);
+    if (!agent || !this.#checkCsrf(req, res, agent)) return;
+    const t = textsIn(this.#lang(agent));
+    const body = req.body as { title?: unknown; en?: unknown; zh?: unknown };
+    const input = { title: field(body.title), en: field(body.en), zh: field(body.zh) };
+    const id = Number(req.params.id);
+    const by = `web:${agent.account.login}`;
+    const { canned } = this.context.backend;
+    try {
+      if (change === 'create') canned.create(input, by);
+      else if (change === 'update') canned.update(id, input, by);
+      else canned.remove(id);
+      this.#canned(res, agent, 200, { text: t(CANNED_DONE[change]), error: false });
+    } catch (error) {
+      if (!(error instanceof CannedReplyError)) throw error;
+      const invalid = error.code === 'invalid';
+      this.#canned(res, agent, invalid ? 400 : 404, { text: t(invalid ? 'console.canned.invalid' : 'console.canned.notFound'), error: true });
+    }
   }
 
   #checkCsrf(req: Request, res: Response, agent: SignedInAgent): boolean {
@@ -228,8 +309,10 @@ export class DeskConsole {
       .redirect(303, next);
   }
 
-  #tickets(req: Request, agent: SignedInAgent): EscalationView[] {
-    return this.context.backend.inbox(inboxFilter(readInboxQuery(req.query), agent.account.login));
+  /** The page of the inbox the query asks for. */
+  #tickets(req: Request, agent: SignedInAgent): { tickets: EscalationView[]; next?: string } {
+    const query = readInboxQuery(req.query);
+    return this.context.backend.inbox(inboxFilter(query, agent.account.login), { limit: INBOX_PAGE, after: query.after || undefined });
   }
 
   #inbox(req: Request, res: Response): void {
@@ -242,13 +325,20 @@ export class DeskConsole {
       'sla-overdue': t('console.sla.overdue'),
       'notify-urgent': t('console.notify.urgent'),
     });
-    send(res, 200, inboxPage(frame, readInboxQuery(req.query), inboxRows(this.#tickets(req, agent), this.#presenters[frame.lang], frame)));
+    const { tickets, next } = this.#tickets(req, agent);
+    const rows = inboxRows(tickets, this.#tagsOf(tickets), this.#presenters[frame.lang], frame);
+    send(res, 200, inboxPage(frame, readInboxQuery(req.query), this.context.backend.tagsInUse(), rows, next));
+  }
+
+  #tagsOf(tickets: readonly EscalationView[]): Map<number, string[]> {
+    return this.context.backend.tagsOf(tickets.map((ticket) => ticket.id));
   }
 
   #model(ref: string, lang: Lang): TicketModel | undefined {
     try {
       const ticket = this.context.desk.detail(ref);
-      return { ticket, card: this.#presenters[lang].card(ticket), transcript: this.context.backend.transcript(ticket.id) };
+      const { backend } = this.context;
+      return { ticket, card: this.#presenters[lang].card(ticket), transcript: backend.transcript(ticket.id), tags: backend.tagsOf([ticket.id]).get(ticket.id) ?? [] };
     } catch (error) {
       if (error instanceof DeskError && error.code === 'not_found') return undefined;
       throw error;
@@ -261,11 +351,24 @@ export class DeskConsole {
     const model = this.#model(ref, lang);
     if (!model) {
       const frame = this.#frame(agent, t('console.inbox'));
-      return send(res, 404, inboxPage(frame, readInboxQuery({}), inboxRows([], this.#presenters[lang], frame)));
+      return send(res, 404, inboxPage(frame, readInboxQuery({}), [], inboxRows([], new Map(), this.#presenters[lang], frame)));
     }
     const text = notice?.text ?? (notice?.action ? t(`console.done.${notice.action}`, { number: model.card.number }) : undefined);
     const frame = this.#frame(agent, model.card.title, { page: 'ticket', 'ticket-id': model.ticket.id });
-    send(res, status, ticketPage(model, frame, text ? { text, error: notice?.error ?? false } : undefined));
+    const { backend } = this.context;
+    const tools: TicketTools = { assignees: this.#assignees(agent, model.ticket), canned: backend.canned.list(), draft: backend.draft(model.transcript, model.ticket.lang) };
+    send(res, status, ticketPage(model, tools, frame, text ? { text, error: notice?.error ?? false } : undefined));
+  }
+
+  /** Whom this agent may give the ticket to: none unless it is active and open, theirs, or they are an admin (the desk checks again). */
+  #assignees(agent: SignedInAgent, ticket: EscalationView): TicketTools['assignees'] {
+    const self = `web:${agent.account.login}`;
+    const active = ticket.status === 'open' || ticket.status === 'claimed';
+    if (!active || (ticket.status === 'claimed' && ticket.agentId !== self && agent.account.role !== 'admin')) return [];
+    return this.context.backend
+      .accounts()
+      .filter((account) => `web:${account.login}` !== ticket.agentId && this.context.desk.isAgent('web', account.login))
+      .map(({ login, name }) => ({ login, name }));
   }
 
   /** A ticket form: through the desk, then back to the ticket (303), or the ticket with the desk's refusal. */
@@ -275,25 +378,36 @@ export class DeskConsole {
     const action = TICKET_ACTIONS.find((candidate) => candidate === req.params.action);
     const ref = String(req.params.ref);
     if (!action) return void res.status(404).type('text').send('no such action');
-    const body = req.body as { text?: unknown; note?: unknown };
-    const text = typeof body.text === 'string' ? body.text : '';
-    const note = typeof body.note === 'string' && body.note.trim() ? body.note.trim() : undefined;
+    const body = req.body as { text?: unknown; note?: unknown; to?: unknown; tag?: unknown };
+    const text = field(body.text);
+    const note = field(body.note).trim() || undefined;
     const actor: AgentActor = { channel: 'web', userId: agent.account.login, name: agent.account.name };
     const { desk } = this.context;
     try {
-      const run: Record<TicketAction, () => EscalationView> = {
+      const run: Record<TicketAction, () => unknown> = {
         claim: () => desk.claim(ref, actor),
+        assign: () => desk.assign(ref, actor, field(body.to)),
         reply: () => desk.reply(ref, actor, text),
         note: () => desk.note(ref, actor, text),
         resolve: () => desk.resolve(ref, actor, note),
         reopen: () => desk.reopen(ref, actor),
+        tag: () => desk.tag(ref, actor, field(body.tag)),
+        untag: () => desk.untag(ref, actor, field(body.tag)),
       };
-      const ticket = run[action]();
-      res.redirect(303, `/desk/tickets/${ticket.number}?done=${action}`);
+      run[action]();
+      res.redirect(303, `/desk/tickets/${desk.view(ref).number}?done=${action}`);
     } catch (error) {
-      if (!(error instanceof DeskError)) throw error;
-      this.#ticket(req, res, agent, ref, STATUS_OF[error.code], { text: this.#presenters[this.#lang(agent)].refusal(error), error: true });
+      if (!(error instanceof TagError) && !(error instanceof DeskError)) throw error;
+      this.#ticket(req, res, agent, ref, error instanceof TagError ? 400 : STATUS_OF[error.code], { text: this.#refusal(error, action, agent), error: true });
     }
+  }
+
+  /** Why a ticket form was refused, in the agent's language: the tag rules' or the desk's wording. */
+  #refusal(error: TagError | DeskError, action: TicketAction, agent: SignedInAgent): string {
+    const lang = this.#lang(agent);
+    const t = textsIn(lang);
+    if (error instanceof TagError) return error.reason === 'invalid' ? t('console.tag.invalid') : t('console.tag.tooMany', { max: MAX_TAGS_PER_TICKET });
+    return this.#presenters[lang].refusal(error);
   }
 }
 
@@ -301,6 +415,19 @@ export class DeskConsole {
 function doneNotice(value: unknown): { action: TicketAction; error: false } | undefined {
   const action = TICKET_ACTIONS.find((candidate) => candidate === value);
   return action && { action, error: false };
+}
+
+/** A form field's text; anything else (absent, repeated) is empty. */
+function field(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** The console page a form was posted from (its `Referer`, this site's `/desk…` only), else the inbox. */
+function backTo(req: Request): string {
+  const referer = req.get('referer');
+  if (!referer || !URL.canParse(referer)) return '/desk';
+  const from = new URL(referer);
+  return from.host === req.get('host') && CONSOLE_PATH.test(from.pathname) ? `${from.pathname}${from.search}` : '/desk';
 }
 
 /** Creates the agents' console (always on: it works once an account exists, `agents add`). */

@@ -35,6 +35,19 @@ export function csrfField(token: string): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${token}" />`;
 }
 
+/** Each console language by its own name, as the language switch offers it. */
+const LANGUAGE_NAMES: Readonly<Record<Lang, string>> = { en: 'English', zh: '中文' };
+
+/** The agent's choice of console language (remembered on their account): one button per language, the current one pressed. */
+function languageSwitch(current: Lang, csrfToken: string, t: Say): SafeHtml {
+  return html`<form method="post" action="/desk/lang" class="language" aria-label="${t('console.language')}">
+    ${csrfField(csrfToken)}
+    ${(Object.keys(LANGUAGE_NAMES) as Lang[]).map(
+      (lang) => html`<button type="submit" name="lang" value="${lang}" lang="${lang === 'zh' ? 'zh-CN' : 'en'}" aria-pressed="${String(lang === current)}">${LANGUAGE_NAMES[lang]}</button>`,
+    )}
+  </form>`;
+}
+
 /** A whole console page. */
 export function page(frame: PageFrame, body: HtmlValue): SafeHtml {
   const { t, agent } = frame;
@@ -56,8 +69,12 @@ export function page(frame: PageFrame, body: HtmlValue): SafeHtml {
           ${
             agent
               ? html`${
-                    agent.account.role === 'admin' ? html`<nav class="admin"><a href="/desk/reports">${t('console.nav.reports')}</a> <a href="/desk/review">${t('console.nav.review')}</a></nav>` : ''
-                  }<span class="who">${t('console.signedInAs', { name: agent.account.name })}</span>
+                    agent.account.role === 'admin'
+                      ? html`<nav class="admin">
+                          <a href="/desk/reports">${t('console.nav.reports')}</a> <a href="/desk/review">${t('console.nav.review')}</a> <a href="/desk/canned">${t('console.nav.canned')}</a>
+                        </nav>`
+                      : ''
+                  }${languageSwitch(frame.lang, agent.csrfToken, t)}<span class="who">${t('console.signedInAs', { name: agent.account.name })}</span>
                   <form method="post" action="/desk/sign-out" class="sign-out">${csrfField(agent.csrfToken)}<button type="submit">${t('console.signOut')}</button></form>`
               : ''
           }

@@ -1,3 +1,5 @@
+import type { Lang } from '../../src/core/index.js';
+
 /** Customer satisfaction of a group of rated tickets, as the report gives it. */
 export interface SatisfactionView {
   readonly responses: number;
@@ -31,7 +33,20 @@ export interface MissedGroupView {
   readonly closestFaq: { readonly id: string } | null;
 }
 
-/** What the console's admin pages need from the runtime: the report, the review, and dismissing reviewed questions. */
+/** A new FAQ entry from the review page: an id (kebab-case), its intent, and both languages. */
+export interface NewFaqEntry {
+  readonly id: string;
+  readonly intent: string;
+  readonly questions: { readonly en: readonly string[]; readonly zh: readonly string[] };
+  readonly answer: { readonly en: string; readonly zh: string };
+}
+
+/**
+ * What the console's admin pages need from the runtime: the report, the review, and acting on
+ * reviewed questions. The knowledge edits throw `KnowledgeEditError` (its message says why) for an
+ * edit that would break the brain; on success the questions `ids` are marked handled and the
+ * running bot retrains and swaps the brain in (as after `kb add-phrase`).
+ */
 export interface ConsoleOperations {
   /** The report of the period from `since` until now. */
   report(since: Date): ReportView;
@@ -39,4 +54,12 @@ export interface ConsoleOperations {
   review(since: Date): MissedGroupView[];
   /** Dismisses questions (by id) as `actor` (`web:<login>`); how many were still open. */
   dismiss(ids: readonly number[], actor: string): number;
+  /** Adds `text` as a training phrase of `intent` in `lang`, as `actor`; marks the questions `ids` handled. */
+  addPhrase(ids: readonly number[], edit: { readonly intent: string; readonly lang: Lang; readonly text: string }, actor: string): void;
+  /** Adds `text` as a question of the FAQ entry `entryId` in `lang`, as `actor`; marks the questions `ids` handled. */
+  addFaqQuestion(ids: readonly number[], edit: { readonly entryId: string; readonly lang: Lang; readonly text: string }, actor: string): void;
+  /** Creates an FAQ entry (both languages required), as `actor`; marks the questions `ids` handled. */
+  createFaqEntry(ids: readonly number[], entry: NewFaqEntry, actor: string): void;
+  /** The FAQ entries' ids and intents, for the review page's pickers. */
+  faqEntries(): readonly { readonly id: string; readonly intent: string }[];
 }

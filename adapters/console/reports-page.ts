@@ -1,9 +1,10 @@
 import { html, type SafeHtml } from '../web/help/html.js';
 import { page, type PageFrame } from './layout.js';
 import type { ReportView, SatisfactionView } from './operations.js';
+import { periodPicker, type ChosenPeriod } from './period-picker.js';
 
-/** How many days the reports page covers. */
-export const REPORT_DAYS = 7;
+/** The period the reports page covers unless the admin picks another. */
+export const REPORT_PERIOD = '7d';
 
 /** Hand-off reasons, in the report's order. */
 const REASONS = ['asked', 'failed_twice', 'rejected_answer', 'urgent_intent'] as const;
@@ -42,8 +43,8 @@ function csatTable(title: string, groups: Readonly<Record<string, SatisfactionVi
   </table>`;
 }
 
-/** The reports page (admins): the key figures, charts of hand-off reasons and volume by hour, helpfulness and CSAT tables. */
-export function reportsPage(report: ReportView, frame: PageFrame): SafeHtml {
+/** The reports page (admins) of `period`: the key figures, charts of hand-off reasons and volume by hour, helpfulness and CSAT tables. */
+export function reportsPage(report: ReportView, period: ChosenPeriod, frame: PageFrame): SafeHtml {
   const { t } = frame;
   const figures: [string, string][] = [
     [t('console.reports.conversations'), String(report.conversations.total)],
@@ -59,7 +60,8 @@ export function reportsPage(report: ReportView, frame: PageFrame): SafeHtml {
   return page(
     frame,
     html`<section class="reports">
-      <h1>${t('console.nav.reports')} <small>${t('console.reports.period', { days: REPORT_DAYS })}</small></h1>
+      <h1>${t('console.nav.reports')}</h1>
+      ${periodPicker(period, '/desk/reports', t)}
       <dl class="figures">
         ${figures.map(
           ([label, value]) =>

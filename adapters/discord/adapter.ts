@@ -13,6 +13,7 @@ import {
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
+  type ClientOptions,
   type Interaction,
   type InteractionReplyOptions,
   type Message,
@@ -53,6 +54,19 @@ type UserInteraction = ChatInputCommandInteraction | ButtonInteraction;
 /** Discord's refusals that no retry can fix: the user (or the DM channel) is gone, or takes no DMs from the bot. */
 const UNREACHABLE = new Set([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCodes.UnknownUser, RESTJSONErrorCodes.CannotSendMessagesToThisUser]);
 
+/** Discord's refusal of the token, worded for the operator. */
+const refusedToken = () => new ConfigError('DISCORD_BOT_TOKEN', 'Discord refused the token (check it in the Developer Portal, Bot → Token)');
+
+/**
+ * The client's shard options for `DISCORD_SHARDS`: unset, as many shards as Discord recommends, all
+ * in this process; a slice, those shard ids out of the total every instance agrees on (Discord
+ * sends a server's events to shard `(server id >> 22) % total`, DMs to shard 0). Without a gateway
+ * the options are never used.
+ */
+function shardOptions(shards: DiscordConfig['shards']): Pick<ClientOptions, 'shards' | 'shardCount'> {
+  return typeof shards === 'string' ? { shards: 'auto' } : { shards: [...shards.ids], shardCount: shards.count };
+}
+
 /**
  * Discord (discord.js v14). Users are answered when they mention the bot, in DMs, in the help
  * channel (`DISCORD_HELP_CHANNEL_ID`) and through `/ask`, `/human`, `/status` and `/faq`;
@@ -60,6 +74,7 @@ const UNREACHABLE = new Set([RESTJSONErrorCodes.UnknownChannel, RESTJSONErrorCod
  * and its questions, a secret posted in public) continues in the user's DMs, and every stored
  * conversation reference is the user's DM (`{ userId, dm: true }`), so agent replies never land in
  * a public channel. With `DISCORD_AGENT_CHANNEL_ID` set, tickets are worked there ({@link DiscordDesk}).
+ * With `DISCORD_SHARDS=none` it opens no gateway connection and only delivers, over REST.
  */
 export class DiscordAdapter implements ChannelAdapter {
   readonly name = 'discord' as const;
@@ -75,8 +90,7 @@ export class DiscordAdapter implements ChannelAdapter {
   ) {
     this.#client = new Client({
       intents: intentsFor(config),
-      // As many shards as Discord recommends, all in this process: the outbox and the desk feed run once.
-      shards: 'auto',
+      ...shardOptions(config.shards),
       // DM channels are not cached before their first message arrives; without this partial discord.js drops DMs.
       partials: [Partials.Channel],
       // Nothing the bot posts may ping @everyone, a role or a user it quotes; replying still notifies the author.
@@ -84,15 +98,24 @@ export class DiscordAdapter implements ChannelAdapter {
       ...(config.apiBase ? { rest: { api: config.apiBase } } : {}),
     });
     this.#desk = config.agentChannelId ? new DiscordDesk(this.#client, context.desk, context.presenter, config.agentChannelId, context.logger, config.oncallRoleId) : undefined;
-    this.detail = [
-      config.helpChannelId ? `help channel ${config.helpChannelId}` : 'mentions and DMs only',
-      config.agentChannelId ? `agent desk in ${config.agentChannelId}` : 'no agent channel',
-      config.guildId ? `slash commands for server ${config.guildId}` : 'global slash commands',
-    ].join(', ');
+    const { shards } = config;
+    this.detail =
+      shards === 'none'
+        ? 'REST only, no gateway shards'
+        : [
+            config.helpChannelId ? `help channel ${config.helpChannelId}` : 'mentions and DMs only',
+            config.agentChannelId ? `agent desk in ${config.agentChannelId}` : 'no agent channel',
+            config.guildId ? `slash commands for server ${config.guildId}` : 'global slash commands',
+            ...(shards === 'auto' ? [] : [`gateway shards ${shards.ids.join(', ')} of ${shards.count}`]),
+          ].join(', ');
   }
 
-  /** Logs in, waits for the gateway's READY and the guilds, then registers the slash commands. */
+  /**
+   * Logs in, waits for the gateway's READY and the guilds, then registers the slash commands.
+   * Without a gateway (`DISCORD_SHARDS=none`) it only checks the token over REST.
+   */
   async start(): Promise<void> {
+    if (this.config.shards === 'none') return this.#startRestOnly();
     const client = this.#client;
     const { logger } = this.context;
     client.on(Events.MessageCreate, (message) => void this.#guard({ messageId: message.id }, () => this.#onMessage(message)));
@@ -105,11 +128,28 @@ export class DiscordAdapter implements ChannelAdapter {
       await ready;
     } catch (error) {
       await client.destroy();
-      if ((error as { code?: string }).code === DiscordjsErrorCodes.TokenInvalid)
-        throw new ConfigError('DISCORD_BOT_TOKEN', 'Discord refused the token (check it in the Developer Portal, Bot → Token)');
+      if ((error as { code?: string }).code === DiscordjsErrorCodes.TokenInvalid) throw refusedToken();
       throw error;
     }
     await this.#registerCommands();
+  }
+
+  /**
+   * Gives the token to the client's REST manager (what `login` does before it connects the
+   * gateway) and asks Discord who the bot is, so a bad token stops start-up here too. Every send
+   * then goes through the same client code as with a gateway; the slash commands are left to the
+   * instances that receive interactions.
+   */
+  async #startRestOnly(): Promise<void> {
+    const client = this.#client;
+    client.token = this.config.token;
+    client.rest.setToken(this.config.token);
+    try {
+      await client.rest.get(Routes.user());
+    } catch (error) {
+      if (error instanceof DiscordAPIError && error.status === 401) throw refusedToken();
+      throw error;
+    }
   }
 
   /** Disconnects from the gateway; safe to call twice. */
@@ -242,7 +282,8 @@ export class DiscordAdapter implements ChannelAdapter {
   /** Sends to the user's DMs; false when they do not accept DMs from the bot. */
   async #sendDm(userId: string, out: readonly Outgoing[]): Promise<boolean> {
     try {
-      const channel = await this.#client.users.createDM(userId);
+      // Without a gateway there is no client user to match a cached DM channel against: ask Discord (it returns the same channel).
+      const channel = await this.#client.users.createDM(userId, { force: !this.#client.user });
       for (const payload of out) await channel.send(payload);
       return true;
     } catch (error) {

@@ -5,6 +5,7 @@ import {
   RESTJSONErrorCodes,
   ThreadAutoArchiveDuration,
   type ButtonInteraction,
+  type Channel,
   type Client,
   type Message,
   type SendableChannels,
@@ -115,15 +116,24 @@ export class DiscordDesk {
 
   /** Posts in a thread; `pingRole` is the one role the message may notify (the client allows none by default). */
   async #post(channelId: string, content: string, pingRole?: string): Promise<void> {
-    const channel = (await this.client.channels.fetch(channelId)) as SendableChannels | null;
+    const channel = (await this.#fetch(channelId)) as SendableChannels | null;
     if (!channel) throw new Error(`Discord channel ${channelId} is gone`);
     await channel.send({ content: clip(content, 2000), ...(pingRole ? { allowedMentions: { roles: [pingRole] } } : {}) });
   }
 
   async #channel(): Promise<TextChannel> {
-    const channel = await this.client.channels.fetch(this.channelId);
+    const channel = await this.#fetch(this.channelId);
     if (!channel?.isTextBased() || !('threads' in channel)) throw new Error(`DISCORD_AGENT_CHANNEL_ID ${this.channelId} is not a text channel the bot can see`);
     return channel as TextChannel;
+  }
+
+  /**
+   * A channel or thread from the cache, else over REST. An instance that has no gateway, or whose
+   * shards do not hold the server, never received the server, and discord.js builds no channel of
+   * an unknown server unless asked to; such a channel is not cached, so it is fetched each time.
+   */
+  #fetch(channelId: string): Promise<Channel | null> {
+    return this.client.channels.fetch(channelId, { allowUnknownGuild: true });
   }
 }
 

@@ -108,6 +108,11 @@ export class AgentAccounts {
     });
   }
 
+  /** Sets the console's language for an account. */
+  setLang(id: number, lang: Lang): void {
+    this.db.update(agentAccounts).set({ lang, updatedAt: this.clock() }).where(eq(agentAccounts.id, id)).run();
+  }
+
   /** Every account, by login. */
   list(): AgentAccount[] {
     return this.db.select().from(agentAccounts).orderBy(asc(agentAccounts.login)).all().map(toAccount);

@@ -1,33 +1,79 @@
 import type { Database } from '../db/index.js';
-import type { DeskEvent, EscalationView } from '../contracts/index.js';
-import type { InboxFilter, TicketQueue, TranscriptLine } from '../escalation/queue.js';
-import { AgentAccounts } from './accounts.js';
+import type { DeskEvent, EscalationView, Lang } from '../contracts/index.js';
+import { decodeQueueCursor, encodeQueueCursor, type InboxFilter, type TicketQueue, type TranscriptLine } from '../escalation/queue.js';
+import { TicketTags } from '../escalation/tags.js';
+import type { Brain } from '../nlu/brain.js';
+import { AgentAccounts, type AgentAccount } from './accounts.js';
+import { CannedReplies } from './canned-replies.js';
 import { ConsoleAuth } from './console-auth.js';
+import { replyDraft, type ReplyDraft } from './reply-draft.js';
 import { AgentSessions, type SessionPolicy } from './sessions.js';
+
+/** The inbox's filters: the queue's, and one tag. */
+export interface ConsoleInboxFilter extends InboxFilter {
+  /** Only the tickets carrying this tag. */
+  readonly tag?: string;
+}
 
 /**
  * What the agents' web console needs from the core besides the desk it acts through: sign-in,
- * the inbox with its filters, transcripts with the bot's decisions, and the desk events it
- * streams to the browsers (from any id, so a page that reconnects gets what it missed).
+ * the inbox with its filters, transcripts with the bot's decisions, tags, canned replies, the
+ * brain's draft answers, and the desk events it streams to the browsers (from any id, so a page
+ * that reconnects gets what it missed).
  */
 export interface ConsoleBackend {
   readonly auth: ConsoleAuth;
-  /** Tickets: open first by priority, then oldest; filtered and searched. */
-  inbox(filter: InboxFilter): EscalationView[];
+  /** The canned replies (admins manage them; the console checks the role). */
+  readonly canned: CannedReplies;
+  /**
+   * One page of the inbox: open first by priority, then oldest; filtered and searched. `after` is
+   * the `next` of the previous page (opaque text; an unreadable one starts from the top). A page
+   * filtered by tag may hold up to twice `limit` tickets.
+   */
+  inbox(filter: ConsoleInboxFilter, page: { readonly limit: number; readonly after?: string }): { tickets: EscalationView[]; next?: string };
+  /** The tags of these tickets (tickets without tags are absent). */
+  tagsOf(ticketIds: readonly number[]): Map<number, string[]>;
+  /** Every tag in use, alphabetically. */
+  tagsInUse(): string[];
   /** A ticket's transcript with the bot's decisions. */
   transcript(ticketId: number): TranscriptLine[];
+  /** The brain's best FAQ answer to the user's last message, in `lang`, if one matches. */
+  draft(transcript: readonly TranscriptLine[], lang: Lang): ReplyDraft | undefined;
+  /** The enabled console accounts, by login (whom a ticket may be assigned to, `AGENT_IDS` permitting). */
+  accounts(): AgentAccount[];
+  /** Sets an agent's console language. */
+  setLang(accountId: number, lang: Lang): void;
   /** Desk events after audit event `afterId`, oldest first (at most 100). */
   eventsSince(afterId: number): DeskEvent[];
   /** The newest audit event's id. */
   lastEventId(): number;
 }
 
-/** The console's backend over the bot's database and ticket queue. */
-export function createConsoleBackend(db: Database, queue: TicketQueue, sessions: SessionPolicy): ConsoleBackend {
+/** The console's backend over the bot's database, ticket queue and brain (`brains.current`: the brain in use now). */
+export function createConsoleBackend(db: Database, queue: TicketQueue, sessions: SessionPolicy, brains: { readonly current: Brain }): ConsoleBackend {
+  const accounts = new AgentAccounts(db);
+  const tags = new TicketTags(db, queue);
   return {
-    auth: new ConsoleAuth(new AgentAccounts(db), new AgentSessions(db, sessions)),
-    inbox: (filter) => queue.inbox(filter),
+    auth: new ConsoleAuth(accounts, new AgentSessions(db, sessions)),
+    canned: new CannedReplies(db),
+    inbox: (filter, { limit, after }) => {
+      const tagged = filter.tag === undefined ? undefined : tags.ticketsWith(filter.tag);
+      if (tagged?.size === 0) return { tickets: [] };
+      const tickets: EscalationView[] = [];
+      // The queue pages in SQL; a tag filter keeps the tagged tickets of each page until the page is full.
+      for (let cursor = after === undefined ? undefined : decodeQueueCursor(after); ;) {
+        const page = queue.page(filter, limit, cursor);
+        tickets.push(...(tagged ? page.tickets.filter((ticket) => tagged.has(ticket.id)) : page.tickets));
+        if (!page.next || tickets.length >= limit) return { tickets, next: page.next && encodeQueueCursor(page.next) };
+        cursor = page.next;
+      }
+    },
+    tagsOf: (ticketIds) => tags.of(ticketIds),
+    tagsInUse: () => tags.inUse(),
     transcript: (ticketId) => queue.transcript(ticketId),
+    draft: (transcript, lang) => replyDraft(brains.current, transcript, lang),
+    accounts: () => accounts.list().filter((account) => !account.disabled),
+    setLang: (accountId, lang) => accounts.setLang(accountId, lang),
     eventsSince: (afterId) => queue.eventsSince(afterId),
     lastEventId: () => queue.lastEventId(),
   };

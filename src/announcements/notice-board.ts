@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, lte } from 'drizzle-orm';
+import { and, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/index.js';
 import { conversations, notices, noticeSubscriptions, users } from '../db/schema.js';
 import { ConversationStore } from '../dialogue/store.js';
@@ -33,10 +33,19 @@ type NoticeRow = typeof notices.$inferSelect;
 export class NoticeBoard {
   readonly #outbox: Outbox;
   readonly #conversations: ConversationStore;
+  /** The notices in force, read on every turn: prepared once. */
+  readonly #inForce;
 
   constructor(private readonly db: Database) {
     this.#outbox = new Outbox(db);
     this.#conversations = new ConversationStore(db);
+    const now = sql.placeholder('now');
+    this.#inForce = db
+      .select()
+      .from(notices)
+      .where(and(lte(notices.startsAt, now), gt(notices.endsAt, now)))
+      .orderBy(desc(notices.startsAt), desc(notices.id))
+      .prepare();
   }
 
   /**
@@ -65,13 +74,7 @@ export class NoticeBoard {
 
   /** The notices in force at `now` (started, not ended), the latest first. */
   active(now = new Date()): NoticeView[] {
-    return this.db
-      .select()
-      .from(notices)
-      .where(and(lte(notices.startsAt, now), gt(notices.endsAt, now)))
-      .orderBy(desc(notices.startsAt), desc(notices.id))
-      .all()
-      .map(viewOf);
+    return this.#inForce.all({ now: now.getTime() }).map(viewOf);
   }
 
   /** The maintenance notices in force at `now`, the latest first. */

@@ -8,9 +8,9 @@ import { printable } from '../safety/terminal-text.js';
 import { UsageError } from './errors.js';
 import { writeLine, type CliIo } from './io.js';
 
-/** `escalations list|show|claim|reply|note|resolve|reopen …`: the agent's desk, one process per action. */
+/** `escalations list|show|claim|assign|reply|note|resolve|reopen …`: the agent's desk, one process per action. */
 export function addEscalationsCommand(program: Command, io: CliIo): void {
-  const desk = program.command('escalations').description("the agent's desk: list, show, claim, reply, note, resolve, reopen");
+  const desk = program.command('escalations').description("the agent's desk: list, show, claim, assign, reply, note, resolve, reopen");
   const withDesk =
     <T extends unknown[]>(run: (service: TicketDesk, ...args: T) => void) =>
     (...args: T) => {
@@ -70,6 +70,19 @@ export function addEscalationsCommand(program: Command, io: CliIo): void {
     .addOption(agentOption())
     .option('--json', 'print the ticket as JSON')
     .action(withDesk((service, id: string, options: { agent: string; json?: boolean }) => done(service.claim(id, actor(options.agent)), 'claimed', options.json)));
+
+  desk
+    .command('assign')
+    .argument('<id>')
+    .requiredOption('--to <login>', 'the console agent to give it to (web:<login> in AGENT_IDS, an enabled account)')
+    .addOption(agentOption())
+    .option('--json', 'print the ticket as JSON')
+    .action(
+      withDesk((service, id: string, options: { to: string; agent: string; json?: boolean }) => {
+        const login = options.to.replace(/^web:/, '');
+        done(service.assign(id, actor(options.agent), login), `assigned to web:${login}:`, options.json);
+      }),
+    );
 
   desk
     .command('reply')

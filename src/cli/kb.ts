@@ -1,26 +1,29 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import type { Lang } from '../contracts/index.js';
 import { loadConfig, type Config } from '../config/index.js';
-import { Brain } from '../nlu/brain.js';
 import { reviewMissed, type MissedGroup } from '../knowledge/review.js';
 import { UnansweredQuestions } from '../knowledge/unanswered.js';
 import { parsePeriod } from '../reports/index.js';
-import { openDatabase } from '../db/index.js';
+import { openDatabase, type Database } from '../db/index.js';
 import { KnowledgeEditError } from '../knowledge/errors.js';
-import { KnowledgeStore } from '../knowledge/store.js';
-import { readIntentFiles, TRAINING_LANGS } from '../nlu/training-data.js';
+import { exportKnowledge } from '../knowledge/export.js';
+import { buildBrain } from '../knowledge/live-brain.js';
+import { RetrainLog } from '../knowledge/retrain-log.js';
+import type { KnowledgeStore } from '../knowledge/store.js';
+import { TRAINING_LANGS } from '../nlu/training-data.js';
 import { printable } from '../safety/terminal-text.js';
+import { openKnowledge } from '../services.js';
 import { UsageError } from './errors.js';
 import { writeLine, type CliIo } from './io.js';
+import { addFaqCommands, cells } from './kb-faq.js';
 
-/** Where `kb export` writes by default: the repository's `intents/`. */
-const INTENTS_DIR = fileURLToPath(new URL('../../intents/', import.meta.url));
+/** Where `kb export` writes by default: the repository (its `data/faq.json` and `intents/`). */
+const REPOSITORY_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /** What a `kb` command works with. */
 interface KbContext {
+  readonly db: Database;
   readonly store: KnowledgeStore;
   readonly unanswered: UnansweredQuestions;
   readonly config: Config;
@@ -34,11 +37,12 @@ interface PhraseOptions {
 }
 
 /**
- * `kb add-phrase|remove-phrase|phrases|history|export`: the live knowledge base's training phrases.
- * Edits take effect in the running bot within `KB_POLL_SECONDS` plus a retrain, with no restart.
+ * `kb add-phrase|remove-phrase|phrases|history|review|dismiss|status|export` and `kb faq ...`: the
+ * live knowledge base's training phrases and FAQ. Edits take effect in the running bot within
+ * `KB_POLL_SECONDS` plus a retrain, with no restart.
  */
 export function addKbCommand(program: Command, io: CliIo): void {
-  const kb = program.command('kb').description('the live knowledge base: training phrases, their history, export to intents/');
+  const kb = program.command('kb').description('the live knowledge base: training phrases, FAQ, their history, export to the repository');
   const withStore =
     <T extends unknown[]>(run: (store: KnowledgeStore, ...args: T) => void) =>
     (...args: T) =>
@@ -47,9 +51,7 @@ export function addKbCommand(program: Command, io: CliIo): void {
     const config = loadConfig(io.env);
     const database = openDatabase(config.databasePath);
     try {
-      const store = new KnowledgeStore(database.db);
-      store.seedIfEmpty(readIntentFiles(), new Date());
-      run({ store, config, unanswered: new UnansweredQuestions(database.db) });
+      run({ db: database.db, store: openKnowledge(database.db), config, unanswered: new UnansweredQuestions(database.db) });
     } catch (error) {
       // A refused edit is the user's to fix: exit code 2 with the reason.
       if (error instanceof KnowledgeEditError) throw new UsageError(`refused: ${error.message}`);
@@ -103,7 +105,7 @@ export function addKbCommand(program: Command, io: CliIo): void {
       withStore((store, options: { limit: string; json?: boolean }) => {
         const edits = store.history(Math.max(1, Number.parseInt(options.limit, 10) || 50));
         if (options.json) return writeLine(io.stdout, JSON.stringify(edits));
-        for (const edit of edits) writeLine(io.stdout, cells([edit.at.toISOString(), edit.actor, edit.action, edit.intent ?? '', edit.lang ?? '', edit.text ?? '']));
+        for (const edit of edits) writeLine(io.stdout, cells([edit.at.toISOString(), edit.actor, edit.action, edit.faqId ?? edit.intent ?? '', edit.lang ?? '', edit.text ?? '']));
       }),
     );
 
@@ -115,7 +117,8 @@ export function addKbCommand(program: Command, io: CliIo): void {
       const period = parsePeriod(options.since, new Date());
       if (!period) throw new UsageError(`--since takes a duration such as 30d or 24h, or a past ISO date; got "${options.since}"`);
       withDatabase(({ store, config, unanswered }) => {
-        const groups = reviewMissed(unanswered.open(period.since), Brain.load(config.nlu, config.links, store.phrases()));
+        const { phrases, faq } = store.snapshot();
+        const groups = reviewMissed(unanswered.open(period.since), buildBrain({ policy: config.nlu, links: config.links }, phrases, faq));
         if (options.json) writeLine(io.stdout, JSON.stringify(groups));
         else printGroups(io.stdout, groups);
       });
@@ -134,22 +137,39 @@ export function addKbCommand(program: Command, io: CliIo): void {
       });
     });
 
-  kb.command('export')
-    .description("write the database's phrases to <dir>/en.json and zh.json (the repository's format)")
-    .option('--dir <dir>', 'where to write', INTENTS_DIR)
-    .action(
-      withStore((store, options: { dir: string }) => {
-        const phrases = store.phrases();
-        mkdirSync(options.dir, { recursive: true });
-        for (const lang of TRAINING_LANGS) writeFileSync(join(options.dir, `${lang}.json`), `${JSON.stringify(phrases[lang], null, 2)}\n`);
-        writeLine(io.stdout, `exported knowledge base v${store.version()} to ${options.dir}`);
+  kb.command('status')
+    .description("the knowledge base's version and size, and the last retrain's dev-set scores (new vs the brain it replaced)")
+    .option('--json', 'print one JSON object')
+    .action((options: { json?: boolean }) =>
+      withDatabase(({ db, store }) => {
+        const { version, phrases, faq } = store.snapshot();
+        const status = {
+          version,
+          phrases: Object.fromEntries(TRAINING_LANGS.map((lang) => [lang, Object.values(phrases[lang]).reduce((total, texts) => total + texts.length, 0)])),
+          faqEntries: faq.length,
+          lastRetrain: new RetrainLog(db).last() ?? null,
+        };
+        if (options.json) return writeLine(io.stdout, JSON.stringify(status));
+        writeLine(io.stdout, `knowledge base v${version}: ${status.phrases.en} en and ${status.phrases.zh} zh phrases, ${faq.length} FAQ entries`);
+        const last = status.lastRetrain;
+        if (!last) return writeLine(io.stdout, 'no scored retrain yet');
+        const verdict = last.worse ? 'WORSE than the brain it replaced' : 'not worse than the brain it replaced';
+        writeLine(io.stdout, `last retrain: v${last.version} at ${last.at.toISOString()}, dev set ${last.scores.candidate.overall} (was ${last.scores.current.overall}): ${verdict}`);
       }),
     );
-}
 
-/** One tab-separated line, every cell escaped for the terminal. */
-function cells(values: readonly string[]): string {
-  return values.map((value) => printable(value, { oneLine: true })).join('\t');
+  kb.command('export')
+    .description("write the database's FAQ and phrases to <dir>/data/faq.json and <dir>/intents/{en,zh}.json (the repository's format)")
+    .option('--dir <dir>', 'where to write (default: the repository)', REPOSITORY_DIR)
+    .action(
+      withStore((store, options: { dir: string }) => {
+        const snapshot = store.snapshot();
+        const files = exportKnowledge(snapshot, options.dir);
+        writeLine(io.stdout, `exported knowledge base v${snapshot.version} to ${files.join(', ')}`);
+      }),
+    );
+
+  addFaqCommands(kb, io, withDatabase);
 }
 
 /** The groups for a person at a terminal: count, reasons, closest intent and FAQ entry, examples, ids. */

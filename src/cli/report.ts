@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { openDatabase } from '../db/index.js';
-import { loadKnowledgeBase } from '../nlu/knowledge-base.js';
+import { knowledgeBaseOf } from '../nlu/knowledge-base.js';
+import { openKnowledge } from '../services.js';
 import { parsePeriod, reportFor, toCsv, type Report } from '../reports/index.js';
 import { UsageError } from './errors.js';
 import { writeLine, type CliIo } from './io.js';
@@ -21,7 +22,7 @@ export function addReportCommand(program: Command, io: CliIo): void {
       const config = loadConfig(io.env);
       const database = openDatabase(config.databasePath);
       try {
-        const report = reportFor(database.db, period, loadKnowledgeBase(config.links));
+        const report = reportFor(database.db, period, knowledgeBaseOf(openKnowledge(database.db).faq.entries(), config.links));
         if (options.json) writeLine(io.stdout, JSON.stringify(report));
         else if (options.csv) io.stdout.write(toCsv(report));
         else printReport(io.stdout, report);

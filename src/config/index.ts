@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { parseAgentIds, type AgentIdentity } from './agents.js';
@@ -72,6 +73,28 @@ const frameAncestors = optionalText
     message: 'must be * or http(s) origins, comma-separated (e.g. https://www.example.com,https://*.example.org)',
   });
 
+/**
+ * `DISCORD_SHARDS`: unset or `auto`; `none`; or `<ids>/<total>` such as `0,2/4` (shards 0 and 2 of
+ * 4). Ids are distinct and below the total, so every instance computes the same guild → shard map.
+ */
+function parseDiscordShards(value: string | undefined, context: z.RefinementCtx): DiscordShards {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (value === 'none') return 'none';
+  const refuse = (message: string) => {
+    context.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  const match = /^(\d{1,5}(?:\s*,\s*\d{1,5})*)\s*\/\s*(\d{1,5})$/.exec(value);
+  if (!match) return refuse('must be auto, none, or shard ids and the total number of shards, e.g. 0,2/4 (shards 0 and 2 of 4)');
+  const count = Number(match[2]);
+  const ids = match[1]!.split(',').map(Number);
+  if (count < 1) return refuse('the total number of shards (after the /) must be at least 1');
+  const outside = ids.find((id) => id >= count);
+  if (outside !== undefined) return refuse(`shard ${outside} does not exist: shard ids run from 0 to ${count - 1} (the total after the / minus one)`);
+  if (new Set(ids).size !== ids.length) return refuse('lists a shard twice');
+  return { ids: ids.toSorted((a, b) => a - b), count };
+}
+
 /** Teams' global connector for proactive messages (Microsoft's documented default for the public cloud). */
 const TEAMS_GLOBAL_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
 
@@ -129,6 +152,7 @@ const environmentSchema = z.object({
   DISCORD_ONCALL_ROLE_ID: optionalText.refine((value) => value === undefined || /^\d+$/.test(value), {
     message: 'must be a numeric role id (the role SLA alerts in the agent channel mention)',
   }),
+  DISCORD_SHARDS: optionalText.transform(parseDiscordShards),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: optionalText.refine((value) => value === undefined || ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(value), {
@@ -176,6 +200,9 @@ const environmentSchema = z.object({
   WEB_LIMIT_PRIORITY_TICKETS_PER_HOUR: integer(3, 0, 1_000_000),
   TRUST_PROXY: trustProxy,
   OUTBOX_LEASE_SECONDS: integer(15, 1, 600),
+  INSTANCE_ID: optionalText.refine((value) => value === undefined || /^[\x21-\x7e]{1,128}$/.test(value), {
+    message: 'must be 1-128 printable characters without spaces (the instance label of /metrics, e.g. bot-1)',
+  }),
   SMTP_URL: optionalText.refine((value) => value === undefined || /^smtps?:\/\/[^\s]+$/i.test(value), {
     message: 'must be an smtp:// or smtps:// URL (e.g. smtp://user:password@mail.example.com:587)',
   }),
@@ -213,7 +240,16 @@ export interface DiscordConfig {
   readonly apiBase?: string;
   /** The role SLA alerts in the agent channel mention (`DISCORD_ONCALL_ROLE_ID`). */
   readonly oncallRoleId?: string;
+  /** The gateway shards this instance runs (`DISCORD_SHARDS`). */
+  readonly shards: DiscordShards;
 }
+
+/**
+ * Which of the bot's gateway shards this instance connects: `auto` (as many as Discord
+ * recommends, all here), `none` (no gateway: it only delivers over REST), or some of them, with
+ * the total every instance must agree on.
+ */
+export type DiscordShards = 'auto' | 'none' | { readonly ids: readonly number[]; readonly count: number };
 
 /** Bot Framework settings (their own variable names). No app id: unauthenticated, for the local Emulator. */
 export interface TeamsConfig {
@@ -316,6 +352,8 @@ export interface Config {
   readonly trustProxy: false | number | string;
   /** How long a delivering process holds outbox rows before another (or the next start) may retry them (`OUTBOX_LEASE_SECONDS`). */
   readonly outboxLeaseMs: number;
+  /** This process's `instance` label on `/metrics` (`INSTANCE_ID`; default `<hostname>:<pid>`). */
+  readonly instanceId: string;
   /** E-mail to users; absent (e-mail off) unless `SMTP_URL` and `EMAIL_FROM` are set. */
   readonly email?: EmailConfig;
   readonly console: ConsoleConfig;
@@ -357,6 +395,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           guildId: e.DISCORD_GUILD_ID,
           apiBase: e.DISCORD_API_BASE?.replace(/\/+$/, ''),
           oncallRoleId: e.DISCORD_ONCALL_ROLE_ID,
+          shards: e.DISCORD_SHARDS,
         }
       : undefined,
     teams: checkTeams({
@@ -393,6 +432,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: e.TRUST_PROXY,
     outboxLeaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
+    instanceId: e.INSTANCE_ID ?? `${hostname()}:${process.pid}`,
     email: emailConfig(e),
     console: {
       sessionIdleMinutes: e.DESK_SESSION_IDLE_MINUTES,

@@ -7,9 +7,11 @@ import type { Actor, EscalationView } from './tickets.js';
 
 /**
  * The actions of a ticket's audit trail, as stored and as `escalations show --json` prints them
- * (`events[].action`).
+ * (`events[].action`). An assignment is a `claim` by the assignee with the note `assigned by <who>`,
+ * so every desk follows it as a claim; `tag`/`untag` (note: the tag) change no desk's card.
  */
-export type AuditAction = 'created' | 'claim' | 'reply' | 'note' | 'resolve' | 'reopen' | 'closed by user' | 'user message' | 'rated' | 'delivery failed' | 'sla breached' | 'auto closed';
+export type AuditAction =
+  'created' | 'claim' | 'reply' | 'note' | 'resolve' | 'reopen' | 'closed by user' | 'user message' | 'rated' | 'delivery failed' | 'sla breached' | 'auto closed' | 'tag' | 'untag';
 
 /** How late a ticket's first reply is: `1` once its SLA passed, `2` at twice the time. */
 export type SlaLevel = 1 | 2;

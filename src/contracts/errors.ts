@@ -8,6 +8,7 @@ export type DeskErrorCode = 'not_found' | 'forbidden' | 'conflict' | 'invalid';
 export type DeskRefusal =
   | { readonly code: 'not_found'; readonly reason: 'no_ticket'; readonly ref: string }
   | { readonly code: 'forbidden'; readonly reason: 'not_agent'; readonly who: string }
+  | { readonly code: 'forbidden'; readonly reason: 'not_assignable'; readonly who: string }
   | { readonly code: 'conflict'; readonly reason: 'claimed_by_other'; readonly number: string; readonly agent: string }
   | { readonly code: 'conflict'; readonly reason: 'not_active'; readonly number: string; readonly status: TicketStatus }
   | { readonly code: 'conflict'; readonly reason: 'already_done'; readonly number: string; readonly status: TicketStatus }
@@ -38,6 +39,8 @@ function describeRefusal(refusal: DeskRefusal): string {
       return `no escalation "${refusal.ref}"`;
     case 'not_agent':
       return `${refusal.who} is not an agent (AGENT_IDS)`;
+    case 'not_assignable':
+      return `${refusal.who} cannot take tickets: it needs an enabled console account and an AGENT_IDS entry`;
     case 'claimed_by_other':
       return `${refusal.number} is already claimed by ${refusal.agent}`;
     case 'not_active':

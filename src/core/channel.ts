@@ -59,6 +59,12 @@ export interface AgentDesk {
   view(ref: number | string): EscalationView;
   detail(ref: number | string): EscalationDetail;
   claim(ref: number | string, agent: AgentActor): EscalationView;
+  /** Gives a ticket to the console agent `web:<login>` (an enabled account in `AGENT_IDS`): by the agent holding it, an admin, or anyone while it is open. */
+  assign(ref: number | string, agent: AgentActor, login: string): EscalationView;
+  /** Adds a tag (1-32 letters, digits, `-`, `_`; at most 10 a ticket); returns the ticket's tags. Throws `TagError` for a bad tag. */
+  tag(ref: number | string, agent: AgentActor, tag: string): string[];
+  /** Removes a tag; returns the ticket's tags. */
+  untag(ref: number | string, agent: AgentActor, tag: string): string[];
   /** `messageId`: the platform's id of the agent's message, so a redelivered one is relayed once. */
   reply(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): EscalationView;
   note(ref: number | string, agent: AgentActor, text: string): EscalationView;

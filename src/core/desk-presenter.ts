@@ -200,6 +200,8 @@ export class DeskPresenter {
         return t('desk.error.no_ticket', { ref: refusal.ref });
       case 'not_agent':
         return t('desk.error.not_agent');
+      case 'not_assignable':
+        return t('desk.error.not_assignable', { who: refusal.who });
       case 'claimed_by_other':
         return t('desk.error.claimed_by_other', { number: refusal.number, agent: refusal.agent });
       case 'not_active':

@@ -136,7 +136,7 @@ export class SupportBot {
     if (message.unsupported && !message.text.trim()) {
       return { replies: [{ kind: 'warning', reason: 'unsupported', text: say(quickLang(), 'unsupportedContent') }] };
     }
-    const result = this.deps.db.transaction(() => this.#turn(message, now));
+    const result = this.#store.inTransaction(() => this.#turn(message, now));
     // Text rewritten after the fact must not survive in the write-ahead log either.
     if (result.scrubbed) this.#store.purgeOverwritten();
     return result.turn;
@@ -156,12 +156,14 @@ export class SupportBot {
     }
     const before = conversation.state;
     const step = before.mode === 'collecting' ? before.handoff?.steps[before.handoff.stepIndex] : undefined;
-    const previous = this.#store.recentUserMessages(conversation.id, new Date(now.getTime() - SPLIT_SECRET_WINDOW_MS), MAX_PREVIOUS_MESSAGES);
-    const redaction = redactAcrossMessages(previous, message.text, {
+    // Read only when the message could finish a phrase sent in pieces (most cannot).
+    let previous: { id: number; text: string }[] | undefined;
+    const earlier = () => (previous ??= this.#store.recentUserMessages(conversation.id, new Date(now.getTime() - SPLIT_SECRET_WINDOW_MS), MAX_PREVIOUS_MESSAGES));
+    const redaction = redactAcrossMessages(earlier, message.text, {
       expectingTransactionId: before.expectingTransactionId || step === 'transactionId',
       expectingEmail: step === 'email',
     });
-    const scrubbed = this.#scrub(conversation, previous, redaction.rewrites);
+    const scrubbed = this.#scrub(conversation, earlier, redaction.rewrites);
     // The dialogue state may hold the earlier parts too (the last question asked, the hand-off's words).
     const state = replaceInStrings(before, scrubbed);
     const lang = chooseLang(redaction.text, message, state);
@@ -210,8 +212,9 @@ export class SupportBot {
    * Rewrites earlier messages that turned out to be parts of one secret (a seed phrase sent in
    * pieces), and every copy the conversation, its tickets and its unanswered questions made.
    */
-  #scrub(conversation: ConversationRecord, previous: readonly { id: number; text: string }[], rewrites: readonly { id: string | number; text: string }[]): TextRewrite[] {
+  #scrub(conversation: ConversationRecord, earlier: () => readonly { id: number; text: string }[], rewrites: readonly { id: string | number; text: string }[]): TextRewrite[] {
     if (rewrites.length === 0) return [];
+    const previous = earlier();
     const changes = rewrites.map((rewrite) => ({ id: Number(rewrite.id), before: previous.find((message) => message.id === Number(rewrite.id))?.text ?? '', after: rewrite.text }));
     const real = changes.filter((change) => change.before !== '' && change.before !== change.after);
     this.#store.rewrite(conversation.id, conversation.channel, real);

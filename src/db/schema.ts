@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
   integer('created_at', { mode: 'timestamp_ms' })
@@ -185,14 +185,62 @@ export const trainingPhrases = sqliteTable(
   (table) => [index('training_phrases_intent_idx').on(table.intent, table.lang)],
 );
 
-/** Every knowledge-base edit: who did what, when (the phrase's text as it was). */
+/** Every knowledge-base edit: who did what, when (the phrase's or FAQ text as it was). */
 export const knowledgeEdits = sqliteTable('knowledge_edits', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  action: text('action', { enum: ['seed', 'add_phrase', 'remove_phrase', 'dismiss'] }).notNull(),
+  action: text('action', { enum: ['seed', 'add_phrase', 'remove_phrase', 'dismiss', 'seed_faq', 'faq_edit_answer', 'faq_add_question', 'faq_create'] }).notNull(),
   intent: text('intent'),
   lang: text('lang'),
   text: text('text'),
+  /** The FAQ entry a FAQ edit changed. */
+  faqId: text('faq_id'),
   actor: text('actor').notNull(),
+  createdAt: createdAt(),
+});
+
+/** The FAQ entries (seeded from `data/faq.json` on first start), edited live with `kb faq` and the console's review page. */
+export const faqEntries = sqliteTable('faq_entries', {
+  id: text('id').primaryKey(),
+  intent: text('intent').notNull(),
+  /** The entry's place in `data/faq.json` (an intent's first entry is its default answer). */
+  position: integer('position').notNull(),
+  answerEn: text('answer_en').notNull(),
+  answerZh: text('answer_zh').notNull(),
+  /** The entry's other fields (`followUp`...), as JSON, so `kb export` writes the entry back exactly. */
+  extra: text('extra'),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** The question variants of the FAQ entries, in their order. */
+export const faqQuestions = sqliteTable(
+  'faq_questions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    entryId: text('entry_id')
+      .notNull()
+      .references(() => faqEntries.id),
+    lang: text('lang', { enum: ['en', 'zh'] }).notNull(),
+    text: text('text').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('faq_questions_entry_idx').on(table.entryId, table.lang)],
+);
+
+/** Each retrain of the running bot: the new classifier's and the current one's dev-set scores (`kb status`). */
+export const knowledgeRetrains = sqliteTable('knowledge_retrains', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  version: integer('version').notNull(),
+  /** Share of the dev set handled right (in scope: the right intent; out of scope: fallback or clarify). */
+  candidateScore: real('candidate_score').notNull(),
+  currentScore: real('current_score').notNull(),
+  /** Both scores' details (in scope, out of scope, per language) as JSON. */
+  details: text('details').notNull(),
+  examples: integer('examples').notNull(),
+  trainMs: integer('train_ms').notNull(),
   createdAt: createdAt(),
 });
 
@@ -293,3 +341,29 @@ export const agentSessions = sqliteTable(
   },
   (table) => [uniqueIndex('agent_sessions_token_idx').on(table.tokenHash), index('agent_sessions_account_idx').on(table.accountId)],
 );
+
+/** A ticket's labels (`refund`, `vip`, `退款`): lower-cased, at most 10 per ticket, set on the agents' console. */
+export const ticketTags = sqliteTable(
+  'ticket_tags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    escalationId: integer('escalation_id')
+      .notNull()
+      .references(() => escalations.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('ticket_tags_ticket_tag_idx').on(table.escalationId, table.tag), index('ticket_tags_tag_idx').on(table.tag)],
+);
+
+/** A canned reply: a bilingual macro admins keep on the console and agents insert into a reply (texts redacted when stored). */
+export const cannedReplies = sqliteTable('canned_replies', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  title: text('title').notNull(),
+  textEn: text('text_en').notNull(),
+  textZh: text('text_zh').notNull(),
+  /** The admin who last changed it (`web:<login>`). */
+  updatedBy: text('updated_by').notNull(),
+  createdAt: createdAt(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});

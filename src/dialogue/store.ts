@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import type Sqlite from 'better-sqlite3';
 import type { Database } from '../db/index.js';
 import { conversations, messages, unansweredQuestions, users } from '../db/schema.js';
 import type { ChannelName, ConversationRef, Lang } from '../contracts/index.js';
@@ -50,6 +51,12 @@ function prepareStatements(db: Database) {
       .prepare(),
     conversationOfUser: db
       .select()
+      .from(conversations)
+      .where(eq(conversations.userId, p('key')))
+      .prepare(),
+    // What a turn reads (the reference it has just been given is newer): no JSON of the stored one to parse.
+    stateOfUser: db
+      .select({ id: conversations.id, state: conversations.state })
       .from(conversations)
       .where(eq(conversations.userId, p('key')))
       .prepare(),
@@ -146,9 +153,18 @@ function prepareStatements(db: Database) {
  */
 export class ConversationStore {
   readonly #statements: ReturnType<typeof prepareStatements>;
+  readonly #transaction: Sqlite.Transaction<(work: () => unknown) => unknown>;
 
   constructor(private readonly db: Database) {
     this.#statements = prepareStatements(db);
+    // drizzle's handle carries its driver as `$client` (the shared `Database` type leaves it out).
+    // The driver's transaction function, made once: drizzle's `transaction` builds a session object on every call.
+    this.#transaction = (db as Database & { $client: Sqlite.Database }).$client.transaction((work: () => unknown) => work());
+  }
+
+  /** Runs `work` in one transaction (a savepoint inside another one), committed when it returns and rolled back when it throws. */
+  inTransaction<T>(work: () => T): T {
+    return this.#transaction(work) as T;
   }
 
   /**
@@ -159,7 +175,7 @@ export class ConversationStore {
   open(channel: ChannelName, channelUserId: string, reference: ConversationRef, displayName: string | undefined, now: Date): ConversationRecord {
     const key = userKey(channel, channelUserId);
     this.#statements.upsertUser.run({ key, channel, channelUserId, displayName: displayName ?? null, now });
-    const existing = this.#statements.conversationOfUser.get({ key });
+    const existing = this.#statements.stateOfUser.get({ key });
     if (existing) {
       return { id: existing.id, userKey: key, channel, channelUserId, displayName, reference, state: { ...INITIAL_STATE, ...(existing.state as Partial<DialogueState>) } };
     }

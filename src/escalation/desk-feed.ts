@@ -1,4 +1,4 @@
-import type { ChannelDirectory } from '../contracts/index.js';
+import type { ChannelDirectory, ChannelName, DeskEvent } from '../contracts/index.js';
 import { PeriodicTask } from './periodic-task.js';
 import type { Logger } from '../log.js';
 import type { DeskBindings } from './desk-bindings.js';
@@ -45,17 +45,27 @@ export class DeskFeed {
   async #pollOnce(): Promise<void> {
     for (const adapter of this.channels.all()) {
       if (!adapter.onDeskEvent) continue;
-      const cursor = this.bindings.deskCursor(adapter.name) ?? this.queue.lastEventId();
-      for (const event of this.queue.eventsSince(cursor)) {
-        try {
-          await adapter.onDeskEvent(event);
-        } catch (error) {
-          // A desk that cannot be reached now is retried from the same event on the next poll.
-          this.logger.warn({ channel: adapter.name, eventId: event.id, reason: (error as Error).message }, 'agent desk update failed; will retry');
-          break;
-        }
-        this.bindings.setDeskCursor(adapter.name, event.id);
+      try {
+        await this.#mirror(adapter.name, adapter.onDeskEvent.bind(adapter));
+      } catch (error) {
+        // The database is busy (another process writing): the next poll starts from the same cursor.
+        this.logger.warn({ channel: adapter.name, reason: String(error) }, 'agent desk feed: could not read or record events; will retry');
       }
+    }
+  }
+
+  /** Hands one channel's desk the events after its cursor, moving the cursor past each one it took. */
+  async #mirror(channel: ChannelName, onDeskEvent: (event: DeskEvent) => Promise<void>): Promise<void> {
+    const cursor = this.bindings.deskCursor(channel) ?? this.queue.lastEventId();
+    for (const event of this.queue.eventsSince(cursor)) {
+      try {
+        await onDeskEvent(event);
+      } catch (error) {
+        // A desk that cannot be reached now is retried from the same event on the next poll.
+        this.logger.warn({ channel, eventId: event.id, reason: (error as Error).message }, 'agent desk update failed; will retry');
+        return;
+      }
+      this.bindings.setDeskCursor(channel, event.id);
     }
   }
 }

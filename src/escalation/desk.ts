@@ -1,13 +1,15 @@
 import type { Database } from '../db/index.js';
 import type { AgentIdentity } from '../config/index.js';
-import type { AgentActor, ChannelName, DeskAction, EscalationDetail, EscalationView, QueueFilter } from '../contracts/index.js';
+import { DeskError, type AgentActor, type ChannelName, type DeskAction, type EscalationDetail, type EscalationView, type QueueFilter } from '../contracts/index.js';
 import { ConversationStore } from '../dialogue/store.js';
 import { TicketNotices } from '../dialogue/ticket-notices.js';
+import { actorKeys } from './actors.js';
 import { DeskBindings } from './desk-bindings.js';
 import { TicketLifecycle } from './lifecycle.js';
 import type { PriorityQuota } from './priority-quota.js';
 import { TicketQueue, type QueueCursor } from './queue.js';
 import type { SlaPolicy } from './sla.js';
+import { TicketTags } from './tags.js';
 
 /** How an agent marks a message in a ticket's thread as an internal note: `note: …`, `note：…` or `!note …`. */
 const NOTE_PREFIX = /^\s*(?:note\s*[:：]|!note\s)\s*/i;
@@ -18,7 +20,7 @@ const NOTE_PREFIX = /^\s*(?:note\s*[:：]|!note\s)\s*/i;
  * `AGENT_IDS` on every one: `DeskError` 'forbidden'), card places to the desk bindings.
  */
 export class TicketDesk {
-  constructor(private readonly parts: { readonly lifecycle: TicketLifecycle; readonly queue: TicketQueue; readonly bindings: DeskBindings }) {}
+  constructor(private readonly parts: { readonly lifecycle: TicketLifecycle; readonly queue: TicketQueue; readonly bindings: DeskBindings; readonly tags: TicketTags }) {}
 
   /** Whether this identity may act as an agent (`AGENT_IDS`). */
   isAgent(channel: ChannelName, userId: string): boolean {
@@ -48,6 +50,23 @@ export class TicketDesk {
   /** Takes a ticket; the user hears that a human has joined. */
   claim(ref: number | string, agent: AgentActor): EscalationView {
     return this.parts.lifecycle.claim(ref, agent);
+  }
+
+  /** Gives a ticket to the console agent `web:<login>` (see {@link TicketLifecycle.assign}). */
+  assign(ref: number | string, agent: AgentActor, login: string): EscalationView {
+    return this.parts.lifecycle.assign(ref, agent, login);
+  }
+
+  /** Adds a tag to a ticket; returns its tags. @throws DeskError forbidden (not an agent), TagError */
+  tag(ref: number | string, agent: AgentActor, tag: string): string[] {
+    this.#requireAgent(agent);
+    return this.parts.tags.add(ref, agent, tag);
+  }
+
+  /** Removes a tag from a ticket; returns its tags. @throws DeskError forbidden (not an agent) */
+  untag(ref: number | string, agent: AgentActor, tag: string): string[] {
+    this.#requireAgent(agent);
+    return this.parts.tags.remove(ref, agent, tag);
   }
 
   /** Answers the user (claiming the ticket first if nobody has); `messageId` relays a redelivered message once. */
@@ -106,6 +125,10 @@ export class TicketDesk {
   cardsOf(escalationId: number, channel: ChannelName): string[] {
     return this.parts.bindings.cardsOf(escalationId, channel);
   }
+
+  #requireAgent(agent: AgentActor): void {
+    if (!this.isAgent(agent.channel, agent.userId)) throw new DeskError({ code: 'forbidden', reason: 'not_agent', who: actorKeys.agent(agent) });
+  }
 }
 
 /** What {@link assembleTickets} needs from configuration. */
@@ -120,14 +143,16 @@ export interface Tickets {
   readonly lifecycle: TicketLifecycle;
   readonly queue: TicketQueue;
   readonly bindings: DeskBindings;
+  readonly tags: TicketTags;
   readonly desk: TicketDesk;
 }
 
-/** Wires the ticket lifecycle (with the dialogue's notices to users), the queue, the desk bindings and the desk. */
+/** Wires the ticket lifecycle (with the dialogue's notices to users), the queue, the desk bindings, the tags and the desk. */
 export function assembleTickets(db: Database, options: TicketOptions): Tickets {
   const conversations = new ConversationStore(db);
   const queue = new TicketQueue(db);
   const bindings = new DeskBindings(db);
   const lifecycle = new TicketLifecycle({ db, conversations, queue, notices: new TicketNotices(conversations), ...options });
-  return { lifecycle, queue, bindings, desk: new TicketDesk({ lifecycle, queue, bindings }) };
+  const tags = new TicketTags(db, queue);
+  return { lifecycle, queue, bindings, tags, desk: new TicketDesk({ lifecycle, queue, bindings, tags }) };
 }

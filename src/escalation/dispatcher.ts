@@ -18,9 +18,17 @@ export interface DispatcherOptions {
   readonly leaseMs?: number;
   /** Messages per second, at most, per channel (default {@link PLATFORM_SEND_RATES}; a channel without an entry is not paced). */
   readonly sendRates?: Readonly<Partial<Record<ChannelName, number>>>;
+  /** Told of every attempt's outcome (e.g. metrics); none by default. */
+  readonly observer?: DeliveryObserver;
 }
 
-const DEFAULTS: Required<DispatcherOptions> = { timeoutMs: 10_000, perChannel: 16, shutdownMs: 5_000, maxHeld: 1_000, leaseMs: 15_000, sendRates: PLATFORM_SEND_RATES };
+/** What became of a delivery attempt: sent, failed and to be retried, or failed for good and set aside. */
+export type DeliveryOutcome = 'delivered' | 'retry' | 'abandoned';
+
+/** Hears of each delivery attempt by channel and outcome (nothing about the user or the message). */
+export type DeliveryObserver = (channel: ChannelName, outcome: DeliveryOutcome) => void;
+
+const DEFAULTS: Required<Omit<DispatcherOptions, 'observer'>> = { timeoutMs: 10_000, perChannel: 16, shutdownMs: 5_000, maxHeld: 1_000, leaseMs: 15_000, sendRates: PLATFORM_SEND_RATES };
 
 /**
  * Drains the outbox in the process that runs the channels. Due rows are claimed every
@@ -31,7 +39,8 @@ const DEFAULTS: Required<DispatcherOptions> = { timeoutMs: 10_000, perChannel: 1
  * marked in batches right after they succeed. Rows for channels that are off here wait.
  */
 export class OutboxDispatcher {
-  readonly #options: Required<DispatcherOptions>;
+  readonly #options: Required<Omit<DispatcherOptions, 'observer'>>;
+  readonly #observe: DeliveryObserver;
   readonly #task: PeriodicTask<number>;
   /** Claimed rows not yet finished, by id (what the lease covers and what stop() gives back). */
   readonly #held = new Map<number, OutboxItem>();
@@ -60,7 +69,9 @@ export class OutboxDispatcher {
     intervalMs = 250,
     options: DispatcherOptions = {},
   ) {
-    this.#options = { ...DEFAULTS, ...options };
+    const { observer, ...rest } = options;
+    this.#options = { ...DEFAULTS, ...rest };
+    this.#observe = observer ?? (() => undefined);
     this.#task = new PeriodicTask(async () => this.#claim(), intervalMs);
   }
 
@@ -179,6 +190,7 @@ export class OutboxDispatcher {
       this.#held.delete(item.id);
       this.#deliveredCount++;
       this.#mark(item.id);
+      this.#observe(item.channel, 'delivered');
       return true;
     } catch (error) {
       if (this.#closed) return false;
@@ -196,10 +208,12 @@ export class OutboxDispatcher {
     const context = { outboxId: item.id, channel: item.channel, attempts: item.attempts + 1, reason };
     if (error instanceof DeliveryError && error.permanent) {
       this.outbox.abandon(item, reason, new Date());
+      this.#observe(item.channel, 'abandoned');
       this.logger.error(context, 'delivery impossible; set aside (see the ticket)');
       return true;
     }
     this.outbox.failed(item, reason, new Date());
+    this.#observe(item.channel, 'retry');
     this.logger.warn(context, 'delivery failed; will retry');
     return false;
   }

@@ -7,6 +7,7 @@ import { DeskError, policyOf, type AgentActor, type AuditAction, type ChannelNam
 import { say, type MessageKey } from '../contracts/index.js';
 import type { ConversationRecord, ConversationStore } from '../dialogue/store.js';
 import { actorKeys } from './actors.js';
+import { Assignees } from './assignees.js';
 import { Outbox } from './outbox.js';
 import { PriorityQuota } from './priority-quota.js';
 import type { TicketQueue } from './queue.js';
@@ -62,7 +63,7 @@ export interface TicketLifecycleDeps {
 }
 
 /**
- * Ticket changes: created by the dialogue, worked by agents (claim, reply, note, resolve,
+ * Ticket changes: created by the dialogue, worked by agents (claim, assign, reply, note, resolve,
  * reopen), closed, reopened or rated by their users. Every agent action checks `AGENT_IDS`;
  * every change is audited (the desks mirror the audit trail) and queues what the user should
  * see in the outbox within the same transaction.
@@ -70,12 +71,14 @@ export interface TicketLifecycleDeps {
 export class TicketLifecycle {
   readonly #outbox: Outbox;
   readonly #priorityQuota: PriorityQuota;
+  readonly #assignees: Assignees;
   readonly #statements: ReturnType<typeof prepareStatements>;
 
   constructor(private readonly deps: TicketLifecycleDeps) {
     this.#outbox = new Outbox(deps.db);
     this.#priorityQuota = deps.priorityQuota ?? new PriorityQuota();
     this.#statements = prepareStatements(deps.db);
+    this.#assignees = new Assignees(deps.db);
   }
 
   /** Creates a ticket with the transcript so far; call inside the caller's transaction. */
@@ -118,6 +121,28 @@ export class TicketLifecycle {
       if (row.status !== 'open') throw new DeskError({ code: 'conflict', reason: 'not_active', number: row.number, status: row.status });
       this.#claimRow(row.id, agent, now);
       this.#notify(row, [this.deps.notices.agentJoined(noticeOf(row), agent.name)], now);
+    });
+  }
+
+  /**
+   * Gives an active ticket to the console agent `web:<login>`, who must be in `AGENT_IDS` with an
+   * enabled console account (else `forbidden`). A claimed ticket may be handed on by the agent
+   * holding it or by a console admin; an open one by any agent (they could claim it themselves).
+   * Audited as a `claim` by the assignee noting who assigned it, so every desk follows it as a
+   * claim; the user hears that the assignee has joined.
+   */
+  assign(ref: number | string, agent: AgentActor, login: string, now = new Date()): EscalationView {
+    const by = actorKeys.agent(agent);
+    return this.#act(ref, agent, (row) => {
+      const assignee = this.#assignees.find(login);
+      const to: AgentActor = { channel: 'web', userId: login, name: assignee?.name ?? login };
+      if (!assignee || !this.isAgent(to.channel, to.userId)) throw new DeskError({ code: 'forbidden', reason: 'not_assignable', who: actorKeys.agent(to) });
+      if (row.status !== 'open' && row.status !== 'claimed') throw new DeskError({ code: 'conflict', reason: 'not_active', number: row.number, status: row.status });
+      if (row.agentId === actorKeys.agent(to)) return;
+      const admin = agent.channel === 'web' && this.#assignees.find(agent.userId)?.admin === true;
+      if (row.status === 'claimed' && row.agentId !== by && !admin) throw new DeskError({ code: 'conflict', reason: 'claimed_by_other', number: row.number, agent: row.agent ?? '' });
+      this.#claimRow(row.id, to, now, `assigned by ${by}`);
+      this.#notify(row, [this.deps.notices.agentJoined(noticeOf(row), to.name)], now);
     });
   }
 
@@ -298,10 +323,10 @@ export class TicketLifecycle {
     });
   }
 
-  #claimRow(id: number, agent: AgentActor, now: Date): void {
+  #claimRow(id: number, agent: AgentActor, now: Date, note: string | null = null): void {
     const agentId = actorKeys.agent(agent);
     this.deps.db.update(escalations).set({ status: 'claimed', agent: agent.name, agentId, claimedAt: now, updatedAt: now }).where(eq(escalations.id, id)).run();
-    this.#audit(id, agentId, 'claim', null, now);
+    this.#audit(id, agentId, 'claim', note, now);
   }
 
   /** Puts a ticket back in the queue, unassigned; false when `only` matched nothing. */

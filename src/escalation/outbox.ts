@@ -25,6 +25,13 @@ export interface ClaimOptions {
   readonly owns?: (item: Pick<OutboxItem, 'channel' | 'reference'>) => boolean;
 }
 
+/** A channel's undelivered rows: how many, and when the oldest was queued. */
+export interface OutboxBacklog {
+  readonly channel: ChannelName;
+  readonly pending: number;
+  readonly oldestAt: Date;
+}
+
 /** Retry backoff: 1 s, 2 s, 4 s … capped at 5 minutes, forever (a message is never dropped). */
 const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -183,6 +190,17 @@ export class Outbox {
           .run();
       }
     });
+  }
+
+  /** Rows not yet delivered, per channel, with when the oldest was queued (for metrics). */
+  backlog(): OutboxBacklog[] {
+    return this.db
+      .select({ channel: outbox.channel, pending: count(), oldestAtMs: sql<number>`min(${outbox.createdAt})` })
+      .from(outbox)
+      .where(eq(outbox.status, 'pending'))
+      .groupBy(outbox.channel)
+      .all()
+      .map((row) => ({ channel: row.channel as ChannelName, pending: row.pending, oldestAt: new Date(row.oldestAtMs) }));
   }
 
   /** Rows not yet delivered (for health checks and tests). */

@@ -2,15 +2,18 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { IntentClassifier, type ClassifierModel, type LabelledText } from '../nlu/classifier.js';
-import type { RetrainJob } from './retrain-worker.js';
+import type { RetrainJob, RetrainScores, ScoringJob } from './retrain-worker.js';
+
+export type { RetrainScores, ScoringJob } from './retrain-worker.js';
 
 /** What the worker sends back for a job. */
-type RetrainResult = { readonly id: number; readonly model: ClassifierModel; readonly trainMs: number } | { readonly id: number; readonly error: string };
+type RetrainResult = { readonly id: number; readonly model: ClassifierModel; readonly trainMs: number; readonly scores?: RetrainScores } | { readonly id: number; readonly error: string };
 
-/** A classifier trained off the main thread, and how long training took there. */
+/** A classifier trained off the main thread, how long training took there, and its dev-set scores when asked. */
 export interface Retrained {
   readonly classifier: IntentClassifier;
   readonly trainMs: number;
+  readonly scores?: RetrainScores;
 }
 
 const WORKER_URL = new URL(`./retrain-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -25,10 +28,10 @@ export class Retrainer {
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (result: Retrained) => void; reject: (error: Error) => void }>();
 
-  /** Trains on `examples` in the worker. */
-  train(examples: readonly LabelledText[]): Promise<Retrained> {
+  /** Trains on `examples` in the worker; with `scoring`, scores the result and the current classifier on the dev set there too. */
+  train(examples: readonly LabelledText[], scoring?: ScoringJob): Promise<Retrained> {
     const id = this.#nextId++;
-    const job: RetrainJob = { id, examples };
+    const job: RetrainJob = { id, examples, scoring };
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#start().postMessage(job);
@@ -51,7 +54,7 @@ export class Retrainer {
       this.#pending.delete(result.id);
       if (!pending) return;
       if ('error' in result) pending.reject(new Error(`retraining failed: ${result.error}`));
-      else pending.resolve({ classifier: IntentClassifier.fromModel(result.model), trainMs: result.trainMs });
+      else pending.resolve({ classifier: IntentClassifier.fromModel(result.model), trainMs: result.trainMs, scores: result.scores });
     });
     const failAll = (error: Error) => {
       if (this.#worker === worker) this.#worker = undefined;

@@ -1,13 +1,14 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { isIntentId, type Lang } from '../contracts/index.js';
+import type { Lang } from '../contracts/index.js';
 import type { Database } from '../db/index.js';
 import { knowledgeEdits, knowledgeVersion, trainingPhrases } from '../db/schema.js';
+import type { FaqEntry } from '../nlu/knowledge-base.js';
 import type { IntentPhrases } from '../nlu/training-data.js';
-import { redactSecrets } from '../safety/redact.js';
+import { recordEdit } from './audit.js';
+import { checkedIntent, checkedLang, checkedText } from './edit-checks.js';
 import { KnowledgeEditError } from './errors.js';
+import { FaqStore } from './faq-store.js';
 
-/** The longest training phrase accepted. */
-export const MAX_PHRASE_LENGTH = 500;
 /** Who seeded the knowledge base from the repository's files. */
 export const SEED_ACTOR = 'seed:intents/';
 
@@ -26,8 +27,17 @@ export interface KnowledgeEditRecord {
   readonly intent: string | null;
   readonly lang: string | null;
   readonly text: string | null;
+  /** The FAQ entry a FAQ edit changed. */
+  readonly faqId: string | null;
   readonly actor: string;
   readonly at: Date;
+}
+
+/** What the brain is built from, read at one moment: the version, the training phrases and the FAQ. */
+export interface KnowledgeSnapshot {
+  readonly version: number;
+  readonly phrases: IntentPhrases;
+  readonly faq: readonly FaqEntry[];
 }
 
 /**
@@ -36,7 +46,12 @@ export interface KnowledgeEditRecord {
  * polls). Edits that would break the brain are refused with {@link KnowledgeEditError}.
  */
 export class KnowledgeStore {
-  constructor(private readonly db: Database) {}
+  /** The live FAQ entries and their edits. */
+  readonly faq: FaqStore;
+
+  constructor(private readonly db: Database) {
+    this.faq = new FaqStore(db);
+  }
 
   /** Seeds the phrases from the repository's files unless the database has its own already; true when it seeded. */
   seedIfEmpty(phrases: IntentPhrases, now: Date): boolean {
@@ -65,6 +80,11 @@ export class KnowledgeStore {
     return this.db.select({ version: knowledgeVersion.version }).from(knowledgeVersion).where(eq(knowledgeVersion.id, 1)).get()?.version ?? 0;
   }
 
+  /** The version, phrases and FAQ as one read sees them (no edit half-seen). */
+  snapshot(): KnowledgeSnapshot {
+    return this.db.transaction(() => ({ version: this.version(), phrases: this.phrases(), faq: this.faq.entries() }));
+  }
+
   /** Every phrase, per language and intent, in the order they were added (the files' order first). */
   phrases(): IntentPhrases {
     const result: Record<Lang, Record<string, string[]>> = { en: {}, zh: {} };
@@ -79,12 +99,12 @@ export class KnowledgeStore {
    * duplicate text, or one holding a secret.
    */
   addPhrase(edit: PhraseEdit, now: Date): void {
-    const text = checkedText(edit);
+    const text = checkedPhrase(edit);
     this.db.transaction(
       (tx) => {
-        if (this.#find(edit.intent, edit.lang, text)) throw new KnowledgeEditError(`"${text}" is already a ${edit.lang} phrase of ${edit.intent}`);
+        if (this.#find(edit.intent, edit.lang, text)) throw new KnowledgeEditError('duplicatePhrase', { text, lang: edit.lang, intent: edit.intent });
         tx.insert(trainingPhrases).values({ intent: edit.intent, lang: edit.lang, text, createdBy: edit.actor, createdAt: now }).run();
-        this.#recordEdit('add_phrase', { ...edit, text }, now);
+        recordEdit(this.db, { action: 'add_phrase', intent: edit.intent, lang: edit.lang, text, actor: edit.actor }, now);
       },
       { behavior: 'immediate' },
     );
@@ -99,15 +119,15 @@ export class KnowledgeStore {
     this.db.transaction(
       (tx) => {
         const row = this.#find(edit.intent, edit.lang, text);
-        if (!row) throw new KnowledgeEditError(`"${text}" is not a ${edit.lang} phrase of ${edit.intent}`);
+        if (!row) throw new KnowledgeEditError('notAPhrase', { text, lang: edit.lang, intent: edit.intent });
         const left = tx
           .select({ n: sql<number>`count(*)` })
           .from(trainingPhrases)
           .where(and(eq(trainingPhrases.intent, edit.intent), eq(trainingPhrases.lang, edit.lang)))
           .get()!.n;
-        if (left <= 1) throw new KnowledgeEditError(`it is the last ${edit.lang} phrase of ${edit.intent}: an intent needs phrases in both languages`);
+        if (left <= 1) throw new KnowledgeEditError('lastPhrase', { lang: edit.lang, intent: edit.intent });
         tx.delete(trainingPhrases).where(eq(trainingPhrases.id, row.id)).run();
-        this.#recordEdit('remove_phrase', { ...edit, text }, now);
+        recordEdit(this.db, { action: 'remove_phrase', intent: edit.intent, lang: edit.lang, text, actor: edit.actor }, now);
       },
       { behavior: 'immediate' },
     );
@@ -121,17 +141,7 @@ export class KnowledgeStore {
       .orderBy(sql`${knowledgeEdits.id} desc`)
       .limit(limit)
       .all()
-      .map((row) => ({ id: row.id, action: row.action, intent: row.intent, lang: row.lang, text: row.text, actor: row.actor, at: row.createdAt }));
-  }
-
-  /** Audits an edit and raises the version (call inside the edit's transaction). */
-  #recordEdit(action: 'add_phrase' | 'remove_phrase', edit: PhraseEdit, now: Date): void {
-    this.db.insert(knowledgeEdits).values({ action, intent: edit.intent, lang: edit.lang, text: edit.text, actor: edit.actor, createdAt: now }).run();
-    this.db
-      .update(knowledgeVersion)
-      .set({ version: sql`${knowledgeVersion.version} + 1`, updatedAt: now })
-      .where(eq(knowledgeVersion.id, 1))
-      .run();
+      .map((row) => ({ id: row.id, action: row.action, intent: row.intent, lang: row.lang, text: row.text, faqId: row.faqId, actor: row.actor, at: row.createdAt }));
   }
 
   #find(intent: string, lang: Lang, text: string): { id: number } | undefined {
@@ -144,12 +154,7 @@ export class KnowledgeStore {
 }
 
 /** The phrase's text, trimmed, once the edit is known not to break the brain. */
-function checkedText(edit: PhraseEdit): string {
-  if (!isIntentId(edit.intent)) throw new KnowledgeEditError(`"${edit.intent}" is not an intent of the taxonomy (see DESIGN.md)`);
-  if (edit.lang !== 'en' && edit.lang !== 'zh') throw new KnowledgeEditError(`the language must be en or zh, not "${String(edit.lang)}"`);
-  const text = edit.text.replace(/\s+/g, ' ').trim();
-  if (!text) throw new KnowledgeEditError('the phrase is empty');
-  if (text.length > MAX_PHRASE_LENGTH) throw new KnowledgeEditError(`the phrase is longer than ${MAX_PHRASE_LENGTH} characters`);
-  if (redactSecrets(text).found.length > 0 || /\[redacted: /.test(text)) throw new KnowledgeEditError('the phrase holds a secret or a redaction placeholder: write it without');
-  return text;
+function checkedPhrase(edit: PhraseEdit): string {
+  checkedIntent(edit.intent);
+  return checkedText(edit.text, 'phrase', checkedLang(edit.lang));
 }

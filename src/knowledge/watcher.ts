@@ -1,36 +1,52 @@
+import { createHash } from 'node:crypto';
 import { PeriodicTask } from '../escalation/periodic-task.js';
 import type { Logger } from '../log.js';
-import { trainingExamples } from '../nlu/training-data.js';
+import type { LabelledText } from '../nlu/classifier.js';
 import type { BrainHolder } from './brain-holder.js';
+import { DEV_SET_PATH } from './dev-set.js';
+import { brainOf, liveKnowledge, type BrainSettings } from './live-brain.js';
 import type { Retrainer } from './retrainer.js';
-import type { KnowledgeStore } from './store.js';
+import { isWorse, type RetrainLog } from './retrain-log.js';
+import type { KnowledgeSnapshot, KnowledgeStore } from './store.js';
 
 /** What the watcher works with. */
 export interface KnowledgeWatcherDeps {
   readonly store: KnowledgeStore;
   readonly holder: BrainHolder;
   readonly retrainer: Retrainer;
+  /** Where scored retrains are recorded (`kb status`). */
+  readonly retrains: RetrainLog;
   readonly logger: Logger;
+  /** The thresholds and links the brain is built with. */
+  readonly settings: BrainSettings;
   /** How often the version row is read. */
   readonly pollMs: number;
-  /** The knowledge base's version the holder's brain was trained on. */
-  readonly version: number;
+  /** The knowledge the holder's brain was built from. */
+  readonly snapshot: KnowledgeSnapshot;
+  /** The dev set a retrain is scored on (default: the bench's, `DEV_SET_PATH`). */
+  readonly devSet?: URL;
 }
 
 /**
  * Keeps the running bot's brain up to date with the knowledge base: every `pollMs` it reads the
- * version row (one indexed read); when another process (`kb add-phrase`, the console) has raised
- * it, the phrases are read, a classifier is trained in the worker, and the brain is swapped in
- * whole. Messages keep being answered by the previous brain meanwhile; a failed retrain keeps it
- * and is logged, and is tried again only after the next edit.
+ * version row (one indexed read); when another process (`kb add-phrase`, `kb faq edit`, the
+ * console) has raised it, the phrases and FAQ are read. When the classifier's training set
+ * changed, a classifier is trained in the worker and scored there against the current one on the
+ * dev set (a warning is logged when it scores lower, and the scores are recorded) before the brain
+ * is swapped in whole; when only answers changed, the brain is rebuilt with the same classifier.
+ * Messages keep being answered by the previous brain meanwhile; a failed retrain keeps it and is
+ * logged, and is tried again only after the next edit.
  */
 export class KnowledgeWatcher {
   readonly #task: PeriodicTask<boolean>;
   #loaded: number;
   #failed: number | undefined;
+  /** A digest of the training set the current classifier was trained on. */
+  #trainedOn: string;
 
   constructor(private readonly deps: KnowledgeWatcherDeps) {
-    this.#loaded = deps.version;
+    this.#loaded = deps.snapshot.version;
+    this.#trainedOn = digest(liveKnowledge(deps.snapshot.phrases, deps.snapshot.faq, deps.settings.links).examples);
     this.#task = new PeriodicTask(() => this.#refresh(), deps.pollMs);
   }
 
@@ -50,21 +66,50 @@ export class KnowledgeWatcher {
     await this.deps.retrainer.stop();
   }
 
-  /** Checks now (or joins the check in progress); true when a new brain was swapped in. */
-  check(): Promise<boolean> {
-    return this.#task.run();
+  /**
+   * Checks now, until the brain is that of the latest version (a check in progress, which this
+   * joins, may have read the knowledge before the latest edit); true when a new brain was swapped in.
+   */
+  async check(): Promise<boolean> {
+    let swapped = false;
+    while (this.#behind()) swapped = (await this.#task.run()) || swapped;
+    return swapped;
+  }
+
+  /** Whether the knowledge base has a version newer than the brain's that has not failed to load. */
+  #behind(): boolean {
+    const version = this.deps.store.version();
+    return version > this.#loaded && version !== this.#failed;
   }
 
   async #refresh(): Promise<boolean> {
-    const { store, holder, retrainer, logger } = this.deps;
-    const version = store.version();
+    const { store, holder, retrainer, retrains, logger, settings } = this.deps;
+    if (!this.#behind()) return false;
+    const snapshot = store.snapshot();
+    const { version } = snapshot;
     if (version <= this.#loaded || version === this.#failed) return false;
     try {
-      const examples = trainingExamples(store.phrases(), holder.current.knowledgeBase);
-      const { classifier, trainMs } = await retrainer.train(examples);
-      holder.swap(holder.current.withClassifier(classifier));
+      const { knowledgeBase, examples } = liveKnowledge(snapshot.phrases, snapshot.faq, settings.links);
+      const trainedOn = digest(examples);
+      if (trainedOn === this.#trainedOn) {
+        // Only answers changed: the same classifier, a new knowledge base, swapped in whole.
+        holder.swap(brainOf(holder.current.classifier, knowledgeBase, settings.policy, holder.current.topics));
+        this.#loaded = version;
+        logger.info({ version }, `knowledge base v${version}: FAQ updated and swapped in (no retrain needed)`);
+        return true;
+      }
+      const scoring = { ...settings, faq: snapshot.faq, current: holder.current.classifier.toModel(), devSet: (this.deps.devSet ?? DEV_SET_PATH).href };
+      const { classifier, trainMs, scores } = await retrainer.train(examples, scoring);
+      if (scores) {
+        const fields = { version, newScore: scores.candidate.overall, currentScore: scores.current.overall };
+        if (isWorse(scores.candidate.overall, scores.current.overall))
+          logger.warn(fields, `knowledge base v${version}: the retrained brain scores worse on the dev set (${scores.candidate.overall} < ${scores.current.overall}); swapping it in anyway`);
+        retrains.record({ version, scores, examples: examples.length, trainMs, at: new Date() });
+      }
+      holder.swap(brainOf(classifier, knowledgeBase, settings.policy, holder.current.topics));
       this.#loaded = version;
-      logger.info({ version, examples: examples.length, trainMs: Math.round(trainMs) }, `knowledge base v${version}: brain retrained and swapped in`);
+      this.#trainedOn = trainedOn;
+      logger.info({ version, examples: examples.length, trainMs: Math.round(trainMs), devScore: scores?.candidate.overall }, `knowledge base v${version}: brain retrained and swapped in`);
       return true;
     } catch (error) {
       this.#failed = version;
@@ -72,4 +117,11 @@ export class KnowledgeWatcher {
       return false;
     }
   }
+}
+
+/** A digest of a training set: equal when the classifier would be trained on the same examples. */
+function digest(examples: readonly LabelledText[]): string {
+  const hash = createHash('sha256');
+  for (const { label, text } of examples) hash.update(`${label}\t${text}\n`);
+  return hash.digest('hex');
 }

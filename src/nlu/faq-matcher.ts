@@ -24,12 +24,23 @@ interface Scope {
   readonly index: QuestionIndex;
 }
 
+/** The tokens of features already seen (`extractFeatures` hands the same array back for a text it has just read). */
+const tokensOf = new WeakMap<readonly string[], readonly string[]>();
+
 /**
  * The classifier's own tokens, distinct: stemmed English words and Chinese words, characters
  * and bigrams, so unspaced Chinese matches word by word.
  */
-function tokenize(text: string): string[] {
-  return [...new Set(extractFeatures(text).flatMap((feature) => (feature.startsWith('w:') || feature.startsWith('z:') ? [feature.slice(2)] : [])))];
+function tokenize(text: string): readonly string[] {
+  const features = extractFeatures(text);
+  let tokens = tokensOf.get(features);
+  if (!tokens) {
+    const distinct = new Set<string>();
+    for (const feature of features) if (feature.startsWith('w:') || feature.startsWith('z:')) distinct.add(feature.slice(2));
+    tokens = [...distinct];
+    tokensOf.set(features, tokens);
+  }
+  return tokens;
 }
 
 /** Rows considered per search before keeping one per entry. */

@@ -64,18 +64,37 @@ function pushHanFeatures(run: string, words: string[], out: string[]): void {
 }
 
 /**
+ * The features of the last few texts: a turn reads the same words several times (the
+ * classifier, the FAQ search for the entry and for a second opinion, each clause), and the
+ * Chinese segmenter is the costliest step. Small on purpose: it serves one turn, not a corpus.
+ */
+const RECENT_LIMIT = 8;
+const recent = new Map<string, readonly string[]>();
+
+/**
  * Turns a raw message into a bag of string features (with repeats, so
  * callers can count term frequency). The text is normalised first, so raw
  * user input is fine; only its first 1,000 characters are used. Returns an
- * empty array for text with no letters or digits.
+ * empty array for text with no letters or digits. The array may be shared
+ * with another call on the same text: never change it.
  *
  * @example extractFeatures('Cards arriving?') // ['c: ca', 'c:car', ..., 'w:card', 'b:card arriv', 'w:arriv']
  */
-export function extractFeatures(text: string): string[] {
+export function extractFeatures(text: string): readonly string[] {
+  const normalized = normalizeText(text.slice(0, MAX_INPUT_CHARS));
+  const cached = recent.get(normalized);
+  if (cached) return cached;
+  const out = featuresOf(normalized);
+  if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+  recent.set(normalized, out);
+  return out;
+}
+
+function featuresOf(normalized: string): string[] {
   const out: string[] = [];
   // One word sequence across both scripts, so bigrams also span "usdt 提现".
   const words: string[] = [];
-  for (const piece of normalizeText(text.slice(0, MAX_INPUT_CHARS)).split(HAN_RUN)) {
+  for (const piece of normalized.split(HAN_RUN)) {
     if (piece === '') continue;
     if (HAN_RUN.test(piece)) {
       pushHanFeatures(piece, words, out);

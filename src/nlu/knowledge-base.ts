@@ -40,21 +40,34 @@ const OWN_HELP_PAGE: Record<Lang, (url: string) => string> = {
 export const DEFAULT_FAQ_PATH = new URL('../../data/faq.json', import.meta.url);
 
 /**
- * Loads `data/faq.json`.
+ * Reads the entries of a FAQ file in the shape of `data/faq.json`.
  * @throws Error naming the entry that is malformed.
  */
-export function loadKnowledgeBase(links: SupportLinks = {}, path: URL | string = DEFAULT_FAQ_PATH): KnowledgeBase {
+export function readFaqFile(path: URL | string = DEFAULT_FAQ_PATH): FaqEntry[] {
   const raw = JSON.parse(readFileSync(path, 'utf8')) as { entries: FaqEntry[] };
   for (const entry of raw.entries) {
     if (!entry.id || !entry.intent || !entry.answer?.en || !entry.answer?.zh || !entry.questions?.en || !entry.questions?.zh) {
       throw new Error(`faq entry "${entry.id ?? '?'}" needs id, intent, answer.en/zh and questions.en/zh`);
     }
   }
-  const byId = new Map(raw.entries.map((entry) => [entry.id, entry]));
+  return raw.entries;
+}
+
+/**
+ * Loads `data/faq.json`.
+ * @throws Error naming the entry that is malformed.
+ */
+export function loadKnowledgeBase(links: SupportLinks = {}, path: URL | string = DEFAULT_FAQ_PATH): KnowledgeBase {
+  return knowledgeBaseOf(readFaqFile(path), links);
+}
+
+/** The knowledge base of `entries` (the file's, or the live database's), answers filled in with `links`. */
+export function knowledgeBaseOf(entries: readonly FaqEntry[], links: SupportLinks = {}): KnowledgeBase {
+  const byId = new Map(entries.map((entry) => [entry.id, entry]));
   const byIntent = new Map<string, FaqEntry[]>();
-  for (const entry of raw.entries) byIntent.set(entry.intent, [...(byIntent.get(entry.intent) ?? []), entry]);
+  for (const entry of entries) byIntent.set(entry.intent, [...(byIntent.get(entry.intent) ?? []), entry]);
   return {
-    entries: raw.entries,
+    entries,
     byId: (id) => byId.get(id),
     forIntent: (intent) => byIntent.get(intent) ?? [],
     answer(entry, lang) {

@@ -41,6 +41,22 @@ const NON_WORD = /[^\p{L}\p{N}]+/gu;
  * @example normalizeText('<@123> ＨＥＬＬＯ!! 帳戶被鎖了 😭') // 'hello 账户被锁了'
  */
 export function normalizeText(text: string): string {
+  const cached = recent.get(text);
+  if (cached !== undefined) return cached;
+  const normalized = normalize(text);
+  if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+  recent.set(text, normalized);
+  return normalized;
+}
+
+/**
+ * The last few texts normalised: one turn normalises the same words many times (language,
+ * classifier, clauses, FAQ search). Small on purpose: it serves a turn, not a corpus.
+ */
+const RECENT_LIMIT = 16;
+const recent = new Map<string, string>();
+
+function normalize(text: string): string {
   const stripped = text
     .normalize('NFKD')
     .replace(LATIN_DIACRITIC, '')

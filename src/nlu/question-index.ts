@@ -23,6 +23,25 @@ const MAX_FUZZY_TOKENS = 6;
 /** fuse.js never scores a match below this. */
 const MIN_SCORE = 0.001;
 const FUZZY_OPTIONS = { ignoreLocation: true, threshold: FUZZY_THRESHOLD };
+/** Tokens whose matching rows an index remembers (its texts never change); the cap bounds a long-running bot. */
+const ROWS_CACHE_LIMIT = 5_000;
+
+/** The rows a token counts in and the credit it earns in each (1 exact, less for a typo). */
+interface RowCredits {
+  readonly rows: Int32Array;
+  readonly credits: Float64Array;
+}
+
+const NO_ROWS: RowCredits = { rows: new Int32Array(0), credits: new Float64Array(0) };
+
+function rowCredits(credits: ReadonlyMap<number, number>): RowCredits {
+  return { rows: Int32Array.from(credits.keys()), credits: Float64Array.from(credits.values()) };
+}
+
+/** Whether hit (`score`, `row`) ranks before `other`: lower score first, ties in row order. */
+function ranksBefore(score: number, row: number, other: IndexHit): boolean {
+  return score < other.score || (score === other.score && row < other.row);
+}
 
 /** fuse.js's field norm: 1 / sqrt(whitespace-separated words), to 3 decimals. */
 function fieldNorm(text: string): number {
@@ -44,6 +63,8 @@ export class QuestionIndex {
   readonly #rowsWithTokens: number;
   /** Known tokens by the character bigrams they contain, to find a typo's candidates. */
   readonly #byBigram = new Map<string, string[]>();
+  /** The rows each token seen in a query counts in: finding them scans every row's text, and queries repeat their tokens. */
+  readonly #rowsCache = new Map<string, RowCredits>();
 
   /**
    * @param texts the rows, already normalised
@@ -115,21 +136,54 @@ export class QuestionIndex {
     return rows;
   }
 
+  /** The rows a query token counts in, with their credit: exact for a known (or short) token, fuzzy for an unknown one. */
+  #rowsFor(token: string, known: boolean): RowCredits {
+    let rows = this.#rowsCache.get(token);
+    if (!rows) {
+      rows = rowCredits(known ? this.#containing(token) : this.#fuzzy(token));
+      if (this.#rowsCache.size >= ROWS_CACHE_LIMIT) this.#rowsCache.clear();
+      this.#rowsCache.set(token, rows);
+    }
+    return rows;
+  }
+
   /** Rows matching at least one query token, best first (ties in row order); at most `limit`. */
   search(query: string, limit: number): IndexHit[] {
-    const earned = new Map<number, number>();
+    const earned = new Float64Array(this.#texts.length);
+    const matched = new Uint8Array(this.#texts.length);
+    const touched: number[] = [];
     let totalIdf = 0;
     let fuzzyLeft = MAX_FUZZY_TOKENS;
     for (const token of new Set(this.tokenize(query))) {
       const idf = this.#idf(token);
       totalIdf += idf;
       const known = this.#postings.has(token) || token.length < MIN_FUZZY_LENGTH;
-      const rows = known ? this.#containing(token) : fuzzyLeft-- > 0 ? this.#fuzzy(token) : new Map<number, number>();
-      for (const [row, credit] of rows) earned.set(row, (earned.get(row) ?? 0) + idf * credit);
+      const { rows, credits } = known || fuzzyLeft-- > 0 ? this.#rowsFor(token, known) : NO_ROWS;
+      for (let k = 0; k < rows.length; k++) {
+        const row = rows[k]!;
+        if (!matched[row]) {
+          matched[row] = 1;
+          touched.push(row);
+        }
+        earned[row]! += idf * credits[k]!;
+      }
     }
     if (totalIdf <= 0) return [];
-    const hits: IndexHit[] = [];
-    for (const [row, credit] of earned) hits.push({ row, score: Math.max(MIN_SCORE, 1 - credit / totalIdf) ** this.#norms[row]! });
-    return hits.sort((a, b) => a.score - b.score || a.row - b.row).slice(0, limit);
+    return this.#best(touched, earned, totalIdf, limit);
+  }
+
+  /** The `limit` best of the touched rows, in order, without sorting them all (a common word touches most rows). */
+  #best(touched: readonly number[], earned: Float64Array, totalIdf: number, limit: number): IndexHit[] {
+    const best: IndexHit[] = [];
+    if (limit <= 0) return best;
+    for (const row of touched) {
+      const score = Math.max(MIN_SCORE, 1 - earned[row]! / totalIdf) ** this.#norms[row]!;
+      if (best.length === limit && !ranksBefore(score, row, best[limit - 1]!)) continue;
+      if (best.length === limit) best.pop();
+      let at = best.length;
+      while (at > 0 && ranksBefore(score, row, best[at - 1]!)) at--;
+      best.splice(at, 0, { row, score });
+    }
+    return best;
   }
 }

@@ -62,17 +62,19 @@ const CHAT_WORDS = new Set(
  *
  * @param previous the user's earlier messages in this conversation as stored (already redacted),
  *   oldest first, consecutive, without the current one: those of the last 10 minutes, at most
- *   {@link MAX_PREVIOUS_MESSAGES} (more are ignored). Bot and agent messages are left out.
+ *   {@link MAX_PREVIOUS_MESSAGES} (more are ignored). Bot and agent messages are left out. A
+ *   function is called only when the current message could continue a phrase (most cannot), so
+ *   the caller reads them only then.
  * @param current the message just received, raw.
  * @returns the current message redacted; `rewrites`: earlier messages to overwrite in storage
  *   (and in anything copied from them), each with its new text.
  */
-export function redactAcrossMessages(previous: readonly StoredMessage[], current: string, context: RedactionContext = {}): ConversationRedaction {
+export function redactAcrossMessages(previous: readonly StoredMessage[] | (() => readonly StoredMessage[]), current: string, context: RedactionContext = {}): ConversationRedaction {
   const alone = redactSecrets(current, context);
-  const recent = previous.slice(-MAX_PREVIOUS_MESSAGES);
   const currentPiece = alone.found.length === 0 ? phrasePiece(detectionView(current).text) : undefined;
   const anchoredAfter = !currentPiece && STARTS_WITH_PHRASE.test(alone.text);
   if (!currentPiece && !anchoredAfter) return { ...alone, rewrites: [] };
+  const recent = (typeof previous === 'function' ? previous() : previous).slice(-MAX_PREVIOUS_MESSAGES);
 
   // The run of pieces just before the current message, in the current piece's language.
   const lang = currentPiece?.lang;

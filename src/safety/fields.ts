@@ -27,6 +27,20 @@ export function replaceInStrings<T>(value: T, rewrites: readonly { readonly befo
 }
 
 /**
+ * Strings {@link redactStrings} found no secret in, the oldest dropped past the cap: a user's
+ * conversation reference (a web visitor id, a Teams conversation name) comes with every message,
+ * and a 46-character visitor id is as costly to clear as a key-shaped string. A string with a
+ * secret is never kept.
+ */
+const CLEAN_STRINGS_LIMIT = 10_000;
+const cleanStrings = new Set<string>();
+
+function rememberClean(text: string): void {
+  if (cleanStrings.size >= CLEAN_STRINGS_LIMIT) cleanStrings.delete(cleanStrings.values().next().value!);
+  cleanStrings.add(text);
+}
+
+/**
  * Redacts every string inside a JSON-like value (a stored conversation reference carries free
  * text the user chose: a Teams conversation or user name). Strings without a secret, and every
  * other value, stay exactly as they were, so the reference still works for writing back.
@@ -34,8 +48,12 @@ export function replaceInStrings<T>(value: T, rewrites: readonly { readonly befo
 export function redactStrings<T>(value: T): RedactedStructure<T> {
   let found = false;
   const redacted = mapStrings(value, (text) => {
+    if (cleanStrings.has(text)) return text;
     const redaction = redactSecrets(text);
-    if (redaction.found.length === 0) return text;
+    if (redaction.found.length === 0) {
+      rememberClean(text);
+      return text;
+    }
     found = true;
     return redaction.text;
   }) as T;

@@ -11,8 +11,16 @@ const BASE58 = `[${BASE58_ALPHABET}]`;
 // The prefix alone is unambiguous, so a mistyped (checksum-failing) key is redacted too.
 const EXTENDED_KEY = new RegExp(`(?<![A-Za-z0-9])[xtyzuvYZUV]prv${BASE58}{100,115}(?![A-Za-z0-9])`, 'g');
 
+/**
+ * Every key shape but hex in groups and byte arrays is one run of at least 43 of these
+ * characters (a 32-byte key in unpadded base64 is the shortest): text without one has none of
+ * them, and most messages are answered by this one scan.
+ */
+const KEY_RUN = /[A-Za-z0-9+/_-]{43}/;
+
 /** Extended private keys, by their version prefix. */
 export function findExtendedKeys(text: string): Finding[] {
+  if (!KEY_RUN.test(text)) return [];
   return [...text.matchAll(EXTENDED_KEY)].map((match) => ({ start: match.index, end: match.index + match[0].length, kind: 'private key' as const }));
 }
 
@@ -27,6 +35,7 @@ const WIF_SHAPE = new RegExp(`(?<![A-Za-z0-9])(?:[59]${BASE58}{50}|[KLc]${BASE58
  */
 export function findWifKeys(text: string): Finding[] {
   const findings: Finding[] = [];
+  if (!KEY_RUN.test(text)) return findings;
   for (const match of text.matchAll(WIF_SHAPE)) {
     const end = match.index + match[0].length;
     if (isWif(match[0]) || labelOf(text, match.index, end) === 'key') findings.push({ start: match.index, end, kind: 'private key' });
@@ -84,13 +93,16 @@ interface Candidate {
  * for a hex key wrapped over lines or typed in groups, and for a 32- or 64-byte key in base64.
  */
 export function findRawKeys(text: string, expectingTransactionId: boolean): Finding[] {
+  const run = KEY_RUN.test(text);
   const candidates: Candidate[] = [
-    ...[...text.matchAll(HEX_KEY)].map((match) => ({ start: match.index, end: match.index + match[0].length })),
+    ...(run ? [...text.matchAll(HEX_KEY)].map((match) => ({ start: match.index, end: match.index + match[0].length })) : []),
     ...groupedHex(text),
-    ...[...text.matchAll(BASE58_KEY)]
-      .filter((match) => /\d/.test(match[0])) // a run of letters is a word, not a key
-      .map((match) => ({ start: match.index, end: match.index + match[0].length })),
-    ...base64Keys(text),
+    ...(run
+      ? [...text.matchAll(BASE58_KEY)]
+          .filter((match) => /\d/.test(match[0])) // a run of letters is a word, not a key
+          .map((match) => ({ start: match.index, end: match.index + match[0].length }))
+      : []),
+    ...(run ? base64Keys(text) : []),
   ];
   const findings: Finding[] = [];
   let listed: { end: number; label: 'transaction' | 'public' } | undefined;
@@ -105,7 +117,7 @@ export function findRawKeys(text: string, expectingTransactionId: boolean): Find
     else if (label === 'ambiguous') findings.push({ start, end, kind: 'private key', unexplained: true });
     else if (label === undefined && !expectingTransactionId) findings.push({ start, end, kind: 'private key', unexplained: true });
   }
-  for (const match of text.matchAll(BYTE_ARRAY_KEY)) findings.push({ start: match.index, end: match.index + match[0].length, kind: 'private key' });
+  if (text.includes('[')) for (const match of text.matchAll(BYTE_ARRAY_KEY)) findings.push({ start: match.index, end: match.index + match[0].length, kind: 'private key' });
   return findings;
 }
 
@@ -120,6 +132,7 @@ const KEY_DIGITS = [128, 64];
  * groups are unequal and on one line.
  */
 function groupedHex(text: string): Candidate[] {
+  if (hexDigits(text) < Math.min(...KEY_DIGITS)) return [];
   const tokens = [...text.matchAll(HEX_TOKEN)].map((match) => ({
     start: match.index,
     end: match.index + match[0].length,
@@ -154,6 +167,16 @@ function groupedHex(text: string): Candidate[] {
     i = next;
   }
   return candidates;
+}
+
+/** How many hex digits `text` holds, anywhere: a key in groups needs 64. */
+function hexDigits(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66)) count++;
+  }
+  return count;
 }
 
 // A 32-byte key is 44 base64 characters ending in "=", a 64-byte one 88 ending in "=="; without

@@ -36,6 +36,8 @@ const ENGLISH_TOKEN = /(?:#|\(|\bw(?:ord)?(?=\d))?(?<!\d)\d{1,2}(?:[.):、\]]|\b
  */
 const ENGLISH_GAP = /^[^\p{L}\p{N}]*$/u;
 const TYPO_ALLOWANCE = 2;
+/** The shortest text that can hold an English phrase: 12 words of three letters or more, each one character apart. */
+const MIN_ENGLISH_PHRASE_LENGTH = MIN_MNEMONIC_WORDS * 4 - 1;
 
 /**
  * English seed phrases: 12 or more list words in a row, separated only by spaces, line breaks,
@@ -43,6 +45,7 @@ const TYPO_ALLOWANCE = 2;
  * once: "the", "my", "is", "to", "for" and most function words are not on the list.
  */
 export function findEnglishMnemonics(text: string): Finding[] {
+  if (text.length < MIN_ENGLISH_PHRASE_LENGTH) return [];
   type Word = { start: number; end: number; listed: boolean; numbering: boolean };
   const findings: Finding[] = [];
   let run: Word[] = [];
@@ -76,6 +79,9 @@ export function findEnglishMnemonics(text: string): Finding[] {
 const CHINESE_RANK = new Map<string, number>();
 traditionalWords.forEach((char, rank) => CHINESE_RANK.set(char, rank));
 simplifiedWords.forEach((char, rank) => CHINESE_RANK.set(char, Math.min(rank, CHINESE_RANK.get(char) ?? rank)));
+
+/** A phrase, spaced or not, needs 12 list characters: text with fewer Han characters has none (anchored, so one linear scan). */
+const ENOUGH_HAN = new RegExp(`^(?:[^\\p{Script=Han}]*\\p{Script=Han}){${MIN_MNEMONIC_WORDS}}`, 'u');
 
 /** What may stand between two characters of a spaced Chinese phrase: no letters, numbering included. */
 const CHINESE_GAP = /^(?:[^\p{L}\p{N}]|\d{1,2})+$/u;
@@ -118,6 +124,7 @@ interface ChineseGroup {
  * checksum, or follows a label ("助记词是…") and reads as random characters.
  */
 export function findChineseMnemonics(text: string): Finding[] {
+  if (!ENOUGH_HAN.test(text)) return [];
   const groups: { chars: ChineseChar[]; joined: boolean }[] = [];
   let previous: ChineseChar | undefined;
   for (const match of text.matchAll(/\p{Script=Han}/gu)) {

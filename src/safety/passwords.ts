@@ -11,6 +11,9 @@ const PASSWORD_ZH =
 // "name@example.com:Hunter2!" or "name@example.com / Hunter2!": a login pasted whole.
 const EMAIL_AND_PASSWORD = /[^\s@:/]{1,64}@[^\s@:/]{1,255}\.[A-Za-z]{2,}\s*(?<joiner>[:|/])\s*(?<value>[\x21-\x7e]{1,64})/g;
 
+/** What each pattern above needs somewhere in the text (a superset of their labels). */
+const MAY_NAME_A_PASSWORD = /pass|pw|pin|密码|密碼|口令|@/i;
+
 /** Words after "password is" that describe it rather than reveal it. */
 const DESCRIPTIONS = new Set(
   (
@@ -34,6 +37,8 @@ const LENGTH_RULE = /^\s*(?:characters?|chars?|digits?|letters?|symbols?|位|个
  */
 export function findPasswords(text: string): Finding[] {
   const findings: Finding[] = [];
+  // Every pattern needs one of its labels or an e-mail's "@": most messages have none.
+  if (!MAY_NAME_A_PASSWORD.test(text)) return findings;
   for (const pattern of [PASSWORD_EN, PASSWORD_ZH, EMAIL_AND_PASSWORD]) {
     for (const match of text.matchAll(pattern)) {
       const joiner = match.groups!.joiner!;

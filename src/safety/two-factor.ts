@@ -20,6 +20,8 @@ const OTPAUTH_URI = /otpauth(?:-migration)?:\/\/\S+/gi;
  * in seconds and support asks about them ("my 2FA code 123456 is not working").
  */
 export function findTwoFactorSecrets(text: string): Finding[] {
+  // A key has a digit 2-7 (see below) and a link says "otpauth": text with neither has no secret here.
+  if (!/[2-7]/.test(text) && !/otpauth/i.test(text)) return [];
   const findings: Finding[] = [...text.matchAll(OTPAUTH_URI)].map((match) => ({ start: match.index, end: match.index + match[0].length, kind: 'authenticator key' as const }));
   for (const match of text.matchAll(BASE32_KEY)) {
     const value = match[0].replace(/[ -]/g, '');

@@ -71,7 +71,7 @@ describe('per-address limits of the web chat', () => {
   it('keys on the address a trusted proxy reports only when TRUST_PROXY is set, and passes it on as the origin', async () => {
     app = await startTestApp({ WEB_LIMIT_MESSAGES_PER_MINUTE: '2', TRUST_PROXY: 'loopback' });
     const visitorId = await newVisitor(app.url);
-    const handle = vi.spyOn(app.services.bot, 'handle');
+    const handle = vi.spyOn(app.services.bot, 'process');
     const from = (address: string) => post(app!, '/api/chat/messages', { visitorId, text: 'hi' }, { 'x-forwarded-for': address });
     const first = [await from('203.0.113.7'), await from('203.0.113.7'), await from('203.0.113.7')];
     expect(tally(first)).toEqual({ 200: 2, 429: 1 });

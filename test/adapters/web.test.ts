@@ -170,7 +170,7 @@ describe('web live chat over HTTP', () => {
 
   it('passes the client address to the core as the message origin', async () => {
     const visitorId = await newVisitor(app.url);
-    const handle = vi.spyOn(app.services.bot, 'handle');
+    const handle = vi.spyOn(app.services.bot, 'process');
     try {
       await webSay(app.url, visitorId, { text: 'hello' });
       expect(handle).toHaveBeenCalledWith(expect.objectContaining({ userId: visitorId, origin: '127.0.0.1' }));

@@ -36,6 +36,20 @@ describe('announcements in the pipeline', () => {
     expect(subscribers()).toBe(0);
   });
 
+  it('counts as in force only the notices that have started and not ended, the latest first', () => {
+    const at = new Date('2031-03-01T12:00:00Z');
+    const publish = (en: string, startsAt: Date, endsAt: Date) => board.publish({ kind: 'incident', text: { en, zh: en }, startsAt, endsAt }, new Date(startsAt.getTime() - HOUR)).id;
+    const ended = publish('ended', new Date(at.getTime() - 3 * HOUR), at);
+    const earlier = publish('earlier', new Date(at.getTime() - 2 * HOUR), new Date(at.getTime() + HOUR));
+    const later = publish('later', new Date(at.getTime() - HOUR), new Date(at.getTime() + HOUR));
+    const upcoming = publish('upcoming', new Date(at.getTime() + 1), new Date(at.getTime() + HOUR));
+    const inForce = board.active(at).map((notice) => notice.id);
+    expect(inForce).toEqual([later, earlier]);
+    expect(inForce).not.toContain(ended);
+    expect(inForce).not.toContain(upcoming);
+    expect(board.active(new Date(at.getTime() + 1)).map((notice) => notice.id)).toEqual([upcoming, later, earlier]);
+  });
+
   it('offers the subscription button after a maintenance answer, and pressing it subscribes', () => {
     const replies = texts('bo', 'when is the next system maintenance?');
     const offered = replies.flatMap((reply) => reply.suggestions ?? []).find((suggestion) => suggestion.payload === 'subscribe');

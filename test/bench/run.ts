@@ -14,6 +14,7 @@ import { loadDevSet, scoreDevSet, type DevQuery } from '../support/devset.js';
 import { tempDir } from '../support/temp.js';
 import { benchBanking77 } from './banking77.js';
 import { benchHttp } from './http.js';
+import { benchConsole } from './console.js';
 import { benchList } from './list.js';
 import { benchOutbox } from './outbox.js';
 import { benchRetrain } from './retrain.js';
@@ -150,6 +151,7 @@ const result = {
   banking77: await benchBanking77(),
   outbox: await benchOutbox(),
   retrain: await benchRetrain(),
+  console: await benchConsole(),
   rssMb: Math.round(process.memoryUsage().rss / 1e6),
 };
 console.log(JSON.stringify(result, null, 2));

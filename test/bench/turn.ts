@@ -18,9 +18,11 @@ function microsPerCall(texts: readonly string[], passes: number, run: (text: str
 /**
  * A turn's cost as a multiple of one bare classification (`IntentClassifier.predict`), both over
  * the dev-set texts in the same process: turns by 400 web visitors (redaction, brain, dialogue,
- * SQLite writes in one transaction) against the classifier alone, alternated three times (median ratio).
+ * SQLite writes in one transaction) against the classifier alone, alternated three times (median
+ * ratio). `classificationsPerTurn`: how many `predict` calls a turn makes (second questions,
+ * follow-ups, a ticket's status check), counted on one more, untimed pass.
  */
-export function benchTurnCost(): { classifyUs: number; turnUs: number; turnsPerClassification: number; rounds: number[] } {
+export function benchTurnCost(): { classifyUs: number; turnUs: number; turnsPerClassification: number; rounds: number[]; classificationsPerTurn: number } {
   const { dir, cleanup } = tempDir();
   const services = createServices(loadConfig({ DATABASE_PATH: `${dir}/turn.sqlite` }));
   const texts = loadDevSet().map((query) => query.text);
@@ -40,6 +42,7 @@ export function benchTurnCost(): { classifyUs: number; turnUs: number; turnsPerC
       turnUs: Math.round(middle.turnUs),
       turnsPerClassification: Math.round(ratios[1]! * 10) / 10,
       rounds: ratios.map((ratio) => Math.round(ratio * 10) / 10),
+      classificationsPerTurn: countClassifications(services, (text, n) => bot.handle({ channel: 'web', userId: `turn-${n % 400}`, conversation: { visitorId: `turn-${n % 400}` }, text }), texts),
     };
   } finally {
     services.close();
@@ -95,6 +98,23 @@ export function benchEscalatedTurn(messages = 1_000_000): { messages: number; ti
     services.close();
     cleanup();
   }
+}
+
+/** `IntentClassifier.predict` calls per `run` over `texts` (the classifier counted on this pass only). */
+function countClassifications(services: Services, run: (text: string, n: number) => unknown, texts: readonly string[]): number {
+  const classifier = services.brain.classifier;
+  const predict = classifier.predict.bind(classifier);
+  let calls = 0;
+  classifier.predict = (...args) => {
+    calls++;
+    return predict(...args);
+  };
+  try {
+    texts.forEach((text, n) => run(text, n));
+  } finally {
+    classifier.predict = predict;
+  }
+  return Math.round((calls / texts.length) * 100) / 100;
 }
 
 /** The pipeline over `services` without the per-user flood limit, which would refuse (cheaply) some of a bench's turns. */

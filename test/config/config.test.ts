@@ -70,7 +70,22 @@ describe('loadConfig', () => {
     expect(config.links.supportEmail).toBe('help@example.com');
   });
 
+  it('reads DISCORD_SHARDS: all recommended shards when unset, none (REST only), or some of a fixed total', () => {
+    const discord = (env: Record<string, string>) => loadConfig({ DISCORD_BOT_TOKEN: 'abc.def.ghi', ...env }).discord!;
+    expect(discord({}).shards).toBe('auto');
+    expect(discord({ DISCORD_SHARDS: 'auto' }).shards).toBe('auto');
+    expect(discord({ DISCORD_SHARDS: 'none' }).shards).toBe('none');
+    expect(discord({ DISCORD_SHARDS: '2, 0/4' }).shards).toEqual({ ids: [0, 2], count: 4 });
+    expect(discord({ DISCORD_SHARDS: '0/1' }).shards).toEqual({ ids: [0], count: 1 });
+  });
+
   it.each([
+    [{ DISCORD_SHARDS: 'all' }, 'DISCORD_SHARDS', /e\.g\. 0,2\/4/],
+    [{ DISCORD_SHARDS: '0,2' }, 'DISCORD_SHARDS', /total number of shards/],
+    [{ DISCORD_SHARDS: '-1/2' }, 'DISCORD_SHARDS', /auto, none, or shard ids/],
+    [{ DISCORD_SHARDS: '0,2/2' }, 'DISCORD_SHARDS', /shard 2 does not exist: shard ids run from 0 to 1/],
+    [{ DISCORD_SHARDS: '1,1/4' }, 'DISCORD_SHARDS', /twice/],
+    [{ DISCORD_SHARDS: '0/0' }, 'DISCORD_SHARDS', /at least 1/],
     [{ PORT: 'abc' }, 'PORT', /whole number/],
     [{ PORT: '70000' }, 'PORT', /between 0 and 65535/],
     [{ AGENT_IDS: 'telegram123' }, 'AGENT_IDS', /channel:userId/],

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { newVisitor, startTestApp, webSay } from '../support/app.js';
 import { runCli } from '../support/cli.js';
+import { FakeTelegram, until } from '../support/fake-telegram.js';
 import { tempDir } from '../support/temp.js';
 
 describe('restart safety', () => {
@@ -38,6 +39,36 @@ describe('restart safety', () => {
       expect(history.at(-1)).toMatchObject({ from: 'agent', text: 'We locked your account to keep it safe.' });
     } finally {
       await second.dispose();
+    }
+  });
+
+  it('gives the rows it was still delivering back on stop, so the next instance on the database sends them at once', async () => {
+    const dir = tempDir();
+    const telegram = await FakeTelegram.start();
+    const env = { AGENT_IDS: 'cli:alice', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot };
+    try {
+      telegram.addChat({ id: 7301, type: 'private', first_name: 'Waiting' });
+      const first = await startTestApp(env, dir.dir);
+      first.services.bot.handle({ channel: 'telegram', userId: '7301', conversation: { chatId: 7301 }, text: 'someone hacked my account and stole all my BTC' });
+      const [ticket] = first.services.desk.list({ channel: 'telegram' });
+      // Telegram stalls: the reply is claimed (leased for OUTBOX_LEASE_SECONDS) and its send never returns.
+      telegram.holdAfter(0, (params) => params.chat_id === 7301);
+      first.services.desk.reply(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' }, 'We froze your account.');
+      await until('the send to stall', () => telegram.held === 1);
+      await first.dispose();
+
+      telegram.holdAfter(0, () => false);
+      const second = await startTestApp(env, dir.dir);
+      try {
+        expect(await second.drainOutbox()).toBe(1);
+        expect(telegram.callsOf('sendMessage').some((call) => call.ok && call.params.chat_id === 7301 && String(call.params.text).includes('We froze your account.'))).toBe(true);
+        expect(second.services.outbox.pendingCount()).toBe(0);
+      } finally {
+        await second.dispose();
+      }
+    } finally {
+      await telegram.close();
+      dir.cleanup();
     }
   });
 });

@@ -89,11 +89,11 @@ describe('kb export', { timeout: 60_000 }, () => {
   it("round-trips: a fresh database exports the repository's files byte for byte, and an edit lands in its intent", async () => {
     const out = `${temp.dir}/exported`;
     expect((await runCli(['kb', 'export', '--dir', out], env)).code).toBe(0);
-    for (const lang of ['en', 'zh']) expect(readFileSync(`${out}/${lang}.json`, 'utf8')).toBe(readFileSync(new URL(`../../intents/${lang}.json`, import.meta.url), 'utf8'));
+    for (const lang of ['en', 'zh']) expect(readFileSync(`${out}/intents/${lang}.json`, 'utf8')).toBe(readFileSync(new URL(`../../intents/${lang}.json`, import.meta.url), 'utf8'));
 
     expect((await runCli(['kb', 'add-phrase', '--intent', 'support.contact', '--lang', 'zh', '怎么找到你们的客服'], env)).code).toBe(0);
     expect((await runCli(['kb', 'export', '--dir', out], env)).code).toBe(0);
-    const exported = JSON.parse(readFileSync(`${out}/zh.json`, 'utf8')) as Record<string, string[]>;
+    const exported = JSON.parse(readFileSync(`${out}/intents/zh.json`, 'utf8')) as Record<string, string[]>;
     const original = JSON.parse(readFileSync(new URL('../../intents/zh.json', import.meta.url), 'utf8')) as Record<string, string[]>;
     expect(exported).toEqual({ ...original, 'support.contact': [...original['support.contact']!, '怎么找到你们的客服'] });
   });

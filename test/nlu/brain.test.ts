@@ -26,9 +26,9 @@ describe('the brain', () => {
     expect(score.inScope).toBeGreaterThanOrEqual(150);
     expect(score.inScopeAccuracy).toBeGreaterThanOrEqual(0.95);
     expect(score.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
-    for (const lang of ['en', 'zh']) {
-      expect(score.byLang[lang]!.inScopeAccuracy).toBeGreaterThanOrEqual(0.95);
-      expect(score.byLang[lang]!.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
+    for (const lang of ['en', 'zh'] as const) {
+      expect(score.byLang[lang].inScopeAccuracy).toBeGreaterThanOrEqual(0.95);
+      expect(score.byLang[lang].outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
     }
   });
 

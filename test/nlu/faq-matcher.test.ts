@@ -21,6 +21,14 @@ describe('QuestionIndex', () => {
     expect(best!.score).toBeLessThan(1);
   });
 
+  it('answers a query asked again (its tokens remembered) exactly as the first time, typos included', () => {
+    for (const query of ['withdrawal not received', 'pasword', 'reset password withdrawal']) {
+      const first = index.search(query, 10);
+      expect(index.search(query, 10)).toEqual(first);
+    }
+    expect(index.search('pasword', 1)).toEqual(index.search('pasword', 10).slice(0, 1));
+  });
+
   it('finds nothing for unrelated words, and respects the limit', () => {
     expect(index.search('weather tomorrow', 10)).toEqual([]);
     expect(index.search('password withdrawal support', 2)).toHaveLength(2);

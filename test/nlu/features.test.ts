@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractFeatures } from '../../src/nlu/features.js';
 
-const ofKind = (features: string[], kind: string) => features.filter((f) => f.startsWith(kind));
+const ofKind = (features: readonly string[], kind: string) => features.filter((f) => f.startsWith(kind));
 
 describe('extractFeatures', () => {
   it('segments Chinese written without spaces into words, characters and character bigrams', () => {
@@ -40,5 +40,12 @@ describe('extractFeatures', () => {
     expect(extractFeatures('ＨＥＬＬＯ')).toEqual(extractFeatures('hello'));
     expect(extractFeatures('')).toEqual([]);
     expect(extractFeatures('😀 !!! <@123>')).toEqual([]);
+  });
+
+  it('gives a text read again the same features, also once other texts came in between', () => {
+    const first = [...extractFeatures('我的提现还没到账 where is my withdrawal')];
+    for (let i = 0; i < 20; i++) extractFeatures(`other message ${i} 其他`);
+    expect(extractFeatures('我的提现还没到账 where is my withdrawal')).toEqual(first);
+    expect(extractFeatures('我的提现还没到账  WHERE is my withdrawal!')).toEqual(first);
   });
 });

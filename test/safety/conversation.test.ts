@@ -88,6 +88,19 @@ describe('redactAcrossMessages: a phrase in pieces', () => {
     expect(redactAcrossMessages([], 'hunter2!Xy', { expectingEmail: true }).text).toBe('[redacted: password]');
   });
 
+  it('reads the earlier messages (given as a function) only when the message could continue a phrase', () => {
+    let reads = 0;
+    const earlier = () => {
+      reads++;
+      return stored(pieces(PHRASE, [6]));
+    };
+    expect(redactAcrossMessages(earlier, 'how do I reset my password?')).toEqual({ text: 'how do I reset my password?', found: [], unexplainedHex: false, rewrites: [] });
+    expect(reads).toBe(0);
+    const result = redactAcrossMessages(earlier, PHRASE.slice(6).join(' '));
+    expect(reads).toBe(1);
+    expect(result).toEqual({ text: PLACEHOLDER, found: ['seed phrase'], unexplainedHex: false, rewrites: [{ id: 1, text: PLACEHOLDER }] });
+  });
+
   it(`looks at no more than the last ${MAX_PREVIOUS_MESSAGES} earlier messages`, () => {
     const previous = stored([...pieces(PHRASE, Array(11).fill(1)), ...Array(MAX_PREVIOUS_MESSAGES).fill('what')]);
     expect(redactAcrossMessages(previous, 'where').rewrites).toEqual([]);

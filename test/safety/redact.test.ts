@@ -127,6 +127,11 @@ describe('seed phrases', () => {
     });
   });
 
+  it('finds the shortest phrase there can be: 12 three-letter words one space apart', () => {
+    const shortest = 'act add age aim air all any arm art ask bag bar';
+    expect(redactSecrets(`${shortest}?`)).toEqual({ text: '[redacted: seed phrase]?', found: ['seed phrase'], unexplainedHex: false });
+  });
+
   it('needs 12 words: 11 list words in a row are ordinary language', () => {
     expect(redactSecrets(words.slice(0, 11).join(' ')).found).toEqual([]);
   });

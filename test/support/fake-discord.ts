@@ -40,6 +40,13 @@ export interface SentInteraction {
   readonly token: string;
 }
 
+/** One IDENTIFY a gateway connection sent. */
+export interface Identify {
+  /** `[shard id, total shards]` as the client sent it. */
+  readonly shard: readonly [number, number];
+  readonly intents: number;
+}
+
 interface Failure {
   readonly method: string;
   readonly path: RegExp;
@@ -51,17 +58,31 @@ interface Failure {
 const API_PREFIX = '/api/v10';
 const SNOWFLAKE_BASE = 1_300_000_000_000_000_000n;
 const WAIT_DEADLINE_MS = 5_000;
+const DEFAULT_GUILD_ID = '910000000000000001';
+
+/** The shard Discord sends a server's events to: `(server id >> 22) % total shards`. */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** A server id whose events go to `shard` of `count` (for {@link FakeDiscord.start}). */
+export function guildOnShard(shard: number, count: number): string {
+  const base = BigInt(DEFAULT_GUILD_ID) >> 22n;
+  return String(((base - (base % BigInt(count)) + BigInt(shard)) << 22n) + 1n);
+}
 
 /**
  * A small Discord on loopback for the real discord.js client: a REST API under `/api/v10`
  * (the routes the adapter uses, each call recorded) and a websocket gateway that says HELLO,
- * answers IDENTIFY with READY and one GUILD_CREATE, acknowledges heartbeats and lets a test
- * dispatch MESSAGE_CREATE and INTERACTION_CREATE events. Ids are deterministic snowflakes.
+ * answers each IDENTIFY with READY for its shard and a GUILD_CREATE on the shard that holds the
+ * one server, acknowledges heartbeats and lets a test dispatch MESSAGE_CREATE and
+ * INTERACTION_CREATE events, routed like Discord's: a server's to its shard, DMs to shard 0.
+ * Ids are deterministic snowflakes.
  */
 export class FakeDiscord {
   readonly bot: FakeUser = { id: '900000000000000001', username: 'SupportBot' };
   readonly applicationId = '900000000000000001';
-  readonly guildId = '910000000000000001';
+  readonly guildId: string;
   readonly generalChannelId = '920000000000000001';
   readonly helpChannelId = '920000000000000002';
   readonly agentChannelId = '920000000000000003';
@@ -70,12 +91,21 @@ export class FakeDiscord {
   readonly calls: RestCall[] = [];
   /** Every message the bot has posted, by id (edits applied). */
   readonly messages = new Map<string, FakeMessage>();
-  /** The intents the client identified with. */
+  /** The intents the client identified with (the latest IDENTIFY). */
   identifiedIntents: number | undefined;
+  /** Every IDENTIFY, oldest first. */
+  readonly identifies: Identify[] = [];
+  /** How many gateway connections clients have opened. */
+  gatewayConnections = 0;
+  /** Every dispatched event with the shard it went to, oldest first. */
+  readonly dispatched: { readonly event: string; readonly shard: number }[] = [];
 
   readonly #server: Server;
   readonly #gateway: WebSocketServer;
   readonly #sockets = new Set<WebSocket>();
+  /** The connection that identified as each shard. */
+  readonly #shards = new Map<number, WebSocket>();
+  #shardCount = 1;
   readonly #dmChannels = new Map<string, string>();
   readonly #threads = new Map<string, string>();
   readonly #interactionChannels = new Map<string, string>();
@@ -83,22 +113,22 @@ export class FakeDiscord {
   readonly #failures: Failure[] = [];
   /** Pending waits, re-checked after every REST call. */
   readonly #waiters = new Set<() => void>();
-  #socket: WebSocket | undefined;
   #sequence = 0;
   #nextId = 0n;
   readonly #ready: Promise<void>;
   #markReady!: () => void;
 
-  private constructor() {
+  private constructor(guildId: string) {
+    this.guildId = guildId;
     this.#server = createServer((req, res) => void this.#route(req, res));
     this.#gateway = new WebSocketServer({ server: this.#server, path: '/gateway' });
     this.#gateway.on('connection', (socket) => this.#accept(socket));
     this.#ready = new Promise((resolve) => (this.#markReady = resolve));
   }
 
-  /** Starts the fake on an ephemeral loopback port. */
-  static async start(): Promise<FakeDiscord> {
-    const fake = new FakeDiscord();
+  /** Starts the fake on an ephemeral loopback port; `guildId` picks the server's id (and so its shard). */
+  static async start(options: { guildId?: string } = {}): Promise<FakeDiscord> {
+    const fake = new FakeDiscord(options.guildId ?? DEFAULT_GUILD_ID);
     fake.#server.listen(0, '127.0.0.1');
     await once(fake.#server, 'listening');
     return fake;
@@ -187,10 +217,15 @@ export class FakeDiscord {
     return this.#interaction(user, 3, { custom_id: customId, component_type: 2 }, { channelId: dm ? undefined : message.channel_id }, this.#apiMessage(message), message);
   }
 
-  /** Sends a gateway dispatch event to the connected client. */
+  /** Sends a gateway dispatch event to the connection holding its shard (the server's, or 0 for a DM). */
   async dispatch(event: string, data: unknown): Promise<void> {
     await this.#ready;
-    this.#socket!.send(JSON.stringify({ op: 0, t: event, s: ++this.#sequence, d: data }));
+    const guildId = (data as { guild_id?: string }).guild_id;
+    const shard = guildId ? shardOf(guildId, this.#shardCount) : 0;
+    const socket = this.#shards.get(shard);
+    if (!socket) throw new Error(`fake Discord: no gateway connection holds shard ${shard} of ${this.#shardCount}`);
+    this.dispatched.push({ event, shard });
+    socket.send(JSON.stringify({ op: 0, t: event, s: ++this.#sequence, d: data }));
   }
 
   /** Waits (up to a deadline) for a REST call that matches. */
@@ -315,36 +350,47 @@ export class FakeDiscord {
 
   #accept(socket: WebSocket): void {
     this.#sockets.add(socket);
-    this.#socket = socket;
-    socket.on('close', () => this.#sockets.delete(socket));
+    this.gatewayConnections++;
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      for (const [shard, held] of this.#shards) if (held === socket) this.#shards.delete(shard);
+    });
     socket.on('message', (raw) =>
-      this.#onGateway(
-        socket,
-        JSON.parse((Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(new Uint8Array(raw))).toString('utf8')) as { op: number; d: { intents?: number } },
-      ),
+      this.#onGateway(socket, JSON.parse((Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(new Uint8Array(raw))).toString('utf8')) as GatewayPacket),
     );
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 } }));
   }
 
-  #onGateway(socket: WebSocket, packet: { op: number; d: { intents?: number } }): void {
+  #onGateway(socket: WebSocket, packet: GatewayPacket): void {
     if (packet.op === 1) {
       socket.send(JSON.stringify({ op: 11 }));
       return;
     }
     if (packet.op !== 2) return;
+    const shard = packet.d.shard ?? [0, 1];
+    const [shardId, count] = shard;
     this.identifiedIntents = packet.d.intents;
+    this.identifies.push({ shard, intents: packet.d.intents ?? 0 });
+    this.#shards.set(shardId, socket);
+    this.#shardCount = count;
+    const holdsGuild = shardOf(this.guildId, count) === shardId;
     const gateway = `ws://127.0.0.1:${(this.#server.address() as AddressInfo).port}/gateway`;
     const send = (t: string, d: unknown) => socket.send(JSON.stringify({ op: 0, t, s: ++this.#sequence, d }));
     send('READY', {
       v: 10,
       user: { ...this.#apiUser(this.bot), verified: true, flags: 0, mfa_enabled: false },
-      guilds: [{ id: this.guildId, unavailable: true }],
-      session_id: 'fake-session',
+      guilds: holdsGuild ? [{ id: this.guildId, unavailable: true }] : [],
+      session_id: `fake-session-${shardId}`,
       resume_gateway_url: gateway,
-      shard: [0, 1],
+      shard,
       application: { id: this.applicationId, flags: 0 },
       private_channels: [],
     });
+    if (holdsGuild) this.#sendGuild(send);
+    this.#markReady();
+  }
+
+  #sendGuild(send: (t: string, d: unknown) => void): void {
     const channel = (id: string, name: string, position: number) => ({ id, type: 0, name, guild_id: this.guildId, position, permission_overwrites: [], nsfw: false, parent_id: null });
     send('GUILD_CREATE', {
       id: this.guildId,
@@ -365,7 +411,6 @@ export class FakeDiscord {
       features: [],
       preferred_locale: 'en-US',
     });
-    this.#markReady();
   }
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -405,6 +450,7 @@ export class FakeDiscord {
       const gateway = `ws://127.0.0.1:${(this.#server.address() as AddressInfo).port}/gateway`;
       return { status: 200, body: { url: gateway, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } } };
     }
+    if (method === 'GET' && path === '/users/@me') return { status: 200, body: { ...this.#apiUser(this.bot), verified: true, flags: 0, mfa_enabled: false } };
     if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) return this.#channel(m[1]!);
     if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
       return {
@@ -529,6 +575,12 @@ export class FakeDiscord {
   #apiMessage(message: FakeMessage) {
     return { ...this.#messageBase(message.id, message.channel_id, message.content, message.author), embeds: message.embeds, components: message.components, flags: message.flags };
   }
+}
+
+/** A gateway packet from the client: a heartbeat (1) or an IDENTIFY (2) are the ones the fake answers. */
+interface GatewayPacket {
+  readonly op: number;
+  readonly d: { readonly intents?: number; readonly shard?: [number, number] };
 }
 
 function pickMessageFields(data: Record<string, unknown>): Partial<FakeMessage> {

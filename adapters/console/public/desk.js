@@ -91,6 +91,22 @@ if (texts.page === 'ticket') {
   follow((event) => {
     if (event.ticketId === id) void refresh();
   });
+  // A canned reply or the brain's draft goes into the reply box at the cursor; only Send sends it.
+  const reply = document.getElementById('reply-text');
+  const insert = (text) => {
+    reply.setRangeText(text, reply.selectionStart, reply.selectionEnd, 'end');
+    reply.focus();
+  };
+  // A button, not the list's change event: arrowing through the list must not insert each one.
+  document.getElementById('insert-canned')?.addEventListener('click', () => {
+    const canned = document.getElementById('canned');
+    const text = canned.selectedOptions[0]?.dataset.text;
+    if (text) insert(text);
+    canned.value = '';
+  });
+  for (const button of document.querySelectorAll('[data-insert-from]')) {
+    button.addEventListener('click', () => insert(document.getElementById(button.dataset.insertFrom).textContent));
+  }
   // Ctrl+Enter (⌘+Enter) sends a reply or a note; Enter alone is a new line.
   for (const area of document.querySelectorAll('form textarea')) {
     area.addEventListener('keydown', (event) => {

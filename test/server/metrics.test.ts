@@ -1,0 +1,169 @@
+import Sqlite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelName, ConversationRef } from '../../src/contracts/index.js';
+import { newVisitor, startTestApp, webSay } from '../support/app.js';
+import { FakeTelegram, until } from '../support/fake-telegram.js';
+import { scrape } from './prometheus.js';
+
+type App = Awaited<ReturnType<typeof startTestApp>>;
+
+const AGENT = { channel: 'cli' as const, userId: 'carol', name: 'carol' };
+const HACKED = 'someone hacked my account and stole all my BTC';
+
+/** Opens an urgent ticket for a user of `channel` through the core (as its adapter would) and returns its id. */
+function ticketFor(app: App, channel: ChannelName, userId: string, conversation: ConversationRef): number {
+  app.services.bot.handle({ channel, userId, conversation, text: HACKED });
+  return app.services.desk.list({ channel }).find((ticket) => ticket.userId === userId)!.id;
+}
+
+describe('GET /metrics', () => {
+  let telegram: FakeTelegram;
+  let app: App;
+  beforeAll(async () => {
+    telegram = await FakeTelegram.start();
+    app = await startTestApp({ INSTANCE_ID: 'bot-a', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, AGENT_IDS: 'cli:*' });
+  });
+  afterAll(async () => {
+    await app?.dispose();
+    await telegram?.close();
+  });
+
+  it('serves the Prometheus text format, every series labelled with the instance, Node process metrics included', async () => {
+    const metrics = await scrape(app.url);
+    expect(metrics.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(metrics.samples.length).toBeGreaterThan(0);
+    expect(metrics.samples.filter((sample) => sample.labels.instance !== 'bot-a')).toEqual([]);
+    expect(metrics.has('process_cpu_user_seconds_total')).toBe(true);
+    expect(metrics.has('nodejs_heap_size_used_bytes')).toBe(true);
+    expect(metrics.text).toContain('# TYPE support_bot_turn_duration_seconds histogram');
+  });
+
+  it('counts web chat messages by what they came to, with their handling time and the brain confidence, and no user text', async () => {
+    const before = await scrape(app.url);
+    const visitor = await newVisitor(app.url);
+    const web = (action: string) => ({ channel: 'web', action });
+    await webSay(app.url, visitor, { text: 'my withdrawal was rejected, why?' });
+    await webSay(app.url, visitor, { text: 'what will the price of ETH be next week' });
+    await webSay(app.url, visitor, { text: '/help' });
+    await webSay(app.url, visitor, { text: 'x'.repeat(2001) });
+    await webSay(app.url, await newVisitor(app.url), { text: HACKED });
+    const after = await scrape(app.url);
+    const moved = (name: string, labels: Record<string, string> = {}) => after.value(name, labels) - before.value(name, labels);
+
+    expect(moved('support_bot_messages_total', web('answer'))).toBe(1);
+    expect(moved('support_bot_messages_total', web('fallback')) + moved('support_bot_messages_total', web('clarify'))).toBe(1);
+    expect(moved('support_bot_messages_total', web('dialogue'))).toBe(1);
+    expect(moved('support_bot_messages_total', web('refused'))).toBe(1);
+    expect(moved('support_bot_messages_total', web('escalate'))).toBe(1);
+    expect(moved('support_bot_messages_total', { channel: 'web' })).toBe(5);
+
+    expect(moved('support_bot_turn_duration_seconds_count', { channel: 'web' })).toBe(5);
+    expect(moved('support_bot_turn_duration_seconds_sum', { channel: 'web' })).toBeGreaterThan(0);
+    expect(moved('support_bot_turn_duration_seconds_bucket', { channel: 'web', le: '+Inf' })).toBe(5);
+    // The brain decided three of the five turns (the command and the refusal were not its to decide).
+    expect(moved('support_bot_brain_confidence_count')).toBe(3);
+    expect(moved('support_bot_brain_confidence_count', { action: 'answer' })).toBe(1);
+    const confidenceSum = moved('support_bot_brain_confidence_sum');
+    expect(confidenceSum).toBeGreaterThan(0);
+    expect(confidenceSum).toBeLessThanOrEqual(3);
+
+    // Labels are bounded sets: nothing the users wrote, nor who they are.
+    for (const words of ['withdrawal', 'ETH', 'hacked', 'xxxxxxxx', visitor]) expect(after.text).not.toContain(words);
+    const labelNames = new Set(after.samples.filter((sample) => sample.name.startsWith('support_bot_')).flatMap((sample) => Object.keys(sample.labels)));
+    expect([...labelNames].sort()).toEqual(expect.arrayContaining(['action', 'channel', 'instance']));
+    for (const name of labelNames) expect(['action', 'channel', 'instance', 'le', 'level', 'outcome', 'priority']).toContain(name);
+  });
+
+  it('counts a Telegram message delivered twice (same update) once as handled and once as ignored', async () => {
+    const user = { id: 7401, is_bot: false, first_name: 'Eve', language_code: 'en' };
+    const telegramTurns = async (action: string) => (await scrape(app.url)).value('support_bot_messages_total', { channel: 'telegram', action });
+    const [handled, ignored] = [await telegramTurns('answer'), await telegramTurns('ignored')];
+    const mark = telegram.mark();
+    telegram.sendText(user, 'my withdrawal was rejected, why?', { updateId: 9_000_001 });
+    await telegram.waitForCall('sendMessage', (params) => params.chat_id === user.id, { after: mark });
+    // The bot did not confirm the update in time: Telegram sends it again.
+    telegram.sendText(user, 'my withdrawal was rejected, why?', { updateId: 9_000_001 });
+    await until('the redelivery counted', async () => (await telegramTurns('ignored')) === ignored + 1);
+    expect(await telegramTurns('answer')).toBe(handled + 1);
+  });
+
+  it('counts a turn that failed because another process held the database', async () => {
+    const visitor = await newVisitor(app.url);
+    const before = await scrape(app.url);
+    const other = new Sqlite(app.services.database.path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const response = await fetch(`${app.url}/api/chat/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ visitorId: visitor, text: 'how do I deposit?' }),
+      });
+      expect(response.status).toBe(503);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const after = await scrape(app.url);
+    expect(after.value('support_bot_messages_total', { channel: 'web', action: 'failed' }) - before.value('support_bot_messages_total', { channel: 'web', action: 'failed' })).toBe(1);
+    expect(after.value('support_bot_messages_total', { channel: 'web' }) - before.value('support_bot_messages_total', { channel: 'web' })).toBe(1);
+  });
+
+  it('shows an agent reply waiting in the outbox (pending, and how old the oldest is) until it is delivered', async () => {
+    // Discord is off in this process: its rows wait, as they do for an instance that does not run the channel.
+    const ticket = ticketFor(app, 'discord', '810000000000000101', { userId: '810000000000000101', dm: true });
+    const queuedAfter = Date.now();
+    app.services.desk.reply(ticket, AGENT, 'We are looking into it.');
+    const metrics = await scrape(app.url);
+    const scrapedBy = Date.now();
+    expect(metrics.value('support_bot_outbox_pending', { channel: 'discord' })).toBe(1);
+    const age = metrics.value('support_bot_outbox_oldest_pending_age_seconds', { channel: 'discord' });
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThanOrEqual((scrapedBy - queuedAfter) / 1000 + 0.001);
+    expect(metrics.value('support_bot_outbox_pending', { channel: 'web' })).toBe(0);
+    expect(metrics.value('support_bot_outbox_oldest_pending_age_seconds', { channel: 'web' })).toBe(0);
+  });
+
+  it('counts deliveries, and failed ones by channel and outcome (retried, or set aside for good)', async () => {
+    const before = await scrape(app.url);
+    for (const chatId of [7101, 7102, 7103]) telegram.addChat({ id: chatId, type: 'private', first_name: 'User' });
+    const delivered = ticketFor(app, 'telegram', '7101', { chatId: 7101 });
+    const blocked = ticketFor(app, 'telegram', '7102', { chatId: 7102 });
+    const muted = ticketFor(app, 'telegram', '7103', { chatId: 7103 });
+    await app.drainOutbox();
+    telegram.block(7102);
+    telegram.failNext('sendMessage', { error_code: 403, description: 'Forbidden: not enough rights to send text messages to the chat' }, (params) => params.chat_id === 7103);
+    for (const ticket of [delivered, blocked, muted]) app.services.desk.reply(ticket, AGENT, 'Are you still there?');
+    await app.drainOutbox();
+    const after = await scrape(app.url);
+    const moved = (name: string, labels: Record<string, string>) => after.value(name, labels) - before.value(name, labels);
+    expect(moved('support_bot_delivery_failures_total', { channel: 'telegram', outcome: 'abandoned' })).toBe(1);
+    expect(moved('support_bot_delivery_failures_total', { channel: 'telegram', outcome: 'retry' })).toBe(1);
+    expect(moved('support_bot_outbox_deliveries_total', { channel: 'telegram' })).toBe(1);
+    expect(after.value('support_bot_outbox_pending', { channel: 'telegram' })).toBe(1);
+  });
+
+  it('shows the queue depth by priority: an urgent ticket while it waits, gone once claimed', async () => {
+    const before = await scrape(app.url);
+    for (const priority of ['urgent', 'high', 'normal']) expect(before.has('support_bot_open_tickets', { priority })).toBe(true);
+    await webSay(app.url, await newVisitor(app.url), { text: HACKED });
+    const [ticket] = app.services.desk.list({ status: ['open'], priority: 'urgent' }).slice(-1);
+    const waiting = await scrape(app.url);
+    expect(waiting.value('support_bot_open_tickets', { priority: 'urgent' }) - before.value('support_bot_open_tickets', { priority: 'urgent' })).toBe(1);
+    expect(waiting.value('support_bot_open_tickets', { priority: 'normal' })).toBe(before.value('support_bot_open_tickets', { priority: 'normal' }));
+    app.services.desk.claim(ticket!.id, AGENT);
+    const claimed = await scrape(app.url);
+    expect(claimed.value('support_bot_open_tickets', { priority: 'urgent' })).toBe(before.value('support_bot_open_tickets', { priority: 'urgent' }));
+  });
+
+  it('counts SLA breach events by level', async () => {
+    const before = await scrape(app.url);
+    const check = app.checkSla(new Date(Date.now() + 3 * 24 * 3_600_000));
+    expect(check.alerts).toBeGreaterThan(0);
+    const after = await scrape(app.url);
+    expect(after.value('support_bot_sla_breaches_total') - before.value('support_bot_sla_breaches_total')).toBe(check.alerts);
+    expect(after.value('support_bot_sla_breaches_total', { level: '1' })).toBeGreaterThan(0);
+    // Counted once: a later scrape with no new breach shows the same totals.
+    const again = await scrape(app.url);
+    expect(again.value('support_bot_sla_breaches_total')).toBe(after.value('support_bot_sla_breaches_total'));
+  });
+});
