@@ -15,16 +15,19 @@ describe('escalations list in pages', () => {
   let services: Services;
 
   /** Opens a ticket: urgent for a hacked account, normal after the hand-off questions are skipped. */
-  const open = (user: string, urgent: boolean) => {
+  const open = async (user: string, urgent: boolean) => {
     const say = (text: string) => services.bot.process({ channel: 'cli', userId: user, conversation: { user }, text });
-    if (urgent) return void say('my account was hacked and someone stole all my funds');
-    say('/human');
-    for (let step = 0; step < 6 && !services.queue.list().some((ticket) => ticket.userId === user); step++) say('skip');
+    if (urgent) {
+      await say('my account was hacked and someone stole all my funds');
+      return;
+    }
+    await say('/human');
+    for (let step = 0; step < 6 && !services.queue.list().some((ticket) => ticket.userId === user); step++) await say('skip');
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     services = createServices(loadConfig(env));
-    for (let index = 0; index < 7; index++) open(`user-${index}`, index % 3 === 0);
+    for (let index = 0; index < 7; index++) await open(`user-${index}`, index % 3 === 0);
   });
   afterAll(() => {
     services.close();
@@ -46,7 +49,7 @@ describe('escalations list in pages', () => {
       cursor = nextCursor(page.stderr);
       pages++;
       // A ticket opened while paging lands in its place in the queue and does not shift the pages after it.
-      if (pages === 1) open('latecomer', false);
+      if (pages === 1) await open('latecomer', false);
     } while (cursor && pages < 10);
     // Every ticket of the whole list once, in its order; the latecomer at most once, wherever it belongs.
     expect(seen.filter((number) => expected.includes(number))).toEqual(expected);

@@ -121,15 +121,15 @@ export class DeskConsole {
       const last = Number(req.get('last-event-id'));
       this.#live.open(res, Number.isSafeInteger(last) && last >= 0 ? last : undefined);
     });
-    http.get('/desk/tickets/:ref', (req, res) => {
+    http.get('/desk/tickets/:ref', async (req, res) => {
       const agent = this.#require(req, res, 'page');
       if (!agent) return;
-      this.#ticket(req, res, agent, String(req.params.ref), 200, doneNotice(req.query.done));
+      await this.#ticket(req, res, agent, String(req.params.ref), 200, doneNotice(req.query.done));
     });
-    http.get('/desk/tickets/:ref/live', (req, res) => {
+    http.get('/desk/tickets/:ref/live', async (req, res) => {
       const agent = this.#require(req, res, 'fragment');
       if (!agent) return;
-      const model = this.#model(String(req.params.ref), this.#lang(agent));
+      const model = await this.#model(String(req.params.ref), this.#lang(agent));
       if (!model) return void res.status(404).json({ error: 'no such ticket' });
       send(res, 200, ticketLive(model, this.#frame(agent, model.card.title)));
     });
@@ -334,9 +334,9 @@ export class DeskConsole {
     return this.context.backend.tagsOf(tickets.map((ticket) => ticket.id));
   }
 
-  #model(ref: string, lang: Lang): TicketModel | undefined {
+  async #model(ref: string, lang: Lang): Promise<TicketModel | undefined> {
     try {
-      const ticket = this.context.desk.detail(ref);
+      const ticket = await this.context.desk.detail(ref);
       const { backend } = this.context;
       return { ticket, card: this.#presenters[lang].card(ticket), transcript: backend.transcript(ticket.id), tags: backend.tagsOf([ticket.id]).get(ticket.id) ?? [] };
     } catch (error) {
@@ -345,10 +345,10 @@ export class DeskConsole {
     }
   }
 
-  #ticket(req: Request, res: Response, agent: SignedInAgent, ref: string, status: number, notice?: { action?: TicketAction; text?: string; error: boolean }): void {
+  async #ticket(req: Request, res: Response, agent: SignedInAgent, ref: string, status: number, notice?: { action?: TicketAction; text?: string; error: boolean }): Promise<void> {
     const lang = this.#lang(agent);
     const t = textsIn(lang);
-    const model = this.#model(ref, lang);
+    const model = await this.#model(ref, lang);
     if (!model) {
       const frame = this.#frame(agent, t('console.inbox'));
       return send(res, 404, inboxPage(frame, readInboxQuery({}), [], inboxRows([], new Map(), this.#presenters[lang], frame)));
@@ -372,7 +372,7 @@ export class DeskConsole {
   }
 
   /** A ticket form: through the desk, then back to the ticket (303), or the ticket with the desk's refusal. */
-  #act(req: Request, res: Response): void {
+  async #act(req: Request, res: Response): Promise<void> {
     const agent = this.#require(req, res, 'page');
     if (!agent || !this.#checkCsrf(req, res, agent)) return;
     const action = TICKET_ACTIONS.find((candidate) => candidate === req.params.action);
@@ -384,7 +384,7 @@ export class DeskConsole {
     const actor: AgentActor = { channel: 'web', userId: agent.account.login, name: agent.account.name };
     const { desk } = this.context;
     try {
-      const run: Record<TicketAction, () => unknown> = {
+      const run: Record<TicketAction, () => Promise<unknown>> = {
         claim: () => desk.claim(ref, actor),
         assign: () => desk.assign(ref, actor, field(body.to)),
         reply: () => desk.reply(ref, actor, text),
@@ -394,11 +394,11 @@ export class DeskConsole {
         tag: () => desk.tag(ref, actor, field(body.tag)),
         untag: () => desk.untag(ref, actor, field(body.tag)),
       };
-      run[action]();
-      res.redirect(303, `/desk/tickets/${desk.view(ref).number}?done=${action}`);
+      await run[action]();
+      res.redirect(303, `/desk/tickets/${(await desk.view(ref)).number}?done=${action}`);
     } catch (error) {
       if (!(error instanceof TagError) && !(error instanceof DeskError)) throw error;
-      this.#ticket(req, res, agent, ref, error instanceof TagError ? 400 : STATUS_OF[error.code], { text: this.#refusal(error, action, agent), error: true });
+      await this.#ticket(req, res, agent, ref, error instanceof TagError ? 400 : STATUS_OF[error.code], { text: this.#refusal(error, action, agent), error: true });
     }
   }
 

@@ -193,7 +193,7 @@ export class DiscordAdapter implements ChannelAdapter {
     const said = words || (mentioned && !unsupported ? '/help' : '');
     if (!said && !unsupported) return;
     const incoming = this.#incoming(message.author, message.member?.displayName, { text: said, messageId: message.id, unsupported });
-    const replies = this.context.bot.handle(incoming);
+    const replies = await this.context.bot.handle(incoming);
     if (!message.inGuild()) return this.#replyTo(message, renderReplies(replies));
     const secret = revealsSecret(replies);
     const deleted = secret && (await this.#deleteIfAllowed(message));
@@ -229,7 +229,7 @@ export class DiscordAdapter implements ChannelAdapter {
   async #answer(interaction: UserInteraction, input: { text: string; payload?: string }): Promise<void> {
     const member = interaction.member instanceof GuildMember ? interaction.member.displayName : undefined;
     const incoming = this.#incoming(interaction.user, member, { ...input, messageId: interaction.id, langHint: langOfLocale(interaction.locale) });
-    const replies = this.context.bot.handle(incoming);
+    const replies = await this.context.bot.handle(incoming);
     const lang = languageOf(replies, incoming.langHint);
     const shared = interaction.inGuild();
     const out = renderReplies(replies);

@@ -55,7 +55,7 @@ export class DiscordDesk {
     const { ticket } = event;
     const update = this.presenter.update(event, 'discord');
     if (update.card === 'post') return this.#open(ticket);
-    const [threadId] = this.desk.cardsOf(ticket.id, 'discord');
+    const [threadId] = await this.desk.cardsOf(ticket.id, 'discord');
     // A ticket opened before this desk was watching has no card here; there is nothing to update.
     if (!threadId) return;
     if (update.card === 'refresh') await (await this.#channel()).messages.edit(threadId, renderCard(this.presenter.card(ticket)));
@@ -70,7 +70,7 @@ export class DiscordDesk {
    */
   async onThreadMessage(message: Message): Promise<boolean> {
     if (!message.channel.isThread() || message.channel.parentId !== this.channelId) return false;
-    const ticket = this.desk.ticketForCard('discord', message.channelId);
+    const ticket = await this.desk.ticketForCard('discord', message.channelId);
     const words = message.content.trim();
     if (!ticket || !words) return true;
     if (!this.desk.isAgent('discord', message.author.id)) {
@@ -79,9 +79,9 @@ export class DiscordDesk {
     }
     const agent = actorOf(message.member, message.author);
     try {
-      if (NOTE_PREFIX.test(words)) this.desk.note(ticket.id, agent, words.replace(NOTE_PREFIX, ''));
+      if (NOTE_PREFIX.test(words)) await this.desk.note(ticket.id, agent, words.replace(NOTE_PREFIX, ''));
       // Keyed by the message: a gateway resumed after a reconnect may replay it.
-      else this.desk.reply(ticket.id, agent, words, { messageId: `discord-message:${message.id}` });
+      else await this.desk.reply(ticket.id, agent, words, { messageId: `discord-message:${message.id}` });
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await message.reply({ content: `⚠️ ${plain(this.presenter.refusal(error))}` });
@@ -93,7 +93,7 @@ export class DiscordDesk {
 
   /** A press on a card's action button; non-agents get a private refusal. */
   async onButton(interaction: ButtonInteraction, action: DeskAction, ticketId: number): Promise<void> {
-    const result = pressCardAction(this.desk, this.presenter, actorOf(interaction.member, interaction.user), action, ticketId);
+    const result = await pressCardAction(this.desk, this.presenter, actorOf(interaction.member, interaction.user), action, ticketId);
     if (result.ticket) await interaction.update(renderCard(this.presenter.card(result.ticket)));
     else await interaction.reply({ content: result.notAgent ? result.refusal : `⚠️ ${plain(result.refusal)}`, flags: MessageFlags.Ephemeral });
   }
@@ -101,10 +101,10 @@ export class DiscordDesk {
   async #open(ticket: EscalationView): Promise<void> {
     const channel = await this.#channel();
     // A retried event finds the card it already posted and only makes sure the thread exists.
-    let [cardId] = this.desk.cardsOf(ticket.id, 'discord');
+    let [cardId] = await this.desk.cardsOf(ticket.id, 'discord');
     if (!cardId) {
       cardId = (await channel.send(renderCard(this.presenter.card(ticket)))).id;
-      this.desk.attachCard(ticket.id, 'discord', cardId);
+      await this.desk.attachCard(ticket.id, 'discord', cardId);
     }
     try {
       await channel.threads.create({ startMessage: cardId, name: clip(this.presenter.card(ticket).title, MAX_THREAD_NAME), autoArchiveDuration: ThreadAutoArchiveDuration.OneWeek });

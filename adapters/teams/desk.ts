@@ -69,7 +69,7 @@ export class TeamsDesk {
   async onEvent(event: DeskEvent): Promise<void> {
     const { ticket } = event;
     const update = this.presenter.update(event, 'teams');
-    const [thread] = this.desk.cardsOf(ticket.id, 'teams');
+    const [thread] = await this.desk.cardsOf(ticket.id, 'teams');
     if (update.card === 'post' && !thread) return this.#post(ticket);
     // A ticket opened before this desk was watching has no card here; there is nothing to update.
     if (!thread) return;
@@ -81,14 +81,14 @@ export class TeamsDesk {
   }
 
   async #onSubmit(turn: TurnContext, payload: string): Promise<void> {
-    const outcome = this.#press(turn.activity, payload);
+    const outcome = await this.#press(turn.activity, payload);
     // On success the desk feed updates the card in place (as for actions from any desk); refusals are said in the thread.
     if (outcome.refusal) await turn.sendActivity({ type: ActivityTypes.Message, text: outcome.refusal, textFormat: 'plain' });
   }
 
   async #onExecute(turn: TurnContext): Promise<void> {
     const action = (turn.activity.value as { action?: { data?: unknown } } | undefined)?.action;
-    const outcome = this.#press(turn.activity, payloadOf(action?.data) ?? '');
+    const outcome = await this.#press(turn.activity, payloadOf(action?.data) ?? '');
     const body = outcome.ticket
       ? { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(this.presenter.card(outcome.ticket)) }
       : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: outcome.refusal };
@@ -96,7 +96,7 @@ export class TeamsDesk {
   }
 
   /** A card button pressed: the ticket as it is now, or what to tell the presser (a non-agent learns nothing of the ticket). */
-  #press(activity: Activity, payload: string): CardPress {
+  async #press(activity: Activity, payload: string): Promise<CardPress> {
     const pressed = decodePayload(payload);
     const agent = agentOf(activity);
     if (!agent) return { refusal: this.presenter.notAgent(), notAgent: true };
@@ -110,7 +110,7 @@ export class TeamsDesk {
   /** A message in a ticket's thread: an agent's answer to the user (or note); anyone else is told only agents may act. */
   async #onThreadMessage(turn: TurnContext): Promise<void> {
     const { activity } = turn;
-    const ticket = this.desk.ticketForCard('teams', activity.conversation.id);
+    const ticket = await this.desk.ticketForCard('teams', activity.conversation.id);
     if (!ticket) return;
     const say = (text: string) => turn.sendActivity({ type: ActivityTypes.Message, text, textFormat: 'plain' });
     const agent = agentOf(activity);
@@ -125,7 +125,7 @@ export class TeamsDesk {
     }
     try {
       // Keyed by the activity: the connector may post it again when the bot was slow to answer.
-      this.desk.answer(ticket.id, agent, text, { messageId: `teams-activity:${activity.id}` });
+      await this.desk.answer(ticket.id, agent, text, { messageId: `teams-activity:${activity.id}` });
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await say(this.presenter.refusal(error));
@@ -135,7 +135,7 @@ export class TeamsDesk {
   /** Posts a new ticket's card as a new post of the channel; its thread is where everything else about it goes. */
   async #post(ticket: EscalationView): Promise<void> {
     const id = await this.#send(this.options.conversationId, 'post a card', this.#card(ticket));
-    if (id) this.desk.attachCard(ticket.id, 'teams', `${this.options.conversationId}${THREAD}${id}`);
+    if (id) await this.desk.attachCard(ticket.id, 'teams', `${this.options.conversationId}${THREAD}${id}`);
   }
 
   #card(ticket: EscalationView): Partial<Activity> {

@@ -169,9 +169,9 @@ export class TeamsAdapter implements ChannelAdapter {
       if (desk?.owns(activity)) await desk.onActivity(turn);
       else if (activity.type === 'message') {
         const message = activities.toIncomingMessage(activity);
-        if (message) await this.#reply(turn, this.context.bot.handle(message));
+        if (message) await this.#reply(turn, await this.context.bot.handle(message));
       } else if (activity.type === 'conversationUpdate') {
-        for (const member of activities.welcomeTargets(activity)) await this.#reply(turn, this.context.bot.handle(activities.welcomeMessage(activity, member)));
+        for (const member of activities.welcomeTargets(activity)) await this.#reply(turn, await this.context.bot.handle(activities.welcomeMessage(activity, member)));
       }
     } catch (error) {
       // The turn is already recorded by the core; the connector does not retry, so log and answer 200.

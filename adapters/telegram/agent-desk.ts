@@ -92,7 +92,7 @@ export class TelegramDesk {
       await ctx.answerCallbackQuery();
       return;
     }
-    const result = pressCardAction(this.desk, this.presenter, actorOf(from), pressed.action, pressed.ticketId);
+    const result = await pressCardAction(this.desk, this.presenter, actorOf(from), pressed.action, pressed.ticketId);
     // The card itself is edited by the desk feed, like for actions taken from the CLI.
     if (result.ticket) await ctx.answerCallbackQuery({ text: this.presenter.done(pressed.action, result.ticket) });
     else await ctx.answerCallbackQuery({ text: result.refusal, show_alert: true });
@@ -102,7 +102,7 @@ export class TelegramDesk {
     const from = message.from;
     const kind = contentKind(message);
     if (!from || from.is_bot || !kind) return;
-    const ticket = this.#ticketOf(message);
+    const ticket = await this.#ticketOf(message);
     if (!ticket) return;
     const threadId = topicOf(message);
     const answer = (text: string) =>
@@ -121,7 +121,7 @@ export class TelegramDesk {
     }
     try {
       // Keyed by the update: Telegram sends an update again when the bot stopped before confirming it.
-      this.desk.reply(ticket.id, actorOf(from), message.text, { messageId: `telegram-update:${ctx.update.update_id}` });
+      await this.desk.reply(ticket.id, actorOf(from), message.text, { messageId: `telegram-update:${ctx.update.update_id}` });
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
       await answer(this.presenter.refusal(error));
@@ -129,11 +129,12 @@ export class TelegramDesk {
   }
 
   /** The ticket an agent's message is about: the card or relayed message it answers, or the ticket's topic. */
-  #ticketOf(message: Message): EscalationView | undefined {
+  async #ticketOf(message: Message): Promise<EscalationView | undefined> {
     const chatId = message.chat.id;
     const answered = message.reply_to_message;
     if (answered && !answered.forum_topic_created) {
-      const ticket = this.desk.ticketForCard('telegram', cardRefs.card(chatId, answered.message_id)) ?? this.desk.ticketForCard('telegram', cardRefs.relay(chatId, answered.message_id));
+      const ticket =
+        (await this.desk.ticketForCard('telegram', cardRefs.card(chatId, answered.message_id))) ?? (await this.desk.ticketForCard('telegram', cardRefs.relay(chatId, answered.message_id)));
       if (ticket) return ticket;
     }
     const threadId = topicOf(message);
@@ -141,7 +142,7 @@ export class TelegramDesk {
   }
 
   async #post(ticket: EscalationView): Promise<void> {
-    const refs = this.desk.cardsOf(ticket.id, 'telegram');
+    const refs = await this.desk.cardsOf(ticket.id, 'telegram');
     // Replayed after a restart that came between posting the card and recording the event: edit, do not post twice.
     if (refs.some((ref) => cardRefs.parseCard(ref))) return this.#refresh(ticket);
     const threadId = this.#forum ? await this.#topicFor(ticket, refs) : undefined;
@@ -152,7 +153,7 @@ export class TelegramDesk {
         reply_markup: card.keyboard,
         ...(threadId ? { message_thread_id: threadId } : {}),
       });
-      this.desk.attachCard(ticket.id, 'telegram', cardRefs.card(this.chatId, sent.message_id));
+      await this.desk.attachCard(ticket.id, 'telegram', cardRefs.card(this.chatId, sent.message_id));
     });
   }
 
@@ -162,7 +163,7 @@ export class TelegramDesk {
     if (existing) return existing;
     try {
       const topic = await this.api.createForumTopic(this.chatId, this.presenter.card(ticket).title.slice(0, MAX_TOPIC_NAME));
-      this.desk.attachCard(ticket.id, 'telegram', cardRefs.topic(this.chatId, topic.message_thread_id));
+      await this.desk.attachCard(ticket.id, 'telegram', cardRefs.topic(this.chatId, topic.message_thread_id));
       return topic.message_thread_id;
     } catch (error) {
       if (!refusedForGood(error)) throw error;
@@ -176,7 +177,7 @@ export class TelegramDesk {
 
   async #refresh(ticket: EscalationView): Promise<void> {
     const card = renderCard(this.presenter.card(ticket));
-    for (const ref of this.desk.cardsOf(ticket.id, 'telegram')) {
+    for (const ref of await this.desk.cardsOf(ticket.id, 'telegram')) {
       const at = cardRefs.parseCard(ref);
       if (!at) continue;
       await this.#tolerate('edit a card', () => this.api.editMessageText(at.chatId, at.messageId, card.html, { parse_mode: 'HTML', reply_markup: card.keyboard }));
@@ -185,7 +186,7 @@ export class TelegramDesk {
 
   /** Posts a line under the ticket's card, `speaker: text` (`speaker` is HTML, already escaped), or the text alone. */
   async #relay(ticket: EscalationView, speaker: string | undefined, text: string): Promise<void> {
-    const refs = this.desk.cardsOf(ticket.id, 'telegram');
+    const refs = await this.desk.cardsOf(ticket.id, 'telegram');
     const card = refs.map(cardRefs.parseCard).find((at) => at !== undefined);
     if (!card || !text.trim()) return;
     const threadId = refs.map(cardRefs.parseTopic).find((id) => id !== undefined);
@@ -195,7 +196,7 @@ export class TelegramDesk {
         reply_parameters: { message_id: card.messageId, allow_sending_without_reply: true },
         ...(threadId ? { message_thread_id: threadId } : {}),
       });
-      this.desk.attachCard(ticket.id, 'telegram', cardRefs.relay(card.chatId, sent.message_id));
+      await this.desk.attachCard(ticket.id, 'telegram', cardRefs.relay(card.chatId, sent.message_id));
     });
   }
 

@@ -20,7 +20,7 @@ export function userChat(bot: MessageHandler, logger: Logger): Composer<Context>
     if (!kind) return;
     const raw = message.text ?? message.caption ?? '';
     const threadId = topicOf(message);
-    const replies = bot.handle({
+    const replies = await bot.handle({
       ...sender(from, message.chat, threadId, ctx.update.update_id),
       text: group ? withoutMention(raw, ctx.me.username) : raw,
       ...(kind === 'text' ? {} : { unsupported: kind }),
@@ -46,7 +46,7 @@ export function userChat(bot: MessageHandler, logger: Logger): Composer<Context>
     }
     // A message too old for Telegram to show (date 0) carries no topic.
     const threadId = pressed.date === 0 ? undefined : topicOf(pressed);
-    const replies = bot.handle({ ...sender(query.from, pressed.chat, threadId, ctx.update.update_id), text: '', payload: query.data });
+    const replies = await bot.handle({ ...sender(query.from, pressed.chat, threadId, ctx.update.update_id), text: '', payload: query.data });
     await ctx.answerCallbackQuery();
     if (replies.length === 0) return;
     // A pressed question is answered: its buttons go, so an old "Yes" or rating cannot be pressed twice.

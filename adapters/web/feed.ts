@@ -30,30 +30,30 @@ export class ConversationFeed {
   constructor(private readonly bot: Pick<MessageHandler, 'history'>) {}
 
   /** The visitor's last `limit` messages, oldest first. */
-  recent(visitorId: string, limit: number): FeedEntry[] {
-    return this.#read(visitorId).slice(-limit);
+  async recent(visitorId: string, limit: number): Promise<FeedEntry[]> {
+    return (await this.#read(visitorId)).slice(-limit);
   }
 
   /**
    * Where a reconnecting page resumes: after the message id it names (`Last-Event-ID`, or the last
    * one it loaded), or after the newest message when it names none or something unreadable.
    */
-  resumePoint(visitorId: string, requested: string | undefined): string | null {
+  async resumePoint(visitorId: string, requested: string | undefined): Promise<string | null> {
     if (requested !== undefined && CURSOR.test(requested)) return requested;
-    return this.#read(visitorId).at(-1)?.id ?? null;
+    return (await this.#read(visitorId)).at(-1)?.id ?? null;
   }
 
   /**
    * What support sent after message `cursor` (`null`: from the start). A cursor that left the
    * window (or was never in it) resumes by time.
    */
-  supportAfter(visitorId: string, cursor: string | null): FeedEntry[] {
-    const entries = this.#read(visitorId);
-    return after(entries, cursor).filter((entry) => entry.fromSupport);
+  async supportAfter(visitorId: string, cursor: string | null): Promise<FeedEntry[]> {
+    const entries = await this.#read(visitorId);
+    return entriesAfter(entries, cursor).filter((entry) => entry.fromSupport);
   }
 
-  #read(visitorId: string): FeedEntry[] {
-    const history = this.bot.history({ channel: 'web', userId: visitorId }, WINDOW);
+  async #read(visitorId: string): Promise<FeedEntry[]> {
+    const history = await this.bot.history({ channel: 'web', userId: visitorId }, WINDOW);
     // A full window may start in the middle of a run of same-timestamp messages, whose numbering
     // would then differ from a longer read: leave that run out.
     let start = 0;
@@ -73,7 +73,8 @@ export class ConversationFeed {
   }
 }
 
-function after(entries: readonly FeedEntry[], cursor: string | null): readonly FeedEntry[] {
+/** The entries after message `cursor` (`null`: all); a cursor not among them resumes by time. */
+export function entriesAfter(entries: readonly FeedEntry[], cursor: string | null): readonly FeedEntry[] {
   if (cursor === null) return entries;
   const index = entries.findIndex((entry) => entry.id === cursor);
   if (index >= 0) return entries.slice(index + 1);

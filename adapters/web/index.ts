@@ -3,7 +3,7 @@ import express from 'express';
 import type { ChannelAdapter, ChannelContext, ConversationRef, HelpCentreConfig, IncomingMessage, Reply } from '../../src/core/index.js';
 import type { ChannelFactory } from '../../src/core/index.js';
 import { addressLimits, type AddressLimits } from './address-limits.js';
-import { ConversationFeed } from './feed.js';
+import { ConversationFeed, entriesAfter } from './feed.js';
 import { chatPageFraming, mountHelpCentre } from './help/index.js';
 import { RecentReplies } from './recent-replies.js';
 import { firstProblem, messageBody, visitorQuery, type VisitorQuery } from './requests.js';
@@ -54,7 +54,7 @@ export class WebChatAdapter implements ChannelAdapter {
     http.post('/api/chat/visitors', limits.visitors, (_req, res) => {
       res.json({ visitorId: visitors.issue() });
     });
-    http.post('/api/chat/messages', limits.messages, json, (req, res) => {
+    http.post('/api/chat/messages', limits.messages, json, async (req, res) => {
       const parsed = messageBody.safeParse(req.body);
       if (!parsed.success) return void res.status(400).json({ error: firstProblem(parsed.error) });
       const body = parsed.data;
@@ -69,20 +69,20 @@ export class WebChatAdapter implements ChannelAdapter {
         langHint: body.lang,
         origin: req.ip,
       };
-      res.json({ replies: this.context.bot.handle(message) });
+      res.json({ replies: await this.context.bot.handle(message) });
     });
-    http.get('/api/chat/history', limits.reads, (req, res) => {
+    http.get('/api/chat/history', limits.reads, async (req, res) => {
       const query = this.#query(req, res);
       if (!query) return;
-      const messages = this.#feed.recent(query.visitorId, HISTORY_LENGTH).map(({ fromSupport: _, ...message }) => message);
+      const messages = (await this.#feed.recent(query.visitorId, HISTORY_LENGTH)).map(({ fromSupport: _, ...message }) => message);
       res.json({ messages });
     });
-    http.get('/api/chat/events', limits.reads, (req, res) => {
+    http.get('/api/chat/events', limits.reads, async (req, res) => {
       const query = this.#query(req, res);
       if (!query) return;
       const { visitorId } = query;
-      const stream = this.#streams.open(visitorId, res, this.#feed.resumePoint(visitorId, req.get('last-event-id') ?? query.after));
-      this.#catchUp(visitorId, stream);
+      const stream = this.#streams.open(visitorId, res, await this.#feed.resumePoint(visitorId, req.get('last-event-id') ?? query.after));
+      await this.#catchUp(visitorId, stream);
     });
     mountHelpCentre(http, this.context.bot, { publicUrl: this.options.helpCentre.publicUrl });
     http.use(chatPageFraming(this.options.helpCentre.widgetOrigins));
@@ -104,12 +104,15 @@ export class WebChatAdapter implements ChannelAdapter {
     this.#recent.remember(visitorId, replies);
     const streams = this.#streams.of(visitorId);
     if (streams.length === 0) this.context.logger.debug({ channel: 'web' }, 'visitor offline; replies wait in the history for the page');
-    for (const stream of streams) this.#catchUp(visitorId, stream);
+    for (const stream of streams) await this.#catchUp(visitorId, stream);
   }
 
   /** Sends a stream what support wrote after its cursor. */
-  #catchUp(visitorId: string, stream: VisitorStream): void {
-    const missed = this.#feed.supportAfter(visitorId, stream.cursor);
+  async #catchUp(visitorId: string, stream: VisitorStream): Promise<void> {
+    const cursor = stream.cursor;
+    const read = await this.#feed.supportAfter(visitorId, cursor);
+    // Another catch-up of this stream (a delivery, the page connecting) may have sent some of them while this one read.
+    const missed = stream.cursor === cursor ? read : entriesAfter(read, stream.cursor);
     if (missed.length === 0) return;
     stream.send(
       missed.map((entry) => this.#recent.replyFor(visitorId, entry)),

@@ -36,6 +36,8 @@ export class VisitorStreams {
     const stream: VisitorStream = {
       cursor,
       send(replies, lastId) {
+        // A catch-up that was still reading when the page left (or the server stopped) has nowhere to send.
+        if (res.writableEnded || res.destroyed) return;
         stream.cursor = lastId;
         res.write(`id: ${lastId}\nevent: replies\ndata: ${JSON.stringify({ replies })}\n\n`);
       },

@@ -30,11 +30,11 @@ export function addChatCommand(program: Command, io: CliIo): void {
 }
 
 async function jsonlChat(io: CliIo, services: Services, defaultUser: string, lang?: 'zh' | 'en'): Promise<void> {
-  await eachJsonLine(io, (line) => {
+  await eachJsonLine(io, async (line) => {
     const user = textField(line.user, defaultUser);
     const text = textField(line.text, '');
     const payload = typeof line.payload === 'string' ? line.payload : undefined;
-    const turn = services.bot.process({ channel: 'cli', userId: user, conversation: { user }, text, payload, langHint: lang });
+    const turn = await services.bot.process({ channel: 'cli', userId: user, conversation: { user }, text, payload, langHint: lang });
     return {
       user,
       // What was stored, so a secret in the input is not echoed back into a log or a pipe.
@@ -65,7 +65,7 @@ async function interactiveChat(io: CliIo, services: Services, user: string, lang
     const text = line.trim();
     if (text) {
       const pressed = /^\d+$/.test(text) ? buttons[Number(text) - 1] : undefined;
-      print(services.bot.handle({ channel: 'cli', userId: user, conversation: { user }, text: pressed ? '' : text, payload: pressed, langHint: lang }));
+      print(await services.bot.handle({ channel: 'cli', userId: user, conversation: { user }, text: pressed ? '' : text, payload: pressed, langHint: lang }));
     } else terminal.prompt();
   }
   await dispatcher.stop();

@@ -12,13 +12,13 @@ import { writeLine, type CliIo } from './io.js';
 export function addEscalationsCommand(program: Command, io: CliIo): void {
   const desk = program.command('escalations').description("the agent's desk: list, show, claim, assign, reply, note, resolve, reopen");
   const withDesk =
-    <T extends unknown[]>(run: (service: TicketDesk, ...args: T) => void) =>
-    (...args: T) => {
+    <T extends unknown[]>(run: (service: TicketDesk, ...args: T) => Promise<void>) =>
+    async (...args: T) => {
       const config = loadConfig(io.env);
       const database = openDatabase(config.databasePath);
       try {
         const sla = { chatMinutes: config.sla.chatMinutes, emailHours: config.sla.emailHours, businessHours: config.businessHours };
-        run(assembleTickets(database.db, { sla, agents: config.agents }).desk, ...args);
+        await run(assembleTickets(database.db, { sla, agents: config.agents }).desk, ...args);
       } finally {
         database.close();
       }
@@ -39,11 +39,11 @@ export function addEscalationsCommand(program: Command, io: CliIo): void {
     .option('--cursor <cursor>', 'the page after this one (from the previous page, with --limit)')
     .action(
       withDesk(
-        (service, options: { json?: boolean; status?: EscalationView['status'][]; priority?: 'urgent' | 'high' | 'normal'; channel?: 'web'; mine?: string; limit?: number; cursor?: string }) => {
+        async (service, options: { json?: boolean; status?: EscalationView['status'][]; priority?: 'urgent' | 'high' | 'normal'; channel?: 'web'; mine?: string; limit?: number; cursor?: string }) => {
           const filter = { status: options.status, priority: options.priority, channel: options.channel, agent: options.mine };
           const after = options.cursor === undefined ? undefined : decodeQueueCursor(options.cursor);
           if (options.cursor !== undefined && (!after || options.limit === undefined)) throw new UsageError('--cursor needs --limit and a cursor printed by a previous page');
-          const page = options.limit === undefined ? { tickets: service.list(filter) } : service.page(filter, options.limit, after);
+          const page = options.limit === undefined ? { tickets: await service.list(filter) } : await service.page(filter, options.limit, after);
           if (options.json) writeLine(io.stdout, JSON.stringify(page.tickets));
           else printQueue(io.stdout, page.tickets);
           // stderr, so stdout stays the array (or the table) scripts read.
@@ -57,8 +57,8 @@ export function addEscalationsCommand(program: Command, io: CliIo): void {
     .argument('<id>', 'ticket id or number (T-1001)')
     .option('--json', 'print one JSON object')
     .action(
-      withDesk((service, id: string, options: { json?: boolean }) => {
-        const ticket = service.detail(id);
+      withDesk(async (service, id: string, options: { json?: boolean }) => {
+        const ticket = await service.detail(id);
         if (options.json) writeLine(io.stdout, JSON.stringify(ticket));
         else printTicket(io.stdout, ticket);
       }),
@@ -69,7 +69,7 @@ export function addEscalationsCommand(program: Command, io: CliIo): void {
     .argument('<id>')
     .addOption(agentOption())
     .option('--json', 'print the ticket as JSON')
-    .action(withDesk((service, id: string, options: { agent: string; json?: boolean }) => done(service.claim(id, actor(options.agent)), 'claimed', options.json)));
+    .action(withDesk(async (service, id: string, options: { agent: string; json?: boolean }) => done(await service.claim(id, actor(options.agent)), 'claimed', options.json)));
 
   desk
     .command('assign')
@@ -78,9 +78,9 @@ export function addEscalationsCommand(program: Command, io: CliIo): void {
     .addOption(agentOption())
     .option('--json', 'print the ticket as JSON')
     .action(
-      withDesk((service, id: string, options: { to: string; agent: string; json?: boolean }) => {
+      withDesk(async (service, id: string, options: { to: string; agent: string; json?: boolean }) => {
         const login = options.to.replace(/^web:/, '');
-        done(service.assign(id, actor(options.agent), login), `assigned to web:${login}:`, options.json);
+        done(await service.assign(id, actor(options.agent), login), `assigned to web:${login}:`, options.json);
       }),
     );
 
@@ -91,7 +91,9 @@ export function addEscalationsCommand(program: Command, io: CliIo): void {
     .addOption(agentOption())
     .option('--json', 'print the ticket as JSON')
     .action(
-      withDesk((service, id: string, text: string[], options: { agent: string; json?: boolean }) => done(service.reply(id, actor(options.agent), text.join(' ')), 'reply queued for', options.json)),
+      withDesk(async (service, id: string, text: string[], options: { agent: string; json?: boolean }) =>
+        done(await service.reply(id, actor(options.agent), text.join(' ')), 'reply queued for', options.json),
+      ),
     );
 
   desk
@@ -100,7 +102,11 @@ export function addEscalationsCommand(program: Command, io: CliIo): void {
     .argument('<text...>', 'an internal note (never sent to the user)')
     .addOption(agentOption())
     .option('--json', 'print the ticket as JSON')
-    .action(withDesk((service, id: string, text: string[], options: { agent: string; json?: boolean }) => done(service.note(id, actor(options.agent), text.join(' ')), 'note added to', options.json)));
+    .action(
+      withDesk(async (service, id: string, text: string[], options: { agent: string; json?: boolean }) =>
+        done(await service.note(id, actor(options.agent), text.join(' ')), 'note added to', options.json),
+      ),
+    );
 
   desk
     .command('resolve')
@@ -108,14 +114,16 @@ export function addEscalationsCommand(program: Command, io: CliIo): void {
     .addOption(agentOption())
     .option('--note <text>', 'resolution note')
     .option('--json', 'print the ticket as JSON')
-    .action(withDesk((service, id: string, options: { agent: string; note?: string; json?: boolean }) => done(service.resolve(id, actor(options.agent), options.note), 'resolved', options.json)));
+    .action(
+      withDesk(async (service, id: string, options: { agent: string; note?: string; json?: boolean }) => done(await service.resolve(id, actor(options.agent), options.note), 'resolved', options.json)),
+    );
 
   desk
     .command('reopen')
     .argument('<id>')
     .addOption(agentOption())
     .option('--json', 'print the ticket as JSON')
-    .action(withDesk((service, id: string, options: { agent: string; json?: boolean }) => done(service.reopen(id, actor(options.agent)), 'reopened', options.json)));
+    .action(withDesk(async (service, id: string, options: { agent: string; json?: boolean }) => done(await service.reopen(id, actor(options.agent)), 'reopened', options.json)));
 }
 
 /** The queue, one tab-separated line per ticket; every cell escaped for the terminal. */

@@ -13,10 +13,10 @@ export type CardPress =
  * not in `AGENT_IDS` is refused before the ticket is read (they learn nothing of it); a refused
  * action comes back worded by the presenter.
  */
-export function pressCardAction(desk: AgentDesk, presenter: DeskPresenter, agent: AgentActor, action: DeskAction, ticketId: number): CardPress {
+export async function pressCardAction(desk: AgentDesk, presenter: DeskPresenter, agent: AgentActor, action: DeskAction, ticketId: number): Promise<CardPress> {
   if (!desk.isAgent(agent.channel, agent.userId)) return { refusal: presenter.notAgent(), notAgent: true };
   try {
-    return { ticket: desk.act(action, ticketId, agent) };
+    return { ticket: await desk.act(action, ticketId, agent) };
   } catch (error) {
     if (!(error instanceof DeskError)) throw error;
     return { refusal: presenter.refusal(error), notAgent: false };

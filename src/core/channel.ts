@@ -40,13 +40,13 @@ export interface FaqArticle {
 
 /** The part of the core an adapter talks to: hand it a message, get the replies. */
 export interface MessageHandler {
-  handle(message: IncomingMessage): Reply[];
+  handle(message: IncomingMessage): Promise<Reply[]>;
   /** The FAQ's entries in a language (for menus, autocomplete, the help centre); answer one with payload `faq:<id>`. */
   faq(lang: Lang): FaqArticle[];
   /** Help-centre search by the same brain as the chat: the matching entries, best first (none for an out-of-scope query). */
   searchHelp(text: string, lang: Lang): FaqArticle[];
   /** Recent messages of a user's conversation, oldest first. */
-  history(user: Pick<IncomingMessage, 'channel' | 'userId'>, limit?: number): { from: string; text: string; agent: string | null; at: string }[];
+  history(user: Pick<IncomingMessage, 'channel' | 'userId'>, limit?: number): Promise<{ from: string; text: string; agent: string | null; at: string }[]>;
 }
 
 /**
@@ -55,31 +55,31 @@ export interface MessageHandler {
  */
 export interface AgentDesk {
   isAgent(channel: ChannelName, userId: string): boolean;
-  list(filter?: QueueFilter): EscalationView[];
-  view(ref: number | string): EscalationView;
-  detail(ref: number | string): EscalationDetail;
-  claim(ref: number | string, agent: AgentActor): EscalationView;
+  list(filter?: QueueFilter): Promise<EscalationView[]>;
+  view(ref: number | string): Promise<EscalationView>;
+  detail(ref: number | string): Promise<EscalationDetail>;
+  claim(ref: number | string, agent: AgentActor): Promise<EscalationView>;
   /** Gives a ticket to the console agent `web:<login>` (an enabled account in `AGENT_IDS`): by the agent holding it, an admin, or anyone while it is open. */
-  assign(ref: number | string, agent: AgentActor, login: string): EscalationView;
+  assign(ref: number | string, agent: AgentActor, login: string): Promise<EscalationView>;
   /** Adds a tag (1-32 letters, digits, `-`, `_`; at most 10 a ticket); returns the ticket's tags. Throws `TagError` for a bad tag. */
-  tag(ref: number | string, agent: AgentActor, tag: string): string[];
+  tag(ref: number | string, agent: AgentActor, tag: string): Promise<string[]>;
   /** Removes a tag; returns the ticket's tags. */
-  untag(ref: number | string, agent: AgentActor, tag: string): string[];
+  untag(ref: number | string, agent: AgentActor, tag: string): Promise<string[]>;
   /** `messageId`: the platform's id of the agent's message, so a redelivered one is relayed once. */
-  reply(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): EscalationView;
-  note(ref: number | string, agent: AgentActor, text: string): EscalationView;
-  resolve(ref: number | string, agent: AgentActor, resolutionNote?: string): EscalationView;
-  reopen(ref: number | string, agent: AgentActor): EscalationView;
+  reply(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): Promise<EscalationView>;
+  note(ref: number | string, agent: AgentActor, text: string): Promise<EscalationView>;
+  resolve(ref: number | string, agent: AgentActor, resolutionNote?: string): Promise<EscalationView>;
+  reopen(ref: number | string, agent: AgentActor): Promise<EscalationView>;
   /** What a card's button does: claim, resolve or reopen. */
-  act(action: DeskAction, ref: number | string, agent: AgentActor): EscalationView;
+  act(action: DeskAction, ref: number | string, agent: AgentActor): Promise<EscalationView>;
   /** An agent's message in a ticket's thread: `note: …` (or `!note …`) is an internal note, anything else a reply to the user. */
-  answer(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): EscalationView;
+  answer(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): Promise<EscalationView>;
   /** Remembers where a ticket is shown on this platform (card message id, thread id). */
-  attachCard(escalationId: number, channel: ChannelName, cardRef: string): void;
+  attachCard(escalationId: number, channel: ChannelName, cardRef: string): Promise<void>;
   /** The ticket a card or thread belongs to. */
-  ticketForCard(channel: ChannelName, cardRef: string): EscalationView | undefined;
+  ticketForCard(channel: ChannelName, cardRef: string): Promise<EscalationView | undefined>;
   /** Where a ticket is shown on this platform. */
-  cardsOf(escalationId: number, channel: ChannelName): string[];
+  cardsOf(escalationId: number, channel: ChannelName): Promise<string[]>;
 }
 
 /** What the runtime hands every adapter it creates. */

@@ -41,12 +41,12 @@ export class MeasuredHandler implements MessageHandler {
     private readonly observe: (turn: TurnMeasurement) => void,
   ) {}
 
-  handle(message: IncomingMessage): Reply[] {
+  async handle(message: IncomingMessage): Promise<Reply[]> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     let result: TurnResult;
     try {
-      result = this.bot.process(message);
+      result = await this.bot.process(message);
     } catch (error) {
       this.observe({ channel: message.channel, outcome: 'failed', seconds: seconds() });
       throw error;
@@ -63,7 +63,7 @@ export class MeasuredHandler implements MessageHandler {
     return this.bot.searchHelp(text, lang);
   }
 
-  history(user: Pick<IncomingMessage, 'channel' | 'userId'>, limit?: number): ReturnType<MessageHandler['history']> {
+  async history(user: Pick<IncomingMessage, 'channel' | 'userId'>, limit?: number): ReturnType<MessageHandler['history']> {
     return this.bot.history(user, limit);
   }
 }

@@ -114,12 +114,12 @@ export class SupportBot {
   }
 
   /** Handles one incoming message and returns the replies to send back. */
-  handle(message: IncomingMessage): Reply[] {
-    return this.process(message).replies;
+  async handle(message: IncomingMessage): Promise<Reply[]> {
+    return (await this.process(message)).replies;
   }
 
   /** Like {@link handle}, with the decision and any ticket the turn produced. */
-  process(message: IncomingMessage): TurnResult {
+  async process(message: IncomingMessage): Promise<TurnResult> {
     const now = this.#clock();
     // Only the refusals below need it, before any conversation state is read.
     const quickLang = () => message.langHint ?? guessLang(message.text.slice(0, MAX_MESSAGE_LENGTH)) ?? 'en';
@@ -223,7 +223,7 @@ export class SupportBot {
   }
 
   /** Recent messages of a user's conversation, oldest first (the web chat shows them after a reload). */
-  history(message: Pick<IncomingMessage, 'channel' | 'userId'>, limit = 50): { from: string; text: string; agent: string | null; at: string }[] {
+  async history(message: Pick<IncomingMessage, 'channel' | 'userId'>, limit = 50): Promise<{ from: string; text: string; agent: string | null; at: string }[]> {
     const conversation = this.#store.find(message.channel, message.userId);
     if (!conversation) return [];
     return this.#store.history(conversation.id, limit).map((row) => ({ from: row.sender, text: row.text, agent: row.agent, at: row.at.toISOString() }));

@@ -17,7 +17,8 @@ const NOTE_PREFIX = /^\s*(?:note\s*[:：]|!note\s)\s*/i;
 /**
  * The agents' desk: what every desk (the CLI, a Telegram group, a Discord channel) works tickets
  * through. Reads come from the queue, actions go to the ticket lifecycle (which checks
- * `AGENT_IDS` on every one: `DeskError` 'forbidden'), card places to the desk bindings.
+ * `AGENT_IDS` on every one: `DeskError` 'forbidden'), card places to the desk bindings. Every
+ * method but `isAgent` (configuration only) is asynchronous, so the stores behind it may be.
  */
 export class TicketDesk {
   constructor(private readonly parts: { readonly lifecycle: TicketLifecycle; readonly queue: TicketQueue; readonly bindings: DeskBindings; readonly tags: TicketTags }) {}
@@ -28,69 +29,69 @@ export class TicketDesk {
   }
 
   /** The queue: open first by priority (urgent, high, normal), then oldest first. */
-  list(filter?: QueueFilter): EscalationView[] {
+  async list(filter?: QueueFilter): Promise<EscalationView[]> {
     return this.parts.queue.list(filter);
   }
 
   /** One page of the queue, and where the next one starts (see {@link TicketQueue.page}). */
-  page(filter: QueueFilter, limit: number, after?: QueueCursor): { readonly tickets: EscalationView[]; readonly next?: QueueCursor } {
+  async page(filter: QueueFilter, limit: number, after?: QueueCursor): Promise<{ readonly tickets: EscalationView[]; readonly next?: QueueCursor }> {
     return this.parts.queue.page(filter, limit, after);
   }
 
   /** One ticket by id or number. @throws DeskError not_found */
-  view(ref: number | string): EscalationView {
+  async view(ref: number | string): Promise<EscalationView> {
     return this.parts.queue.view(ref);
   }
 
   /** A ticket with its transcript and audit trail. @throws DeskError not_found */
-  detail(ref: number | string): EscalationDetail {
+  async detail(ref: number | string): Promise<EscalationDetail> {
     return this.parts.queue.detail(ref);
   }
 
   /** Takes a ticket; the user hears that a human has joined. */
-  claim(ref: number | string, agent: AgentActor): EscalationView {
+  async claim(ref: number | string, agent: AgentActor): Promise<EscalationView> {
     return this.parts.lifecycle.claim(ref, agent);
   }
 
   /** Gives a ticket to the console agent `web:<login>` (see {@link TicketLifecycle.assign}). */
-  assign(ref: number | string, agent: AgentActor, login: string): EscalationView {
+  async assign(ref: number | string, agent: AgentActor, login: string): Promise<EscalationView> {
     return this.parts.lifecycle.assign(ref, agent, login);
   }
 
   /** Adds a tag to a ticket; returns its tags. @throws DeskError forbidden (not an agent), TagError */
-  tag(ref: number | string, agent: AgentActor, tag: string): string[] {
+  async tag(ref: number | string, agent: AgentActor, tag: string): Promise<string[]> {
     this.#requireAgent(agent);
     return this.parts.tags.add(ref, agent, tag);
   }
 
   /** Removes a tag from a ticket; returns its tags. @throws DeskError forbidden (not an agent) */
-  untag(ref: number | string, agent: AgentActor, tag: string): string[] {
+  async untag(ref: number | string, agent: AgentActor, tag: string): Promise<string[]> {
     this.#requireAgent(agent);
     return this.parts.tags.remove(ref, agent, tag);
   }
 
   /** Answers the user (claiming the ticket first if nobody has); `messageId` relays a redelivered message once. */
-  reply(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): EscalationView {
+  async reply(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): Promise<EscalationView> {
     return this.parts.lifecycle.reply(ref, agent, text, options);
   }
 
   /** Adds an internal note, never sent to the user. */
-  note(ref: number | string, agent: AgentActor, text: string): EscalationView {
+  async note(ref: number | string, agent: AgentActor, text: string): Promise<EscalationView> {
     return this.parts.lifecycle.note(ref, agent, text);
   }
 
   /** Resolves a ticket; the user is asked for a rating. */
-  resolve(ref: number | string, agent: AgentActor, resolutionNote?: string): EscalationView {
+  async resolve(ref: number | string, agent: AgentActor, resolutionNote?: string): Promise<EscalationView> {
     return this.parts.lifecycle.resolve(ref, agent, resolutionNote);
   }
 
   /** Opens a resolved or closed ticket again. */
-  reopen(ref: number | string, agent: AgentActor): EscalationView {
+  async reopen(ref: number | string, agent: AgentActor): Promise<EscalationView> {
     return this.parts.lifecycle.reopen(ref, agent);
   }
 
   /** What a card's button does: claim, resolve or reopen the ticket. */
-  act(action: DeskAction, ref: number | string, agent: AgentActor): EscalationView {
+  async act(action: DeskAction, ref: number | string, agent: AgentActor): Promise<EscalationView> {
     switch (action) {
       case 'claim':
         return this.claim(ref, agent);
@@ -105,24 +106,24 @@ export class TicketDesk {
    * An agent's message in a ticket's thread on a chat desk: `note: …` (or `!note …`) is an
    * internal note; anything else answers the user (`messageId` relays a redelivered message once).
    */
-  answer(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): EscalationView {
+  async answer(ref: number | string, agent: AgentActor, text: string, options?: { messageId?: string }): Promise<EscalationView> {
     const note = NOTE_PREFIX.exec(text);
     return note ? this.note(ref, agent, text.slice(note[0].length)) : this.reply(ref, agent, text, options);
   }
 
   /** Remembers where a ticket is shown on a platform (card message id, thread id). */
-  attachCard(escalationId: number, channel: ChannelName, cardRef: string): void {
+  async attachCard(escalationId: number, channel: ChannelName, cardRef: string): Promise<void> {
     this.parts.bindings.attachCard(escalationId, channel, cardRef);
   }
 
   /** The ticket a card or thread belongs to. */
-  ticketForCard(channel: ChannelName, cardRef: string): EscalationView | undefined {
+  async ticketForCard(channel: ChannelName, cardRef: string): Promise<EscalationView | undefined> {
     const id = this.parts.bindings.ticketIdForCard(channel, cardRef);
     return id === undefined ? undefined : this.parts.queue.view(id);
   }
 
   /** Where a ticket is shown on a platform, oldest first. */
-  cardsOf(escalationId: number, channel: ChannelName): string[] {
+  async cardsOf(escalationId: number, channel: ChannelName): Promise<string[]> {
     return this.parts.bindings.cardsOf(escalationId, channel);
   }
 

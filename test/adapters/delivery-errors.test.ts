@@ -10,9 +10,9 @@ type App = Awaited<ReturnType<typeof startTestApp>>;
 const AGENT = { channel: 'cli' as const, userId: 'carol', name: 'carol' };
 
 /** Opens an urgent ticket for a user of `channel` (through the core, as the adapter would) and returns its id. */
-function ticketFor(app: App, channel: ChannelName, userId: string, conversation: ConversationRef): number {
-  app.services.bot.handle({ channel, userId, conversation, text: 'someone hacked my account and stole all my BTC' });
-  return app.services.desk.list({ channel }).find((ticket) => ticket.userId === userId)!.id;
+async function ticketFor(app: App, channel: ChannelName, userId: string, conversation: ConversationRef): Promise<number> {
+  await app.services.bot.handle({ channel, userId, conversation, text: 'someone hacked my account and stole all my BTC' });
+  return (await app.services.desk.list({ channel })).find((ticket) => ticket.userId === userId)!.id;
 }
 
 /**
@@ -20,14 +20,14 @@ function ticketFor(app: App, channel: ChannelName, userId: string, conversation:
  * backoff), and returns the reply's outbox row and the ticket's last audit event.
  */
 async function replyAndDrain(app: App, ticketId: number) {
-  app.services.desk.reply(ticketId, AGENT, 'Are you still there?');
+  await app.services.desk.reply(ticketId, AGENT, 'Are you still there?');
   await app.drainOutbox();
   app.services.database.db
     .update(tables.outbox)
     .set({ nextAttemptAt: new Date(Date.now() - 1) })
     .run();
   await app.drainOutbox();
-  return { row: lastOutboxRow(app, ticketId), event: app.services.desk.detail(ticketId).events.at(-1)! };
+  return { row: lastOutboxRow(app, ticketId), event: (await app.services.desk.detail(ticketId)).events.at(-1)! };
 }
 
 /** The newest outbox row queued for a ticket. */
@@ -59,7 +59,7 @@ describe('Telegram deliveries to users the bot can no longer reach', () => {
     ['user is deactivated', 7002, (chatId: number) => fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: user is deactivated' }, (params) => params.chat_id === chatId)],
   ] as const)('sets a reply aside when Telegram answers 403 "%s", with an audit event, and sends it no more', async (reason, chatId, refuse) => {
     fake.addChat({ id: chatId, type: 'private', first_name: 'Gone' });
-    const ticket = ticketFor(app, 'telegram', String(chatId), { chatId });
+    const ticket = await ticketFor(app, 'telegram', String(chatId), { chatId });
     refuse(chatId);
     const { row, event } = await replyAndDrain(app, ticket);
     expect(row).toMatchObject({ status: 'failed', lastError: expect.stringContaining(reason) });
@@ -69,7 +69,7 @@ describe('Telegram deliveries to users the bot can no longer reach', () => {
 
   it('sets a reply aside when the chat no longer exists (400 "chat not found")', async () => {
     // Never registered with the fake: Telegram does not know the chat.
-    const ticket = ticketFor(app, 'telegram', '7003', { chatId: 7003 });
+    const ticket = await ticketFor(app, 'telegram', '7003', { chatId: 7003 });
     const { row, event } = await replyAndDrain(app, ticket);
     expect(row).toMatchObject({ status: 'failed', lastError: expect.stringContaining('chat not found') });
     expect(event).toMatchObject({ action: 'delivery failed' });
@@ -77,9 +77,9 @@ describe('Telegram deliveries to users the bot can no longer reach', () => {
 
   it('keeps retrying a refusal that may pass (missing rights in a group)', async () => {
     fake.addChat({ id: 7004, type: 'private', first_name: 'Muted' });
-    const ticket = ticketFor(app, 'telegram', '7004', { chatId: 7004 });
+    const ticket = await ticketFor(app, 'telegram', '7004', { chatId: 7004 });
     fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: not enough rights to send text messages to the chat' }, (params) => params.chat_id === 7004);
-    app.services.desk.reply(ticket, AGENT, 'Are you still there?');
+    await app.services.desk.reply(ticket, AGENT, 'Are you still there?');
     await app.drainOutbox();
     const row = lastOutboxRow(app, ticket);
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });
@@ -104,7 +104,7 @@ describe('Discord deliveries to users the bot can no longer reach', () => {
     ['Cannot send messages to this user', '810000000000000001', 403, 50007],
     ['Unknown Channel', '810000000000000002', 404, 10003],
   ] as const)('sets a reply aside when Discord answers "%s", with an audit event, and sends it no more', async (message, userId, status, code) => {
-    const ticket = ticketFor(app, 'discord', userId, { userId, dm: true });
+    const ticket = await ticketFor(app, 'discord', userId, { userId, dm: true });
     const dm = fake.dmChannelOf(userId);
     fake.failNext('POST', new RegExp(`^/channels/${dm}/messages$`), status, code, message);
     const { row, event } = await replyAndDrain(app, ticket);
@@ -115,11 +115,11 @@ describe('Discord deliveries to users the bot can no longer reach', () => {
 
   it('keeps retrying when Discord fails for a moment (500)', async () => {
     const userId = '810000000000000003';
-    const ticket = ticketFor(app, 'discord', userId, { userId, dm: true });
+    const ticket = await ticketFor(app, 'discord', userId, { userId, dm: true });
     const dm = fake.dmChannelOf(userId);
     // discord.js retries a 5xx itself a few times: fail every one of those attempts.
     for (let n = 0; n < 4; n++) fake.failNext('POST', new RegExp(`^/channels/${dm}/messages$`), 500, 0, 'Internal Server Error');
-    app.services.desk.reply(ticket, AGENT, 'Are you still there?');
+    await app.services.desk.reply(ticket, AGENT, 'Are you still there?');
     await app.drainOutbox();
     const row = lastOutboxRow(app, ticket);
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });

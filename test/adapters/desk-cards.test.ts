@@ -98,7 +98,7 @@ describe.each([
     await webSay(app.url, visitor, { text: 'my withdrawal of 0.5 BTC has not arrived' });
     let replies = await webSay(app.url, visitor, { text: 'yesterday at 14:00' });
     for (let step = 0; step < 5 && !replies.some((reply) => reply.escalation); step++) replies = await webSay(app.url, visitor, { payload: 'skip' });
-    const ticket = app.services.desk.list().find((t) => t.channel === 'web')!;
+    const ticket = (await app.services.desk.list()).find((t) => t.channel === 'web')!;
     expect(ticket.details).toMatchObject({ occurredAt: 'yesterday at 14:00' });
 
     const telegramCard = await settle(() =>
@@ -131,7 +131,7 @@ describe.each([
     expect(String(telegramCard.params.text)).toContain(say(lang, 'desk.status.queued', { position: 1 }));
 
     // Claimed (from the CLI desk): both cards now offer Resolve only, and name the agent.
-    app.services.desk.claim(ticket.id, CAROL);
+    await app.services.desk.claim(ticket.id, CAROL);
     const cardId = sentMessage(telegramCard).message_id;
     const lastEdit = () =>
       found(
@@ -149,7 +149,7 @@ describe.each([
     expect(String(claimedOnTelegram.params.text)).toContain(say(lang, 'desk.status.claimed', { agent: 'Carol' }));
 
     // Resolved: Reopen on both.
-    app.services.desk.resolve(ticket.id, CAROL, 'credited after 12 confirmations');
+    await app.services.desk.resolve(ticket.id, CAROL, 'credited after 12 confirmations');
     await settle(() =>
       expect(onDiscord(discord.messagesIn(discord.agentChannelId).find((message) => message.id === discordCard.id)!).buttons).toEqual([{ label: reopen, payload: `desk:reopen:${ticket.id}` }]),
     );

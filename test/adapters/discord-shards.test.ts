@@ -59,22 +59,22 @@ describe('Discord gateway shards spread across instances (DISCORD_SHARDS)', () =
     const reply = await fake.waitForCall('the answer in the help channel', (call) => repliesTo(fake.helpChannelId, asked).includes(call));
     expect(reply.body.content).toMatch(/reset/i);
     expect(repliesTo(fake.helpChannelId, asked)).toHaveLength(1);
-    expect(turnsOf(instances[holder]!, ANN)).not.toEqual([]);
-    expect(turnsOf(instances[1 - holder]!, ANN)).toEqual([]);
+    expect(await turnsOf(instances[holder]!, ANN)).not.toEqual([]);
+    expect(await turnsOf(instances[1 - holder]!, ANN)).toEqual([]);
 
     // Discord sends direct messages to shard 0.
     const dm = await fake.dm(BO, 'how do I enable 2FA?');
     expect(fake.dispatched.at(-1)).toEqual({ event: 'MESSAGE_CREATE', shard: 0 });
     expect((await fake.waitForCall('the answer in the DM', (call) => repliesTo(fake.dmChannelOf(BO.id), dm).includes(call))).body.content).toMatch(/2FA/);
-    expect(turnsOf(instances[0]!, BO)).not.toEqual([]);
-    expect(turnsOf(instances[1]!, BO)).toEqual([]);
+    expect(await turnsOf(instances[0]!, BO)).not.toEqual([]);
+    expect(await turnsOf(instances[1]!, BO)).toEqual([]);
   });
 
   it("posts a ticket's card and thread from an instance whose shards do not hold the agent channel's server", async () => {
     const [withoutServer] = instances.filter((_, shard) => shard !== shardOf(fake.guildId, TOTAL_SHARDS));
     await fake.dm(DAN, 'someone hacked my account and stole all my BTC');
-    const ticket = await eventually(() => {
-      const opened = withoutServer!.services.desk.list({ channel: 'discord' }).find((open) => open.userId === DAN.id);
+    const ticket = await eventually(async () => {
+      const opened = (await withoutServer!.services.desk.list({ channel: 'discord' })).find((open) => open.userId === DAN.id);
       if (!opened) throw new Error('no ticket yet');
       return opened;
     });
@@ -114,8 +114,8 @@ describe('Discord without a gateway (DISCORD_SHARDS=none)', () => {
 
   it("delivers a ticket's card and thread lines to the agent channel and an agent's reply to the user's DMs, all over REST", async () => {
     // The user wrote to another instance (one with the gateway); this one's core has the ticket.
-    app.services.bot.handle({ channel: 'discord', userId: DAN.id, conversation: { userId: DAN.id, dm: true }, text: 'someone hacked my account and stole all my BTC' });
-    const ticket = app.services.desk.list({ channel: 'discord' }).find((open) => open.userId === DAN.id)!;
+    await app.services.bot.handle({ channel: 'discord', userId: DAN.id, conversation: { userId: DAN.id, dm: true }, text: 'someone hacked my account and stole all my BTC' });
+    const ticket = (await app.services.desk.list({ channel: 'discord' })).find((open) => open.userId === DAN.id)!;
     const card = await settle(app.pollDesks, () => {
       const posted = fake.messagesIn(fake.agentChannelId).find((message) => JSON.stringify(message.embeds).includes(ticket.number));
       if (!posted) throw new Error('no card yet');
@@ -123,7 +123,7 @@ describe('Discord without a gateway (DISCORD_SHARDS=none)', () => {
     });
     expect(fake.threadsIn(fake.agentChannelId)).toContain(card.id);
 
-    app.services.desk.reply(ticket.id, AGENT, 'We have frozen your account while we check.');
+    await app.services.desk.reply(ticket.id, AGENT, 'We have frozen your account while we check.');
     const textsIn = (channelId: string) =>
       fake
         .messagesIn(channelId)

@@ -69,7 +69,7 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
       if (found.length < count) throw new Error(`${found.length} of ${count} follow-ups`);
       return found;
     });
-  const ticketOf = (userId: string) => app.services.desk.list().find((ticket) => ticket.channel === 'discord' && ticket.userId === userId);
+  const ticketOf = async (userId: string) => (await app.services.desk.list()).find((ticket) => ticket.channel === 'discord' && ticket.userId === userId);
 
   it('identifies with the minimal intents and registers the slash commands for the guild', async () => {
     const expected = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent;
@@ -106,7 +106,7 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect(buttonsOf(answer)).toContain(yes);
     const stolen = await fake.press(MALLORY, answer, yes);
     expect((await callbackOf(stolen)).body).toEqual({ type: 4, data: expect.objectContaining({ content: say('en', 'buttonsForSomeoneElse'), flags: EPHEMERAL }) });
-    expect(app.services.bot.history({ channel: 'discord', userId: MALLORY.id })).toEqual([]);
+    expect(await app.services.bot.history({ channel: 'discord', userId: MALLORY.id })).toEqual([]);
     const press = await fake.press(ANN, answer, yes);
     const callback = await callbackOf(press);
     expect(callback.body).toMatchObject({ type: 7, data: { components: [] } });
@@ -153,7 +153,7 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
       last = (await followUpsOf(press, 1))[0]!.body.content;
     }
     expect(last).toMatch(/Your ticket T-\d+ has been created/);
-    const ticket = ticketOf(DAN.id)!;
+    const ticket = (await ticketOf(DAN.id))!;
     // A withdrawal that has not arrived is missing funds: high priority.
     expect(ticket).toMatchObject({ status: 'open', priority: 'high', displayName: 'Dan' });
 
@@ -169,20 +169,20 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     expect(embed.fields).toEqual(expect.arrayContaining([{ name: 'Problem type', value: 'my withdrawal of 0.5 BTC has not arrived', inline: false }, expect.objectContaining({ name: 'SLA' })]));
     expect(buttonsOf(card)).toEqual([`desk:claim:${ticket.id}`, `desk:resolve:${ticket.id}`]);
     expect(fake.threadsIn(fake.agentChannelId)).toContain(card.id);
-    expect(app.services.desk.cardsOf(ticket.id, 'discord')).toEqual([card.id]);
+    expect(await app.services.desk.cardsOf(ticket.id, 'discord')).toEqual([card.id]);
     const thread = card.id;
 
     // Someone who is not an agent is refused privately and changes nothing.
     const refused = await fake.press(MALLORY, card, `desk:claim:${ticket.id}`);
     expect((await callbackOf(refused)).body).toEqual({ type: 4, data: expect.objectContaining({ content: say('en', 'desk.error.not_agent'), flags: EPHEMERAL }) });
-    expect(app.services.desk.view(ticket.id).status).toBe('open');
+    expect((await app.services.desk.view(ticket.id)).status).toBe('open');
 
     // The agent claims: the card is updated in place.
     const claim = await fake.press(ALICE, card, `desk:claim:${ticket.id}`);
     const updated = (await callbackOf(claim)).body;
     expect(updated.type).toBe(7);
     expect(updated.data.components[0].components.map((button: { custom_id: string }) => button.custom_id)).toEqual([`desk:resolve:${ticket.id}`]);
-    expect(app.services.desk.view(ticket.id)).toMatchObject({ status: 'claimed', agent: 'Alice' });
+    expect(await app.services.desk.view(ticket.id)).toMatchObject({ status: 'claimed', agent: 'Alice' });
 
     // In the thread: a stranger's words go nowhere, an internal note stays on the desk, the agent's reply reaches the user by DM.
     await fake.post(thread, MALLORY, 'this should never reach the user');
@@ -199,13 +199,13 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     await settle(app.drainOutbox, () => expect(dms()).toContain('**Alice:** Hi Dan, I am checking your \\*withdrawal\\* now.'));
     expect(dms()).toContain('Alice has joined the conversation.');
     expect(JSON.stringify(fake.messagesIn(dmChannel))).not.toMatch(/never reach|explorer/);
-    const detail = app.services.desk.detail(ticket.id);
+    const detail = await app.services.desk.detail(ticket.id);
     expect(detail.messages.map((message) => message.text).join('\n')).not.toContain('never reach');
     expect(detail.events).toContainEqual(expect.objectContaining({ action: 'note', actor: `discord:${ALICE.id}`, note: 'checked the explorer: 12 confirmations' }));
 
     // The user's next DM goes to the ticket and into the thread.
     await fake.dm(DAN, 'thank you, it was sent from my main wallet');
-    await eventually(() => expect(app.services.desk.detail(ticket.id).messages.map((message) => message.text)).toContain('thank you, it was sent from my main wallet'));
+    await eventually(async () => expect((await app.services.desk.detail(ticket.id)).messages.map((message) => message.text)).toContain('thank you, it was sent from my main wallet'));
     const threadTexts = () => fake.messagesIn(thread).map((message) => message.content);
     await settle(app.pollDesks, () => expect(threadTexts()).toEqual(expect.arrayContaining(['Claimed by Alice.', '**Dan:** thank you, it was sent from my main wallet'])));
 
@@ -223,7 +223,7 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     const [thanks] = await followUpsOf(rated, 1);
     expect(thanks!.body.content).toMatch(/Thank you for your feedback/);
     await settle(app.pollDesks, () => expect(threadTexts()).toEqual(expect.arrayContaining(['Resolved by Alice.', 'The user rated the help 5/5.'])));
-    expect(app.services.desk.view(ticket.id)).toMatchObject({ status: 'resolved', rating: 5 });
+    expect(await app.services.desk.view(ticket.id)).toMatchObject({ status: 'resolved', rating: 5 });
   });
 
   it('moves an urgent hand-off started by a mention to DMs and opens a red card', async () => {
@@ -232,7 +232,7 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     const dm = await fake.waitForMessages(fake.dmChannelOf(FRANK.id), 1);
     expect(dm.map((message) => message.content).join('\n')).toMatch(/This is urgent/);
     expect(JSON.stringify(fake.messagesIn(fake.generalChannelId))).not.toMatch(/This is urgent|T-\d+/);
-    const ticket = ticketOf(FRANK.id)!;
+    const ticket = (await ticketOf(FRANK.id))!;
     const card = await settle(app.pollDesks, () =>
       found(
         'card',
@@ -244,10 +244,10 @@ describe('Discord channel against a fake Discord (REST + gateway)', () => {
     // While escalated, a /ask goes to the ticket; only the user sees the acknowledgement.
     const more = await fake.slash(FRANK, 'ask', { question: 'they also changed my e-mail address' }, { channelId: fake.generalChannelId });
     expect((await callbackOf(more)).body).toEqual({ type: 4, data: expect.objectContaining({ content: 'Got it.', flags: EPHEMERAL }) });
-    expect(app.services.desk.detail(ticket.id).messages.map((message) => message.text)).toContain('they also changed my e-mail address');
+    expect((await app.services.desk.detail(ticket.id)).messages.map((message) => message.text)).toContain('they also changed my e-mail address');
 
     // A reply from another desk (the CLI) shows in the ticket's thread, so agents here see it.
-    app.services.desk.reply(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' }, 'We froze withdrawals on your account.');
+    await app.services.desk.reply(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' }, 'We froze withdrawals on your account.');
     await settle(app.pollDesks, () => expect(fake.messagesIn(card.id).map((message) => message.content)).toContain('🎧 **carol** (cli): We froze withdrawals on your account.'));
   });
 

@@ -135,7 +135,7 @@ describe('help centre and widget in a real browser', () => {
     expect(frameBox.height).toBeGreaterThan(400);
     // One visitor id, issued by the server as on the chat page (kept in memory where the browser blocks a third-party frame's storage).
     expect(issued).toHaveLength(1);
-    expect(app.services.bot.history({ channel: 'web', userId: issued[0]! }).map((message) => message.text)).toContain('how do I enable 2FA?');
+    expect((await app.services.bot.history({ channel: 'web', userId: issued[0]! })).map((message) => message.text)).toContain('how do I enable 2FA?');
     await launcher.click();
     expect(await page.locator('support-chat-widget .panel').isHidden()).toBe(true);
     await page.close();

@@ -26,7 +26,7 @@ describe('Teams with a Microsoft app id', () => {
     const response = await chat.send(app.url, chat.message('How long does support take to answer?'));
     expect(response.status).toBe(401);
     expect(connector.posted).toEqual([]);
-    expect(app.services.bot.history({ channel: 'teams', userId: '29:mo' })).toEqual([]);
+    expect(await app.services.bot.history({ channel: 'teams', userId: '29:mo' })).toEqual([]);
   });
 
   it.each([

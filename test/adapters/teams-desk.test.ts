@@ -52,7 +52,7 @@ describe('the Teams agent desk (TEAMS_AGENT_CONVERSATION_ID)', () => {
     const mark = telegram.mark();
     telegram.sendText(from, 'someone hacked my account and stole all my BTC');
     await telegram.waitForCall('sendMessage', (params) => params.chat_id === from.id && String(params.text).includes(say('en', 'urgentFollowUp').slice(0, 20)), { after: mark });
-    return app.services.desk.list({ channel: 'telegram' }).find((ticket) => ticket.userId === String(from.id))!;
+    return (await app.services.desk.list({ channel: 'telegram' })).find((ticket) => ticket.userId === String(from.id))!;
   }
 
   /** The card posted for a ticket in the agents' channel (a new post: it starts the ticket's thread). */
@@ -95,7 +95,7 @@ describe('the Teams agent desk (TEAMS_AGENT_CONVERSATION_ID)', () => {
 
     // Claim (Action.Submit): the card is updated in place, and the thread says who took it.
     await send(alice, alice.submit(card.id, { payload: `desk:claim:${ticket.id}` }));
-    expect(app.services.desk.view(ticket.id)).toMatchObject({ status: 'claimed', agent: 'Alice', agentId: `teams:${ALICE.aadObjectId}` });
+    expect(await app.services.desk.view(ticket.id)).toMatchObject({ status: 'claimed', agent: 'Alice', agentId: `teams:${ALICE.aadObjectId}` });
     await app.pollDesks();
     const claimed = connector.updates(AGENTS, card.id).at(-1);
     expect(cardOf(claimed).actions.map((action) => action.title)).toEqual(['Resolve']);
@@ -117,12 +117,14 @@ describe('the Teams agent desk (TEAMS_AGENT_CONVERSATION_ID)', () => {
     await send(alice, alice.threadMessage(card.id, 'note: called the user, identity confirmed'));
     await app.drainOutbox();
     expect(toUser(tom, mark)).toHaveLength(1);
-    expect(app.services.desk.detail(ticket.id).events).toContainEqual(expect.objectContaining({ action: 'note', note: 'called the user, identity confirmed', actor: `teams:${ALICE.aadObjectId}` }));
+    expect((await app.services.desk.detail(ticket.id)).events).toContainEqual(
+      expect.objectContaining({ action: 'note', note: 'called the user, identity confirmed', actor: `teams:${ALICE.aadObjectId}` }),
+    );
 
     // Resolve (Action.Submit again): updated in place, now offering Reopen.
     await send(alice, alice.submit(card.id, { payload: `desk:resolve:${ticket.id}` }));
     await app.pollDesks();
-    expect(app.services.desk.view(ticket.id).status).toBe('resolved');
+    expect((await app.services.desk.view(ticket.id)).status).toBe('resolved');
     expect(cardOf(connector.updates(AGENTS, card.id).at(-1)).actions).toEqual([{ type: 'Action.Submit', title: 'Reopen', payload: `desk:reopen:${ticket.id}` }]);
     // The desk's own reply is not echoed back into its thread.
     expect(thread(card).filter((text) => text?.includes('We froze'))).toEqual([]);
@@ -137,7 +139,7 @@ describe('the Teams agent desk (TEAMS_AGENT_CONVERSATION_ID)', () => {
     expect(body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     expect(body.value.actions.map((action) => action.title)).toEqual(['Resolve']);
     expect(JSON.stringify(body.value.body)).toContain(ticket.number);
-    expect(app.services.desk.view(ticket.id).status).toBe('claimed');
+    expect((await app.services.desk.view(ticket.id)).status).toBe('claimed');
     await app.pollDesks();
     expect(cardOf(connector.updates(AGENTS, card.id).at(-1)).actions.map((action) => action.title)).toEqual(['Resolve']);
 
@@ -148,7 +150,7 @@ describe('the Teams agent desk (TEAMS_AGENT_CONVERSATION_ID)', () => {
       type: 'application/vnd.microsoft.activity.message',
       value: say('en', 'desk.error.still_active', { number: ticket.number, status: say('en', 'status.claimed') }),
     });
-    expect(app.services.desk.view(ticket.id).status).toBe('claimed');
+    expect((await app.services.desk.view(ticket.id)).status).toBe('claimed');
   });
 
   it('refuses a non-agent without ticket content: their presses and replies change and relay nothing', async () => {
@@ -167,7 +169,7 @@ describe('the Teams agent desk (TEAMS_AGENT_CONVERSATION_ID)', () => {
     const answers = thread(card, before);
     expect(answers).toEqual([say('en', 'desk.error.not_agent'), say('en', 'desk.error.not_agent')]);
     for (const answer of answers) expect(answer).not.toContain(ticket.number);
-    expect(app.services.desk.view(ticket.id)).toMatchObject({ status: 'open', agent: null });
+    expect(await app.services.desk.view(ticket.id)).toMatchObject({ status: 'open', agent: null });
     expect(toUser(vic, mark)).toEqual([]);
     expect(connector.updates(AGENTS, card.id)).toEqual([]);
   });

@@ -54,17 +54,17 @@ describe('a Teams connector that accepts the connection and never answers', () =
     const app = await startTestApp({ AGENT_IDS: 'cli:alice' }, temp.dir);
     const chat = connector.conversation({ id: 'a:personal-hang', user: { id: '29:hana', name: 'Hana' } });
     expect((await chat.send(app.url, chat.message(HACKED))).status).toBe(200);
-    const teamsTicket = app.services.desk.list({ channel: 'teams' })[0]!;
+    const teamsTicket = (await app.services.desk.list({ channel: 'teams' }))[0]!;
     const visitorId = await newVisitor(app.url);
     await webSay(app.url, visitorId, { text: HACKED });
-    const webTicket = app.services.desk.list({ channel: 'web' })[0]!;
+    const webTicket = (await app.services.desk.list({ channel: 'web' }))[0]!;
     const page = await openPage(app.url, visitorId);
 
     connector.hang();
-    app.services.desk.reply(teamsTicket.id, AGENT, 'Teams, are you there?');
+    await app.services.desk.reply(teamsTicket.id, AGENT, 'Teams, are you there?');
     await eventually(() => expect(connector.hung).toBeGreaterThan(0));
     const sent = performance.now();
-    app.services.desk.reply(webTicket.id, AGENT, 'We froze your account.');
+    await app.services.desk.reply(webTicket.id, AGENT, 'We froze your account.');
     await page.shows('We froze your account.');
     const webLatencyMs = performance.now() - sent;
     page.close();
@@ -92,10 +92,10 @@ describe('a Teams connector that accepts the connection and never answers', () =
     const chat = connector.conversation({ id: 'a:personal-sigterm', user: { id: '29:sig', name: 'Sig' } });
     const first = await startTestApp({ AGENT_IDS: 'cli:alice' }, temp.dir);
     expect((await chat.send(first.url, chat.message(HACKED))).status).toBe(200);
-    const ticket = first.services.desk.list({ channel: 'teams' })[0]!;
+    const ticket = (await first.services.desk.list({ channel: 'teams' }))[0]!;
     await first.dispose();
     const desk = createServices(testConfig(temp.dir));
-    desk.desk.reply(ticket.id, AGENT, 'Sent while Teams hangs.');
+    await desk.desk.reply(ticket.id, AGENT, 'Sent while Teams hangs.');
     desk.close();
 
     connector.hang();

@@ -77,7 +77,8 @@ describe('the Teams endpoint without a Microsoft app id', () => {
     const greeted = connector.messages('a:personal-crowd');
     expect(greeted.length).toBeGreaterThan(0);
     expect(greeted.length).toBeLessThanOrEqual(20);
-    const stored = members.filter((member) => app.services.bot.history({ channel: 'teams', userId: member.id }).length > 0);
+    const histories = await Promise.all(members.map((member) => app.services.bot.history({ channel: 'teams', userId: member.id })));
+    const stored = histories.filter((history) => history.length > 0);
     expect(stored.length).toBe(greeted.length);
   });
 });
@@ -132,7 +133,7 @@ describe('the Teams endpoint with a Microsoft app id', () => {
       const entry = JSON.parse(line) as Record<string, unknown>;
       expect(JSON.stringify(entry)).not.toMatch(/\\n\s+at /);
     }
-    expect(app.services.bot.history({ channel: 'teams', userId: '29:eve' })).toEqual([]);
+    expect(await app.services.bot.history({ channel: 'teams', userId: '29:eve' })).toEqual([]);
   });
 
   it('refuses a serviceUrl outside the Bot Framework hosts before checking the token', async () => {

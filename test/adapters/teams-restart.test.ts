@@ -34,7 +34,7 @@ describe('Teams proactive delivery across a restart', () => {
     for (let step = 0; step < 6 && !replies.some((reply) => /ticket T-\d+/.test(reply.text ?? '')); step++) {
       replies = await post(chat.press(skipButton(replies)!));
     }
-    const [ticket] = first.services.desk.list({ status: ['open'] });
+    const [ticket] = await first.services.desk.list({ status: ['open'] });
     expect(ticket).toMatchObject({ channel: 'teams', userId: user.id });
     await first.dispose();
 
@@ -53,7 +53,7 @@ describe('Teams proactive delivery across a restart', () => {
       ).toEqual(['alice has joined the conversation.', 'alice: Sorry for the wait, I am on it.']);
       expect(second.services.outbox.pendingCount()).toBe(0);
 
-      second.services.desk.resolve(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' });
+      await second.services.desk.resolve(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' });
       await second.drainOutbox();
       expect(chat.replies().at(-1)!.text).toMatch(/has been resolved/);
     } finally {

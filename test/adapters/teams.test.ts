@@ -108,39 +108,39 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
       replies = await say(app, chat, chat.press(button(chat, 'skip')));
     }
     expect(replies.map((reply) => reply.text).join('\n')).toMatch(/Your ticket T-\d+ has been created/);
-    const ticket = app.services.desk.list({ status: ['open'] }).find((t) => t.channel === 'teams' && t.userId === dee.id)!;
+    const ticket = (await app.services.desk.list({ status: ['open'] })).find((t) => t.channel === 'teams' && t.userId === dee.id)!;
     expect(ticket).toBeDefined();
 
     // While escalated the user's words go to the ticket; the bot only confirms it got them (the ticket was just announced).
     const ack = await say(app, chat, chat.message('it happened this morning'));
     expect(ack.map((activity) => activity.text)).toEqual([botText('en', 'received')]);
 
-    app.services.desk.reply(ticket.id, AGENT, 'Hi Dee, I am <checking> your *account* now.');
+    await app.services.desk.reply(ticket.id, AGENT, 'Hi Dee, I am <checking> your *account* now.');
     expect(await app.drainOutbox()).toBe(1);
     const proactive = chat.replies().slice(-2);
     expect(proactive.map((activity) => activity.text)).toEqual(['Alice has joined the conversation.', 'Alice: Hi Dee, I am <checking> your *account* now.']);
     expect(proactive[1]!.textFormat).toBe('plain');
 
-    app.services.desk.resolve(ticket.id, AGENT, 'explained the review');
+    await app.services.desk.resolve(ticket.id, AGENT, 'explained the review');
     await app.drainOutbox();
     const prompt = chat.replies().at(-1)!;
     expect(prompt.text).toMatch(/has been resolved\. How would you rate/);
     expect(buttonsOf(prompt).map((b) => b.value?.payload)).toEqual(['rate:1', 'rate:2', 'rate:3', 'rate:4', 'rate:5']);
     const thanks = await say(app, chat, chat.press(button(chat, 'rate:5')));
     expect(thanks[0]!.text).toMatch(/Thank you for your feedback/);
-    expect(app.services.desk.view(ticket.id)).toMatchObject({ status: 'resolved', rating: 5 });
+    expect(await app.services.desk.view(ticket.id)).toMatchObject({ status: 'resolved', rating: 5 });
   });
 
   it('delivers once when the connector fails for a moment (botbuilder retries a 500 itself)', async () => {
     const eve = { id: '29:eve', name: 'Eve' };
     const chat = connector.conversation({ id: 'a:personal-eve', user: eve });
     await say(app, chat, chat.message('someone hacked my account and stole my USDT'));
-    const ticket = app.services.desk.list({ status: ['open'] }).find((t) => t.channel === 'teams' && t.userId === eve.id)!;
+    const ticket = (await app.services.desk.list({ status: ['open'] })).find((t) => t.channel === 'teams' && t.userId === eve.id)!;
     expect(ticket.priority).toBe('urgent');
 
     const refused = connector.refused;
     connector.failNext(1);
-    app.services.desk.reply(ticket.id, AGENT, 'We froze withdrawals on your account.');
+    await app.services.desk.reply(ticket.id, AGENT, 'We froze withdrawals on your account.');
     await app.drainOutbox();
     expect(connector.refused).toBe(refused + 1);
     expect(app.services.outbox.pendingCount()).toBe(0);
@@ -151,10 +151,10 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
     const flo = { id: '29:flo', name: 'Flo' };
     const chat = connector.conversation({ id: 'a:personal-flo', user: flo });
     await say(app, chat, chat.message('someone hacked my account and stole my BTC'));
-    const ticket = app.services.desk.list({ status: ['open'] }).find((t) => t.channel === 'teams' && t.userId === flo.id)!;
+    const ticket = (await app.services.desk.list({ status: ['open'] })).find((t) => t.channel === 'teams' && t.userId === flo.id)!;
 
     connector.failNext(1, 429);
-    app.services.desk.reply(ticket.id, AGENT, 'Your withdrawals are frozen.');
+    await app.services.desk.reply(ticket.id, AGENT, 'Your withdrawals are frozen.');
     expect(await app.drainOutbox()).toBe(0);
     expect(app.services.outbox.pendingCount()).toBe(1);
     const delivered = () => chat.replies().filter((reply) => reply.text === 'Alice: Your withdrawals are frozen.');
@@ -220,6 +220,6 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
     const chat = connector.conversation({ id: 'a:personal-ida', user: { id: '29:ida', name: 'Ida' }, serviceUrl: 'https://smba.trafficmanager.net/emea/' });
     const response = await chat.send(app.url, chat.message('hello'));
     expect(response.status).toBe(403);
-    expect(app.services.bot.history({ channel: 'teams', userId: '29:ida' })).toEqual([]);
+    expect(await app.services.bot.history({ channel: 'teams', userId: '29:ida' })).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ describe('buttons in a Telegram group', () => {
     expect((await answerTo(stolen)).params).toEqual({ callback_query_id: stolen, text: say('en', 'buttonsForSomeoneElse'), show_alert: true });
     expect(fake.callsOf('editMessageReplyMarkup', mark)).toEqual([]);
     expect(fake.callsOf('sendMessage', mark)).toEqual([]);
-    expect(app.services.bot.history({ channel: 'telegram', userId: String(MALLORY.id) })).toEqual([]);
+    expect(await app.services.bot.history({ channel: 'telegram', userId: String(MALLORY.id) })).toEqual([]);
 
     const own = fake.press(DAN, prompt, 'feedback:yes');
     await answerTo(own);
@@ -50,10 +50,10 @@ describe('buttons in a Telegram group', () => {
     let mark = fake.mark();
     fake.sendText(GUS, `@${fake.me.username} someone hacked my account and stole my BTC`, { chat: GROUP });
     await fake.waitForCall('sendMessage', inGroup(/T-\d+/), { after: mark });
-    const ticket = app.services.desk.list({ channel: 'telegram' }).find((t) => t.userId === String(GUS.id))!;
+    const ticket = (await app.services.desk.list({ channel: 'telegram' })).find((t) => t.userId === String(GUS.id))!;
     const agent = { channel: 'cli' as const, userId: 'carol', name: 'carol' };
-    app.services.desk.claim(ticket.id, agent);
-    app.services.desk.resolve(ticket.id, agent);
+    await app.services.desk.claim(ticket.id, agent);
+    await app.services.desk.resolve(ticket.id, agent);
     mark = fake.mark();
     await app.drainOutbox();
     const rating = sentMessage(await fake.waitForCall('sendMessage', (params) => inGroup()(params) && params.reply_markup !== undefined, { after: mark }));
@@ -62,6 +62,6 @@ describe('buttons in a Telegram group', () => {
     expect((await answerTo(stolen)).params).toMatchObject({ text: say('en', 'buttonsForSomeoneElse'), show_alert: true });
     const own = fake.press(GUS, rating, 'rate:4');
     await answerTo(own);
-    await until('the rating stored', () => app.services.desk.view(ticket.id).rating === 4);
+    await until('the rating stored', async () => (await app.services.desk.view(ticket.id)).rating === 4);
   });
 });

@@ -27,22 +27,22 @@ describe('Telegram agent group after a crash', () => {
     let mark = fake.mark();
     fake.sendText(DAN, 'someone hacked my account and stole all my BTC');
     await fake.waitForCall('sendMessage', to(DAN.id, new RegExp(say('en', 'urgentFollowUp').slice(0, 20))), { after: mark });
-    const ticket = app.services.desk.list({ channel: 'telegram' }).find((t) => t.userId === String(DAN.id))!;
+    const ticket = (await app.services.desk.list({ channel: 'telegram' })).find((t) => t.userId === String(DAN.id))!;
     await app.pollDesks();
     const card = sentMessage(await fake.waitForCall('sendMessage', to(AGENT_GROUP.id, new RegExp(ticket.number)), { after: mark }));
 
     mark = fake.mark();
     const updateId = 7_000_001;
     fake.sendText(ALICE, 'We froze your account; checking now.', { chat: AGENT_GROUP, replyTo: card, updateId });
-    await until('the reply stored', () => app.services.desk.detail(ticket.id).messages.some((message) => message.from === 'agent'));
+    await until('the reply stored', async () => (await app.services.desk.detail(ticket.id)).messages.some((message) => message.from === 'agent'));
     // The bot crashed before confirming the update: Telegram sends the same update again.
     fake.sendText(ALICE, 'We froze your account; checking now.', { chat: AGENT_GROUP, replyTo: card, updateId });
     // A later message, handled after the redelivered one.
     fake.sendText(ALICE, 'Done.', { chat: AGENT_GROUP, replyTo: card, updateId: updateId + 1 });
-    await until('the later reply stored', () => app.services.desk.detail(ticket.id).messages.some((message) => message.text === 'Done.'));
+    await until('the later reply stored', async () => (await app.services.desk.detail(ticket.id)).messages.some((message) => message.text === 'Done.'));
     await app.drainOutbox();
 
-    const agentLines = app.services.desk.detail(ticket.id).messages.filter((message) => message.from === 'agent');
+    const agentLines = (await app.services.desk.detail(ticket.id)).messages.filter((message) => message.from === 'agent');
     expect(agentLines.map((message) => message.text)).toEqual(['We froze your account; checking now.', 'Done.']);
     const delivered = fake.callsOf('sendMessage', mark).filter((call) => to(DAN.id, /checking now/)(call.params));
     expect(delivered).toHaveLength(1);

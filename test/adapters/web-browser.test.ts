@@ -42,10 +42,10 @@ describe('web live chat in a real browser', () => {
     await page.reload();
     await page.locator('.msg--user', { hasText: '我的账户被盗了' }).waitFor();
     const visitorId = await page.evaluate(() => localStorage.getItem('support-visitor-id'));
-    const [ticket] = app.services.desk.list({ status: ['open'] }).filter((t) => t.userId === visitorId);
+    const [ticket] = (await app.services.desk.list({ status: ['open'] })).filter((t) => t.userId === visitorId);
     expect(ticket?.priority).toBe('urgent');
     // Whether or not the page's event stream is connected yet, it resumes after the history it loaded.
-    app.services.desk.reply(ticket!.id, { channel: 'cli', userId: 'li', name: '小李' }, '您好,我正在核查您的账户。');
+    await app.services.desk.reply(ticket!.id, { channel: 'cli', userId: 'li', name: '小李' }, '您好,我正在核查您的账户。');
     await app.drainOutbox();
     await page.locator('.msg--agent', { hasText: '我正在核查您的账户' }).waitFor();
     expect(await page.locator('#banner').textContent()).toContain('小李');
@@ -71,7 +71,7 @@ describe('web live chat in a real browser', () => {
     expect(asked).toBeGreaterThanOrEqual(2);
     expect(visitorId).not.toBe('v-0123456789abcdef01234567');
     expect((await fetch(`${app.url}/api/chat/history?visitorId=${visitorId}`)).status).toBe(200);
-    expect(app.services.bot.history({ channel: 'web', userId: visitorId! }).map((message) => message.text)).toContain('how do I enable 2FA?');
+    expect((await app.services.bot.history({ channel: 'web', userId: visitorId! })).map((message) => message.text)).toContain('how do I enable 2FA?');
     expect(await page.locator('.msg--warning').count()).toBe(0);
     await page.close();
   });
@@ -101,8 +101,8 @@ describe('web live chat in a real browser, across a restart of the bot', () => {
     await page.press('#input', 'Enter');
     await page.locator('.msg--bot', { hasText: 'T-' }).first().waitFor();
     const visitorId = await page.evaluate(() => localStorage.getItem('support-visitor-id'));
-    const [ticket] = app.services.desk.list({ status: ['open'] }).filter((t) => t.userId === visitorId);
-    app.services.desk.reply(ticket!.id, agent, 'Live: I am on it.');
+    const [ticket] = (await app.services.desk.list({ status: ['open'] })).filter((t) => t.userId === visitorId);
+    await app.services.desk.reply(ticket!.id, agent, 'Live: I am on it.');
     await app.drainOutbox();
     await page.locator('.msg--agent', { hasText: 'Live: I am on it.' }).waitFor();
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
@@ -111,15 +111,15 @@ describe('web live chat in a real browser, across a restart of the bot', () => {
     app = undefined;
     // While the bot is down, the agent answers from another process on the same database.
     const desk = createServices(testConfig(temp.dir));
-    desk.desk.reply(ticket!.id, agent, 'While you were away: withdrawals are frozen.');
-    desk.desk.reply(ticket!.id, agent, 'Please change your password now.');
+    await desk.desk.reply(ticket!.id, agent, 'While you were away: withdrawals are frozen.');
+    await desk.desk.reply(ticket!.id, agent, 'Please change your password now.');
     desk.close();
     // Back on the same address; the outbox delivers the queued replies as it starts.
     app = await startTestApp({ PORT: port }, temp.dir);
     await app.drainOutbox();
 
     await page.locator('.msg--agent', { hasText: 'Please change your password now.' }).waitFor();
-    app.services.desk.reply(ticket!.id, agent, 'Live again: done.');
+    await app.services.desk.reply(ticket!.id, agent, 'Live again: done.');
     await app.drainOutbox();
     await page.locator('.msg--agent', { hasText: 'Live again: done.' }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);

@@ -46,7 +46,8 @@ describe('per-address limits of the web chat', () => {
     }
     expect(tally(sent)).toEqual({ 200: DEFAULTS.messagesPerMinute, 429: 40 });
     expect((await sent.at(-1)!.json()).error).toMatch(/too many messages/);
-    const stored = visitors.flatMap((visitorId) => app!.services.bot.history({ channel: 'web', userId: visitorId }, 1000)).filter((message) => message.from === 'user');
+    const histories = await Promise.all(visitors.map((visitorId) => app!.services.bot.history({ channel: 'web', userId: visitorId }, 1000)));
+    const stored = histories.flat().filter((message) => message.from === 'user');
     expect(stored).toHaveLength(DEFAULTS.messagesPerMinute);
 
     // Reads (where guesses at other visitors' ids would go).

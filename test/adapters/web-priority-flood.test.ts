@@ -46,7 +46,7 @@ describe('a flood of "hacked" tickets from one address', () => {
     const replies = await sayFrom(app.url, VICTIM, victim, 'my account was hacked and someone stole all my funds');
     const ticket = replies.find((reply) => reply.escalation)?.escalation;
     expect(ticket).toMatchObject({ priority: 'urgent', queuePosition: 4 });
-    const audit = app.services.desk.detail(app.services.desk.list({ priority: 'normal' })[0]!.id).events[0]!;
+    const audit = (await app.services.desk.detail((await app.services.desk.list({ priority: 'normal' }))[0]!.id)).events[0]!;
     expect(audit.note).toMatch(/urgent refused/);
   });
 });

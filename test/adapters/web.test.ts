@@ -128,7 +128,7 @@ describe('web live chat over HTTP', () => {
         expect((await response.json()).error).toMatch(/POST \/api\/chat\/visitors/);
       }
     }
-    expect(app.services.bot.history({ channel: 'web', userId: 'visitor-http-1' })).toEqual([]);
+    expect(await app.services.bot.history({ channel: 'web', userId: 'visitor-http-1' })).toEqual([]);
   });
 
   it('rejects bad input with 400 and a clear message', async () => {
@@ -164,8 +164,8 @@ describe('web live chat over HTTP', () => {
       expect((await response.json()).error).toMatch(/name/);
     }
     expect((await post(app.url, { visitorId, text: 'my account was hacked, all my coins are gone', name: '  王小明 Ann  ' })).status).toBe(200);
-    const [ticket] = app.services.desk.list({ status: ['open'] }).filter((t) => t.userId === visitorId);
-    expect(app.services.desk.detail(ticket!.id)).toMatchObject({ displayName: '王小明 Ann' });
+    const [ticket] = (await app.services.desk.list({ status: ['open'] })).filter((t) => t.userId === visitorId);
+    expect(await app.services.desk.detail(ticket!.id)).toMatchObject({ displayName: '王小明 Ann' });
   });
 
   it('passes the client address to the core as the message origin', async () => {
@@ -182,11 +182,11 @@ describe('web live chat over HTTP', () => {
   it('pushes an agent reply to the open page over server-sent events, with the id of its last message', async () => {
     const visitor = await newVisitor(app.url);
     await webSay(app.url, visitor, { text: 'my account was hacked and my USDT is gone' });
-    const [ticket] = app.services.desk.list({ status: ['open'] }).filter((t) => t.userId === visitor);
+    const [ticket] = (await app.services.desk.list({ status: ['open'] })).filter((t) => t.userId === visitor);
     expect(ticket).toMatchObject({ priority: 'urgent', channel: 'web' });
     const events = await openEvents(app.url, visitor);
     try {
-      app.services.desk.reply(ticket!.id, alice, 'Hi, I am looking at your account now.');
+      await app.services.desk.reply(ticket!.id, alice, 'Hi, I am looking at your account now.');
       await app.drainOutbox();
       const event = await events.next();
       expect(event.replies.map((reply) => reply.text)).toEqual(['Alice has joined the conversation.', 'Hi, I am looking at your account now.']);
@@ -201,19 +201,19 @@ describe('web live chat over HTTP', () => {
   it('keeps what support sent while the page was away and sends it, once, when the page reconnects with Last-Event-ID', async () => {
     const visitor = await newVisitor(app.url);
     await webSay(app.url, visitor, { text: 'someone hacked my account and stole my BTC' });
-    const [ticket] = app.services.desk.list({ status: ['open'] }).filter((t) => t.userId === visitor);
+    const [ticket] = (await app.services.desk.list({ status: ['open'] })).filter((t) => t.userId === visitor);
     const first = await openEvents(app.url, visitor);
-    app.services.desk.reply(ticket!.id, alice, 'First: we froze withdrawals.');
+    await app.services.desk.reply(ticket!.id, alice, 'First: we froze withdrawals.');
     await app.drainOutbox();
     const seen = await first.next();
     first.close();
 
     // The page is gone: the outbox delivers to nobody, and the row counts as delivered.
-    app.services.desk.reply(ticket!.id, alice, 'Second: please change your password.');
+    await app.services.desk.reply(ticket!.id, alice, 'Second: please change your password.');
     expect(await app.drainOutbox()).toBe(1);
     // The visitor keeps chatting in another tab: those turns were answered in their POST responses.
     await webSay(app.url, visitor, { text: 'ok, thank you' });
-    app.services.desk.resolve(ticket!.id, alice, 'password changed');
+    await app.services.desk.resolve(ticket!.id, alice, 'password changed');
     await app.drainOutbox();
 
     const again = await openEvents(app.url, visitor, { lastEventId: seen.id });
@@ -223,7 +223,7 @@ describe('web live chat over HTTP', () => {
       // The delivered reply keeps its rating buttons, which the history alone would not have.
       expect(missed.replies[1]!.suggestions?.length).toBeGreaterThan(0);
       // Nothing is sent twice: the next event is the next reply.
-      app.services.desk.reopen(ticket!.id, alice);
+      await app.services.desk.reopen(ticket!.id, alice);
       await app.drainOutbox();
       expect((await again.next()).replies.map((reply) => reply.text)).toEqual([expect.stringMatching(/reopened/)]);
     } finally {
@@ -234,9 +234,9 @@ describe('web live chat over HTTP', () => {
   it('resumes after the last message the page loaded (?after=), so nothing between the history and the stream is lost', async () => {
     const visitor = await newVisitor(app.url);
     await webSay(app.url, visitor, { text: 'my account was hacked' });
-    const [ticket] = app.services.desk.list({ status: ['open'] }).filter((t) => t.userId === visitor);
+    const [ticket] = (await app.services.desk.list({ status: ['open'] })).filter((t) => t.userId === visitor);
     const loaded = await history(app.url, visitor);
-    app.services.desk.reply(ticket!.id, alice, 'Between the history and the stream.');
+    await app.services.desk.reply(ticket!.id, alice, 'Between the history and the stream.');
     await app.drainOutbox();
     const events = await openEvents(app.url, visitor, { after: loaded.at(-1)!.id });
     try {
@@ -260,8 +260,8 @@ describe('web live chat across a restart of the bot', () => {
 
     // While the bot is down, an agent answers from another process on the same database.
     const desk = createServices(testConfig(temp.dir));
-    const [ticket] = desk.desk.list({ status: ['open'] }).filter((t) => t.userId === visitor);
-    desk.desk.reply(ticket!.id, alice, 'Sent while the bot was down.');
+    const [ticket] = (await desk.desk.list({ status: ['open'] })).filter((t) => t.userId === visitor);
+    await desk.desk.reply(ticket!.id, alice, 'Sent while the bot was down.');
     desk.close();
 
     const second = await startTestApp({}, temp.dir);

@@ -27,12 +27,12 @@ describe('announcements in the pipeline', () => {
     expect(decodePayload('unsubscribe')).toEqual({ kind: 'unsubscribe' });
   });
 
-  it('subscribes and unsubscribes a user, once however often they ask', () => {
-    expect(texts('ann', '/subscribe').map((reply) => reply.text)).toEqual([say('en', 'subscribed')]);
-    texts('ann', '／subscribe');
+  it('subscribes and unsubscribes a user, once however often they ask', async () => {
+    expect((await texts('ann', '/subscribe')).map((reply) => reply.text)).toEqual([say('en', 'subscribed')]);
+    await texts('ann', '／subscribe');
     const subscribers = () => board.publish({ kind: 'update', text: { en: 'New app version', zh: '新版本' }, startsAt: new Date(), endsAt: new Date(Date.now() + HOUR) }).recipients;
     expect(subscribers()).toBe(1);
-    expect(texts('ann', '/unsubscribe').map((reply) => reply.text)).toEqual([say('en', 'unsubscribed')]);
+    expect((await texts('ann', '/unsubscribe')).map((reply) => reply.text)).toEqual([say('en', 'unsubscribed')]);
     expect(subscribers()).toBe(0);
   });
 
@@ -50,15 +50,15 @@ describe('announcements in the pipeline', () => {
     expect(board.active(new Date(at.getTime() + 1)).map((notice) => notice.id)).toEqual([upcoming, later, earlier]);
   });
 
-  it('offers the subscription button after a maintenance answer, and pressing it subscribes', () => {
-    const replies = texts('bo', 'when is the next system maintenance?');
+  it('offers the subscription button after a maintenance answer, and pressing it subscribes', async () => {
+    const replies = await texts('bo', 'when is the next system maintenance?');
     const offered = replies.flatMap((reply) => reply.suggestions ?? []).find((suggestion) => suggestion.payload === 'subscribe');
     expect(offered?.label).toBe(say('en', 'button.subscribe'));
-    expect(texts('bo', '', { payload: offered!.payload }).map((reply) => reply.text)).toEqual([say('en', 'subscribed')]);
+    expect((await texts('bo', '', { payload: offered!.payload })).map((reply) => reply.text)).toEqual([say('en', 'subscribed')]);
     expect(board.isSubscribed('web:bo')).toBe(true);
   });
 
-  it('answers maintenance, "is it down" and pending-transaction questions with the active maintenance notice first; /status shows it', () => {
+  it('answers maintenance, "is it down" and pending-transaction questions with the active maintenance notice first; /status shows it', async () => {
     const notice = board.publish({
       kind: 'maintenance',
       text: { en: 'Withdrawals are paused for a wallet upgrade.', zh: '钱包升级期间暂停提现。' },
@@ -66,13 +66,13 @@ describe('announcements in the pipeline', () => {
       endsAt: new Date(Date.now() + HOUR),
     });
     for (const question of ['is the app down?', 'my deposit is still pending', 'when is the next system maintenance?']) {
-      const first = texts(`q-${question}`, question)[0]!;
+      const first = (await texts(`q-${question}`, question))[0]!;
       expect(first.text).toContain('Withdrawals are paused for a wallet upgrade.');
     }
-    const chinese = texts('mei', '网站是不是宕机了，打不开')[0]!;
+    const chinese = (await texts('mei', '网站是不是宕机了，打不开'))[0]!;
     expect(chinese.text).toContain('钱包升级期间暂停提现。');
-    expect(texts('cy', 'how do I enable 2FA?').some((reply) => reply.text.includes('wallet upgrade'))).toBe(false);
-    const status = texts('cy', '/status').map((reply) => reply.text);
+    expect((await texts('cy', 'how do I enable 2FA?')).some((reply) => reply.text.includes('wallet upgrade'))).toBe(false);
+    const status = (await texts('cy', '/status')).map((reply) => reply.text);
     expect(status).toContainEqual(expect.stringContaining(notice.text.en));
     expect(status.at(-1)).toBe(say('en', 'noTicket'));
   });

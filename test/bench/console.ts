@@ -104,7 +104,7 @@ export async function benchConsole(options: Partial<ConsoleBenchOptions> = {}) {
     const fanOut: number[] = [];
     for (let n = 0; n < fanOuts; n++) {
       const started = performance.now();
-      app.services.desk.note('T-1000', { channel: 'cli', userId: 'bench', name: 'Bench' }, `bench note ${n}`);
+      await app.services.desk.note('T-1000', { channel: 'cli', userId: 'bench', name: 'Bench' }, `bench note ${n}`);
       const eventId = app.services.queue.lastEventId();
       await app.pollDesks();
       await Promise.all(streams.map((stream) => stream.waitFor(eventId)));

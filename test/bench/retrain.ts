@@ -24,11 +24,11 @@ export async function benchRetrain() {
   const queries = loadDevSet().map((query) => query.text);
   let turn = 0;
   // One turn, timed; distinct users so the flood limit never applies.
-  const handleOne = () => {
+  const handleOne = async () => {
     const user = `retrain-${turn % 400}`;
     const text = queries[turn++ % queries.length]!;
     const started = process.hrtime.bigint();
-    services.bot.handle({ channel: 'web', userId: user, conversation: { visitorId: user }, text });
+    await services.bot.handle({ channel: 'web', userId: user, conversation: { visitorId: user }, text });
     return Number(process.hrtime.bigint() - started) / 1e6;
   };
   try {
@@ -46,7 +46,7 @@ export async function benchRetrain() {
 
     const idle: number[] = [];
     for (let i = 0; i < 300; i++) {
-      idle.push(handleOne());
+      idle.push(await handleOne());
       await yieldToEvents();
     }
     const during: number[] = [];
@@ -59,7 +59,7 @@ export async function benchRetrain() {
       return result;
     });
     while (!done) {
-      during.push(handleOne());
+      during.push(await handleOne());
       await yieldToEvents();
     }
     const { trainMs: workerTrainMs } = await retrain;

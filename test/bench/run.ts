@@ -87,7 +87,7 @@ function benchDevSets() {
   };
 }
 
-function benchPipeline() {
+async function benchPipeline() {
   const { dir, cleanup } = tempDir();
   const services = createServices(loadConfig({ DATABASE_PATH: `${dir}/bench.sqlite` }));
   const queries = loadDevSet().map((query) => query.text);
@@ -97,7 +97,7 @@ function benchPipeline() {
     for (let i = 0; i < 1000; i++) {
       const text = queries[i % queries.length]!;
       const started = process.hrtime.bigint();
-      services.bot.handle({ channel: 'web', userId: `bench-${i % 400}`, conversation: { visitorId: `bench-${i % 400}` }, text });
+      await services.bot.handle({ channel: 'web', userId: `bench-${i % 400}`, conversation: { visitorId: `bench-${i % 400}` }, text });
       timings.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
   } finally {
@@ -142,9 +142,9 @@ function round(value: number): number {
 const result = {
   machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
   ...benchDevSets(),
-  pipeline: benchPipeline(),
-  turnCost: benchTurnCost(),
-  escalatedTurn: benchEscalatedTurn(),
+  pipeline: await benchPipeline(),
+  turnCost: await benchTurnCost(),
+  escalatedTurn: await benchEscalatedTurn(),
   escalationsList: benchList(),
   startup: await benchStartup(),
   http: await benchHttp(),

@@ -6,12 +6,12 @@ import { createServices, slaPolicy, type Services } from '../../src/services.js'
 import { loadDevSet } from '../support/devset.js';
 import { tempDir } from '../support/temp.js';
 
-/** Microseconds per call of `run` over `texts`, `passes` times (mean of the timed passes; one untimed pass first warms caches). */
-function microsPerCall(texts: readonly string[], passes: number, run: (text: string, n: number) => unknown): number {
-  texts.forEach((text, n) => run(text, n));
+/** Microseconds per call of `run` over `texts`, one call after the other, `passes` times (mean of the timed passes; one untimed pass first warms caches). */
+async function microsPerCall(texts: readonly string[], passes: number, run: (text: string, n: number) => unknown): Promise<number> {
+  for (const [n, text] of texts.entries()) await run(text, n);
   const started = process.hrtime.bigint();
   let n = texts.length;
-  for (let pass = 0; pass < passes; pass++) for (const text of texts) run(text, n++);
+  for (let pass = 0; pass < passes; pass++) for (const text of texts) await run(text, n++);
   return Number(process.hrtime.bigint() - started) / 1e3 / (passes * texts.length);
 }
 
@@ -22,7 +22,7 @@ function microsPerCall(texts: readonly string[], passes: number, run: (text: str
  * ratio). `classificationsPerTurn`: how many `predict` calls a turn makes (second questions,
  * follow-ups, a ticket's status check), counted on one more, untimed pass.
  */
-export function benchTurnCost(): { classifyUs: number; turnUs: number; turnsPerClassification: number; rounds: number[]; classificationsPerTurn: number } {
+export async function benchTurnCost(): Promise<{ classifyUs: number; turnUs: number; turnsPerClassification: number; rounds: number[]; classificationsPerTurn: number }> {
   const { dir, cleanup } = tempDir();
   const services = createServices(loadConfig({ DATABASE_PATH: `${dir}/turn.sqlite` }));
   const texts = loadDevSet().map((query) => query.text);
@@ -31,8 +31,8 @@ export function benchTurnCost(): { classifyUs: number; turnUs: number; turnsPerC
   try {
     const rounds: { classifyUs: number; turnUs: number }[] = [];
     for (let round = 0; round < 3; round++) {
-      const classifyUs = microsPerCall(texts, 5, (text) => services.brain.classifier.predict(text));
-      const turnUs = microsPerCall(texts, 3, (text, n) => bot.handle({ channel: 'web', userId: `turn-${n % 400}`, conversation: { visitorId: `turn-${n % 400}` }, text }));
+      const classifyUs = await microsPerCall(texts, 5, (text) => services.brain.classifier.predict(text));
+      const turnUs = await microsPerCall(texts, 3, (text, n) => bot.handle({ channel: 'web', userId: `turn-${n % 400}`, conversation: { visitorId: `turn-${n % 400}` }, text }));
       rounds.push({ classifyUs, turnUs });
     }
     const ratios = rounds.map((round) => round.turnUs / round.classifyUs).sort((a, b) => a - b);
@@ -42,7 +42,7 @@ export function benchTurnCost(): { classifyUs: number; turnUs: number; turnsPerC
       turnUs: Math.round(middle.turnUs),
       turnsPerClassification: Math.round(ratios[1]! * 10) / 10,
       rounds: ratios.map((ratio) => Math.round(ratio * 10) / 10),
-      classificationsPerTurn: countClassifications(services, (text, n) => bot.handle({ channel: 'web', userId: `turn-${n % 400}`, conversation: { visitorId: `turn-${n % 400}` }, text }), texts),
+      classificationsPerTurn: await countClassifications(services, (text, n) => bot.handle({ channel: 'web', userId: `turn-${n % 400}`, conversation: { visitorId: `turn-${n % 400}` }, text }), texts),
     };
   } finally {
     services.close();
@@ -55,14 +55,14 @@ export function benchTurnCost(): { classifyUs: number; turnUs: number; turnsPerC
  * escalated user's among them, with 10 % of all the messages, all older than the split-secret
  * window) and 10,000 tickets, 3,000 of them open. Per-turn median and p95 of 200 turns.
  */
-export function benchEscalatedTurn(messages = 1_000_000): { messages: number; tickets: number; p50Ms: number; p95Ms: number } {
+export async function benchEscalatedTurn(messages = 1_000_000): Promise<{ messages: number; tickets: number; p50Ms: number; p95Ms: number }> {
   const { dir, cleanup } = tempDir();
   const path = `${dir}/escalated.sqlite`;
   const services = createServices(loadConfig({ DATABASE_PATH: path }));
   const bot = unlimitedBot(services);
   try {
     const user = { channel: 'web' as const, userId: 'escalated', conversation: { visitorId: 'escalated' } };
-    const first = bot.process({ ...user, text: 'someone stole all the funds from my wallet, my account was hacked' });
+    const first = await bot.process({ ...user, text: 'someone stole all the funds from my wallet, my account was hacked' });
     if (!first.escalation) throw new Error('escalated-turn bench: the first message did not open a ticket');
     const conversationId = services.queue.row(first.escalation.id).conversationId;
     const sqlite = new Sqlite(path);
@@ -87,7 +87,7 @@ export function benchEscalatedTurn(messages = 1_000_000): { messages: number; ti
     const timings: number[] = [];
     for (let n = 0; n < 220; n++) {
       const started = process.hrtime.bigint();
-      bot.handle({ ...user, text: texts[n % texts.length]! });
+      await bot.handle({ ...user, text: texts[n % texts.length]! });
       if (n >= 20) timings.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
     if (!services.queue.activeFor(conversationId)) throw new Error('escalated-turn bench: the ticket is no longer active');
@@ -101,7 +101,7 @@ export function benchEscalatedTurn(messages = 1_000_000): { messages: number; ti
 }
 
 /** `IntentClassifier.predict` calls per `run` over `texts` (the classifier counted on this pass only). */
-function countClassifications(services: Services, run: (text: string, n: number) => unknown, texts: readonly string[]): number {
+async function countClassifications(services: Services, run: (text: string, n: number) => Promise<unknown>, texts: readonly string[]): Promise<number> {
   const classifier = services.brain.classifier;
   const predict = classifier.predict.bind(classifier);
   let calls = 0;
@@ -110,7 +110,7 @@ function countClassifications(services: Services, run: (text: string, n: number)
     return predict(...args);
   };
   try {
-    texts.forEach((text, n) => run(text, n));
+    for (const [n, text] of texts.entries()) await run(text, n);
   } finally {
     classifier.predict = predict;
   }

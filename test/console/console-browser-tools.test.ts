@@ -72,7 +72,7 @@ describe("the agents' console in a real browser: notifications, phones, assignme
     await page.locator('a.number', { hasText: ticket }).waitFor();
     await page.waitForFunction(() => (window as unknown as { raisedNotifications: unknown[] }).raisedNotifications.length > 0);
     const raised = await page.evaluate(() => (window as unknown as { raisedNotifications: { title: string; tag?: string }[] }).raisedNotifications);
-    expect(raised).toEqual([{ title: `Urgent ticket ${ticket}`, tag: `ticket-${app.services.desk.view(ticket).id}` }]);
+    expect(raised).toEqual([{ title: `Urgent ticket ${ticket}`, tag: `ticket-${(await app.services.desk.view(ticket)).id}` }]);
     await context.close();
   });
 
@@ -124,8 +124,8 @@ describe("the agents' console in a real browser: notifications, phones, assignme
     expect(draft).toMatch(/[\u4e00-\u9fff]/);
     expect(await page.inputValue('#reply-text')).toBe(`您好，我正在处理。${draft}`);
     // Inserting sends nothing: the ticket is still open and no agent wrote to the user.
-    expect(app.services.desk.view(ticket).status).toBe('open');
-    expect(app.services.desk.detail(ticket).messages.some((message) => message.from === 'agent')).toBe(false);
+    expect((await app.services.desk.view(ticket)).status).toBe('open');
+    expect((await app.services.desk.detail(ticket)).messages.some((message) => message.from === 'agent')).toBe(false);
 
     await page.fill('form.add-tag input[name=tag]', 'VIP');
     await page.click('form.add-tag button');
@@ -138,7 +138,7 @@ describe("the agents' console in a real browser: notifications, phones, assignme
     await page.selectOption('#assign-to', 'alice');
     await page.click('form.assign button');
     await page.locator('.notice', { hasText: `${ticket} is assigned.` }).waitFor();
-    expect(app.services.desk.view(ticket)).toMatchObject({ status: 'claimed', agentId: 'web:alice', agent: 'Alice' });
+    expect(await app.services.desk.view(ticket)).toMatchObject({ status: 'claimed', agentId: 'web:alice', agent: 'Alice' });
 
     await page.goto(`${app.url}/desk`);
     await page.fill('.filters input[name=tag]', 'vip');

@@ -111,7 +111,7 @@ describe("the agents' console in a real browser", () => {
     await console.fill('.action-resolve input[name=note]', 'Account frozen, password changed');
     await console.click('.action-resolve button');
     await console.locator('.notice', { hasText: 'is resolved' }).waitFor();
-    expect(app.services.desk.view(urgent.number)).toMatchObject({ status: 'resolved', agentId: 'web:alice', resolutionNote: 'Account frozen, password changed' });
+    expect(await app.services.desk.view(urgent.number)).toMatchObject({ status: 'resolved', agentId: 'web:alice', resolutionNote: 'Account frozen, password changed' });
     expect(refused).toEqual([]);
     expect(dialogs).toEqual([]);
     await urgent.page.context().close();

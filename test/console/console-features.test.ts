@@ -55,10 +55,10 @@ describe('console: assignment', () => {
     const before = app.services.queue.lastEventId();
     const done = await post(app, carol, `/desk/tickets/${ticket}/assign`, { to: 'dave' });
     expect([done.status, done.headers.get('location')]).toEqual([303, `/desk/tickets/${ticket}?done=assign`]);
-    expect(app.services.desk.view(ticket)).toMatchObject({ status: 'claimed', agentId: 'web:dave', agent: 'Dave' });
-    expect(app.services.desk.detail(ticket).events.at(-1)).toMatchObject({ actor: 'web:dave', action: 'claim', note: 'assigned by web:carol' });
+    expect(await app.services.desk.view(ticket)).toMatchObject({ status: 'claimed', agentId: 'web:dave', agent: 'Dave' });
+    expect((await app.services.desk.detail(ticket)).events.at(-1)).toMatchObject({ actor: 'web:dave', action: 'claim', note: 'assigned by web:carol' });
     expect(app.services.queue.eventsSince(before)).toMatchObject([{ type: 'claimed', actor: { kind: 'agent', channel: 'web', userId: 'dave' }, ticket: { number: ticket, agent: 'Dave' } }]);
-    expect(app.services.desk.detail(ticket).messages.at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Dave') });
+    expect((await app.services.desk.detail(ticket)).messages.at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Dave') });
     expect(await page(app, dave, `/desk/tickets/${ticket}`)).toContain('assigned by web:carol');
   });
 
@@ -74,8 +74,8 @@ describe('console: assignment', () => {
       const body = await refused.text();
       expect([to, refused.status, body.includes(`web:${to.replace('<', '&lt;').replace('>', '&gt;')} cannot take tickets`), body.includes('<script>')]).toEqual([to, 403, true, false]);
     }
-    expect(() => app.services.desk.assign(ticket, { channel: 'telegram', userId: '42', name: 'Mallory' }, 'dave')).toThrow('telegram:42 is not an agent');
-    expect(app.services.desk.view(ticket)).toMatchObject({ agentId: 'web:carol' });
+    await expect(app.services.desk.assign(ticket, { channel: 'telegram', userId: '42', name: 'Mallory' }, 'dave')).rejects.toThrow('telegram:42 is not an agent');
+    expect(await app.services.desk.view(ticket)).toMatchObject({ agentId: 'web:carol' });
     expect((await post(app, carol, `/desk/tickets/${ticket}/resolve`)).status).toBe(303);
     const done = await post(app, carol, `/desk/tickets/${ticket}/assign`, { to: 'dave' });
     expect(done.status).toBe(409);
@@ -90,7 +90,7 @@ describe('console: assignment', () => {
     expect(options).toEqual(['alice', 'dave']);
     expect(await page(app, dave, `/desk/tickets/${ticket}`)).not.toContain('name="to"');
     expect((await post(app, alice, `/desk/tickets/${ticket}/assign`, { to: 'dave' })).status).toBe(303);
-    expect(app.services.desk.view(ticket).agentId).toBe('web:dave');
+    expect((await app.services.desk.view(ticket)).agentId).toBe('web:dave');
   });
 
   it('assigns from the command line as the claiming agent', async () => {
@@ -122,7 +122,7 @@ describe('console: tags', () => {
   it('adds tags in any script, lower-cased and audited, shows them in the inbox, filters by one, removes one', async () => {
     const [tagged, plain] = [await openTicket(app), await openTicket(app)];
     for (const tag of ['VIP', '退款', 'chain_eth-2', 'vip']) expect((await post(app, carol, `/desk/tickets/${tagged}/tag`, { tag })).status).toBe(303);
-    const events = app.services.desk.detail(tagged).events.filter((event) => event.action === 'tag');
+    const events = (await app.services.desk.detail(tagged)).events.filter((event) => event.action === 'tag');
     expect(events.map((event) => [event.actor, event.note])).toEqual([
       ['web:carol', 'vip'],
       ['web:carol', '退款'],
@@ -135,7 +135,7 @@ describe('console: tags', () => {
     expect(filtered).not.toContain(plain);
     expect((await post(app, carol, `/desk/tickets/${tagged}/untag`, { tag: 'vip' })).status).toBe(303);
     expect(await page(app, carol, '/desk/rows?tag=vip')).not.toContain(tagged);
-    expect(app.services.desk.detail(tagged).events.at(-1)).toMatchObject({ actor: 'web:carol', action: 'untag', note: 'vip' });
+    expect((await app.services.desk.detail(tagged)).events.at(-1)).toMatchObject({ actor: 'web:carol', action: 'untag', note: 'vip' });
   });
 
   it('refuses hostile and overlong tags and an eleventh tag, storing nothing of them', async () => {
@@ -151,7 +151,7 @@ describe('console: tags', () => {
     const eleventh = await post(app, carol, `/desk/tickets/${ticket}/tag`, { tag: 'one-more' });
     expect(eleventh.status).toBe(400);
     expect(await eleventh.text()).toContain('at most 10 tags');
-    expect(app.services.desk.detail(ticket).events.filter((event) => event.action === 'tag')).toHaveLength(10);
+    expect((await app.services.desk.detail(ticket)).events.filter((event) => event.action === 'tag')).toHaveLength(10);
   });
 
   it('pages the inbox 100 tickets at a time, with and without a tag filter', async () => {
@@ -160,7 +160,7 @@ describe('console: tags', () => {
     for (const ticket of [opened[3]!, opened[104]!]) expect((await post(app, carol, `/desk/tickets/${ticket}/tag`, { tag: 'paged' })).status).toBe(303);
     const numbers = (markup: string) => [...markup.matchAll(/class="number" href="\/desk\/tickets\/(T-\d+)"/g)].map((match) => match[1]);
     const first = await page(app, carol, '/desk?priority=urgent');
-    const all = app.services.desk.list({ status: ['open', 'claimed'], priority: 'urgent' }).map((ticket) => ticket.number);
+    const all = (await app.services.desk.list({ status: ['open', 'claimed'], priority: 'urgent' })).map((ticket) => ticket.number);
     expect(numbers(first)).toEqual(all.slice(0, 100));
     const next = /<a class="next" href="([^"]+)"/.exec(first)![1]!.replaceAll('&amp;', '&');
     expect(next).toMatch(/^\/desk\?priority=urgent&after=/);
@@ -236,7 +236,7 @@ describe('console: canned replies, the brain draft, redaction, language', () => 
   it('redacts a seed phrase in an agent reply before it is stored or sent', async () => {
     const ticket = await openTicket(app);
     expect((await post(app, agent, `/desk/tickets/${ticket}/reply`, { text: `Please never type words like ${SEED}` })).status).toBe(303);
-    const detail = app.services.desk.detail(ticket);
+    const detail = await app.services.desk.detail(ticket);
     expect(JSON.stringify(detail)).not.toContain('legal winner');
     expect(detail.messages.at(-1)).toMatchObject({ from: 'agent', text: expect.stringContaining('[redacted') });
   });

@@ -93,10 +93,10 @@ describe('console over HTTP: sign-in, sessions, CSRF, refusals', () => {
     expect((await post({ _csrf: 'x'.repeat(csrf.length) })).status).toBe(403);
     expect((await post({ _csrf: csrf }, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await post({ _csrf: csrf }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    expect(app.services.desk.view(ticket).status).toBe('open');
+    expect((await app.services.desk.view(ticket)).status).toBe('open');
     const done = await post({ _csrf: csrf }, { origin: app.url });
     expect(done.status).toBe(303);
-    expect(app.services.desk.view(ticket)).toMatchObject({ status: 'claimed', agentId: 'web:alice', agent: 'Alice' });
+    expect(await app.services.desk.view(ticket)).toMatchObject({ status: 'claimed', agentId: 'web:alice', agent: 'Alice' });
   });
 
   it('says a refusal in the desk wording (claimed by another agent)', async () => {

@@ -103,7 +103,7 @@ describe('console: every /desk route refuses who may not use it', () => {
     for (const route of routes.filter((route) => !PUBLIC_ROUTES.has(`${route.method} ${route.path}`))) {
       for (const path of urlsOf(route, ticket, cannedId)) expect([route.method, path, await request(app, route.method, path)]).toEqual([route.method, path, 401]);
     }
-    expect(app.services.desk.view(ticket).status).toBe('open');
+    expect((await app.services.desk.view(ticket)).status).toBe('open');
   });
 
   it('answers 403 on every route to a signed-in account that AGENT_IDS does not name (even an admin)', async () => {
@@ -115,7 +115,7 @@ describe('console: every /desk route refuses who may not use it', () => {
     for (const route of routes.filter((route) => !PUBLIC_ROUTES.has(`${route.method} ${route.path}`))) {
       for (const path of urlsOf(route, ticket, cannedId)) expect([route.method, path, await request(app, route.method, path, `desk_session=${token}`, csrf)]).toEqual([route.method, path, 403]);
     }
-    expect(app.services.desk.view(ticket).status).toBe('open');
+    expect((await app.services.desk.view(ticket)).status).toBe('open');
   });
 
   it('answers 403 on every admin route to an agent who is not an admin, and changes nothing', async () => {

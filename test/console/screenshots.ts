@@ -47,14 +47,14 @@ try {
   await openTicket(app.url, ['I want to talk to a human agent please', 'skip', 'skip', 'skip', 'skip', 'skip'], 'en');
   const en = await openTicket(app.url, ['my account was hacked and my USDT is gone', 'It happened last night; I saw a login from another country and a transfer 0x9f2c4e1d7b3a'], 'en');
   const zh = await openTicket(app.url, ['我的账户被盗了，币全没了', '昨晚发现有陌生设备登录'], 'zh');
-  app.services.desk.tag(en, agent, 'stolen-usdt');
+  await app.services.desk.tag(en, agent, 'stolen-usdt');
   new CannedReplies(app.services.database.db).create(
     { title: 'Account frozen', en: 'I have frozen your account; no one can withdraw from it now.', zh: '我已冻结您的账户，现在任何人都无法从中提币。' },
     'web:alice',
   );
-  app.services.desk.tag(zh, agent, '被盗');
-  app.services.desk.claim(zh, agent);
-  app.services.desk.assign(zh, agent, 'li');
+  await app.services.desk.tag(zh, agent, '被盗');
+  await app.services.desk.claim(zh, agent);
+  await app.services.desk.assign(zh, agent, 'li');
   await shoot(browser, app.url, 'alice', en, 'en');
   await shoot(browser, app.url, 'li', zh, 'zh');
 } finally {

@@ -26,7 +26,7 @@ describe('flood control', () => {
     expect(warned.length).toBeLessThanOrEqual(5);
     expect(dropped.length).toBeGreaterThanOrEqual(170);
     // Refused messages are not stored either: the flood cannot fill the database.
-    const stored = app.services.bot.history({ channel: 'web', userId: flooder }, 1000).filter((message) => message.from === 'user');
+    const stored = (await app.services.bot.history({ channel: 'web', userId: flooder }, 1000)).filter((message) => message.from === 'user');
     expect(stored).toHaveLength(answered.length);
   });
 });

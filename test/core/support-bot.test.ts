@@ -31,8 +31,8 @@ describe('SupportBot pipeline', () => {
     ...extra,
   });
 
-  it('answers a question and stores both sides of the conversation', () => {
-    const replies = services.bot.handle(message('pipeline-1', 'I forgot my password, how do I reset it?'));
+  it('answers a question and stores both sides of the conversation', async () => {
+    const replies = await services.bot.handle(message('pipeline-1', 'I forgot my password, how do I reset it?'));
     expect(replies[0]).toMatchObject({ kind: 'answer' });
     expect(replies[0]!.text).toMatch(/reset/i);
     expect(replies[1]?.suggestions?.map((s) => s.payload)).toEqual(expect.arrayContaining(['feedback:yes', 'feedback:no']));
@@ -42,42 +42,42 @@ describe('SupportBot pipeline', () => {
     expect(stored[1]!.intent).toBe('account.forgot_password');
   });
 
-  it('answers in the language the user writes in', () => {
-    const [reply] = services.bot.handle(message('pipeline-2', '忘记密码了怎么办'));
+  it('answers in the language the user writes in', async () => {
+    const [reply] = await services.bot.handle(message('pipeline-2', '忘记密码了怎么办'));
     expect(reply!.text).toMatch(/[\u4e00-\u9fff]/);
     expect(reply!.text).toMatch(/密码/);
   });
 
-  it('keeps a Chinese conversation in Chinese through the hand-off questions', () => {
+  it('keeps a Chinese conversation in Chinese through the hand-off questions', async () => {
     const user = 'pipeline-zh';
-    services.bot.handle(message(user, '我的提现一直没到账'));
-    let replies = services.bot.handle(message(user, '转人工'));
+    await services.bot.handle(message(user, '我的提现一直没到账'));
+    let replies = await services.bot.handle(message(user, '转人工'));
     for (let i = 0; i < 6 && !replies.some((reply) => reply.kind === 'escalation'); i++) {
       const asksEmail = replies.at(-1)!.text.includes('注册邮箱');
-      replies = services.bot.handle(message(user, asksEmail ? 'li@example.com' : '跳过'));
+      replies = await services.bot.handle(message(user, asksEmail ? 'li@example.com' : '跳过'));
     }
     const ticket = replies.find((reply) => reply.kind === 'escalation')!;
     expect(ticket.text).toMatch(/已为您创建工单 T-\d+/);
   });
 
-  it('handles a redelivered platform message once', () => {
-    const first = services.bot.handle(message('pipeline-3', 'hello', { messageId: 'update-77' }));
-    const again = services.bot.handle(message('pipeline-3', 'hello', { messageId: 'update-77' }));
+  it('handles a redelivered platform message once', async () => {
+    const first = await services.bot.handle(message('pipeline-3', 'hello', { messageId: 'update-77' }));
+    const again = await services.bot.handle(message('pipeline-3', 'hello', { messageId: 'update-77' }));
     expect(first.length).toBeGreaterThan(0);
     expect(again).toEqual([]);
   });
 
-  it('refuses an over-long message without storing it', () => {
+  it('refuses an over-long message without storing it', async () => {
     const before = services.database.db.select().from(tables.messages).all().length;
-    const [reply] = services.bot.handle(message('pipeline-4', 'x'.repeat(5000)));
+    const [reply] = await services.bot.handle(message('pipeline-4', 'x'.repeat(5000)));
     expect(reply).toMatchObject({ kind: 'warning' });
     expect(reply!.text).toMatch(/too long/);
     expect(services.database.db.select().from(tables.messages).all().length).toBe(before);
   });
 
-  it('warns about a seed phrase and never writes it to the database file', () => {
+  it('warns about a seed phrase and never writes it to the database file', async () => {
     const phrase = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
-    const replies = services.bot.handle(message('pipeline-5', `my wallet is empty, here is my seed: ${phrase}`));
+    const replies = await services.bot.handle(message('pipeline-5', `my wallet is empty, here is my seed: ${phrase}`));
     expect(replies[0]).toMatchObject({ kind: 'warning' });
     expect(replies[0]!.text).toMatch(/never share/i);
     services.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');

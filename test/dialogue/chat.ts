@@ -25,10 +25,10 @@ export interface ChatWorld {
 /** One user talking to the bot: each call is one turn through `SupportBot.process`. */
 export interface ChatUser {
   readonly id: string;
-  say(text: string): TurnResult;
-  press(payload: string): TurnResult;
+  say(text: string): Promise<TurnResult>;
+  press(payload: string): Promise<TurnResult>;
   /** The user's active ticket, if any. */
-  ticket(): EscalationView | undefined;
+  ticket(): Promise<EscalationView | undefined>;
   /** Every reply text of every turn so far. */
   readonly transcript: string[];
 }
@@ -49,10 +49,10 @@ export function chatWorld(env: Record<string, string> = {}): ChatWorld {
     },
     user(id) {
       const transcript: string[] = [];
-      const turn = (extra: Partial<IncomingMessage>): TurnResult => {
+      const turn = async (extra: Partial<IncomingMessage>): Promise<TurnResult> => {
         // Each turn is a second apart, so the flood limiter never refuses a test conversation.
         now += 1_000;
-        const result = bot.process({ channel: 'web', userId: id, conversation: { visitorId: id }, text: '', ...extra });
+        const result = await bot.process({ channel: 'web', userId: id, conversation: { visitorId: id }, text: '', ...extra });
         transcript.push(...result.replies.map((reply) => reply.text));
         return result;
       };
@@ -61,7 +61,7 @@ export function chatWorld(env: Record<string, string> = {}): ChatWorld {
         transcript,
         say: (text) => turn({ text }),
         press: (payload) => turn({ payload }),
-        ticket: () => services.desk.list({ status: ['open', 'claimed'] }).find((ticket) => ticket.channel === 'web' && ticket.userId === id),
+        ticket: async () => (await services.desk.list({ status: ['open', 'claimed'] })).find((ticket) => ticket.channel === 'web' && ticket.userId === id),
       };
     },
     close() {

@@ -8,54 +8,54 @@ const ENGLISH_RUN = /[A-Za-z]{2,}[\s,.'’-]+[A-Za-z]{2,}/;
 const HAN = /\p{Script=Han}/u;
 
 /** Everything a user sees in a conversation: every reply text and every button label. */
-function seen(user: ChatUser, run: (user: ChatUser) => void): string[] {
+async function seen(user: ChatUser, run: (user: ChatUser) => Promise<void>): Promise<string[]> {
   const shown: string[] = [];
   const original = { say: user.say, press: user.press };
-  const record = (result: ReturnType<ChatUser['say']>) => {
+  const record = (result: Awaited<ReturnType<ChatUser['say']>>) => {
     for (const reply of result.replies) shown.push(reply.text, ...(reply.suggestions ?? []).map((s) => s.label));
     return result;
   };
-  run({ ...user, say: (text) => record(original.say(text)), press: (payload) => record(original.press(payload)) });
+  await run({ ...user, say: async (text) => record(await original.say(text)), press: async (payload) => record(await original.press(payload)) });
   return shown;
 }
 
 /** One walk through every kind of reply, with questions in both languages. */
 function walk(world: ChatWorld, first: 'zh' | 'en') {
-  return (user: ChatUser) => {
-    user.say(`/lang ${first}`);
-    user.say('how do I enable 2fa');
-    user.say('no');
-    user.press('no_human');
-    user.say('怎么开启两步验证');
-    user.press('feedback:no');
-    user.say('will bitcoin go up tomorrow');
-    user.say('今天天气怎么样');
-    user.press('no_human');
-    user.say('help me');
-    user.say('ok');
-    user.say('my twitter got hacked');
-    user.say('/foo');
-    user.say('/status');
-    user.say('my USDT deposit has not arrived');
-    user.say('/human');
-    user.say('yes');
-    user.say('/status');
-    user.say('not sure');
-    user.say('no error');
-    user.say('hmm');
-    user.say('order 12');
-    user.say('skip');
-    user.say('bad email');
-    user.say('ann@example.com');
-    user.say('hello? anyone?');
-    user.say('转人工');
-    const ticket = user.ticket()!;
-    world.services.desk.resolve(ticket.id, AGENT, 'done');
-    user.say('10');
-    user.say('still not solved');
-    user.say('yes');
-    user.say('/cancel');
-    user.say('/help');
+  return async (user: ChatUser) => {
+    await user.say(`/lang ${first}`);
+    await user.say('how do I enable 2fa');
+    await user.say('no');
+    await user.press('no_human');
+    await user.say('怎么开启两步验证');
+    await user.press('feedback:no');
+    await user.say('will bitcoin go up tomorrow');
+    await user.say('今天天气怎么样');
+    await user.press('no_human');
+    await user.say('help me');
+    await user.say('ok');
+    await user.say('my twitter got hacked');
+    await user.say('/foo');
+    await user.say('/status');
+    await user.say('my USDT deposit has not arrived');
+    await user.say('/human');
+    await user.say('yes');
+    await user.say('/status');
+    await user.say('not sure');
+    await user.say('no error');
+    await user.say('hmm');
+    await user.say('order 12');
+    await user.say('skip');
+    await user.say('bad email');
+    await user.say('ann@example.com');
+    await user.say('hello? anyone?');
+    await user.say('转人工');
+    const ticket = (await user.ticket())!;
+    await world.services.desk.resolve(ticket.id, AGENT, 'done');
+    await user.say('10');
+    await user.say('still not solved');
+    await user.say('yes');
+    await user.say('/cancel');
+    await user.say('/help');
   };
 }
 
@@ -66,15 +66,15 @@ describe('one language per conversation turn', () => {
   });
   afterAll(() => world.close());
 
-  it('never shows an English sentence to a user who pinned Chinese', () => {
-    const shown = seen(world.user('pure-zh'), walk(world, 'zh'));
+  it('never shows an English sentence to a user who pinned Chinese', async () => {
+    const shown = await seen(world.user('pure-zh'), walk(world, 'zh'));
     expect(shown.length).toBeGreaterThan(40);
     const english = shown.filter((text) => ENGLISH_RUN.test(text.replace(PRODUCT_WORDS, ' ')));
     expect(english).toEqual([]);
   });
 
-  it('never shows Chinese to a user who pinned English', () => {
-    const shown = seen(world.user('pure-en'), walk(world, 'en'));
+  it('never shows Chinese to a user who pinned English', async () => {
+    const shown = await seen(world.user('pure-en'), walk(world, 'en'));
     expect(shown.length).toBeGreaterThan(40);
     // "/lang" offers both languages by design; everything else is English only.
     expect(shown.filter((text) => HAN.test(text))).toEqual([]);

@@ -37,7 +37,7 @@ describe('e-mail through a local SMTP server', { timeout: 60_000 }, () => {
       const asked = replies.at(-1)!;
       replies = await webSay(app.url, visitor, /e-mail/i.test(asked.text) ? { text: address } : { payload: 'skip' });
     }
-    return app.services.desk.list().find((ticket) => ticket.details.email === address)!;
+    return (await app.services.desk.list()).find((ticket) => ticket.details.email === address)!;
   }
 
   /** Mirrors new ticket changes (the e-mail notifier is one of the desk feed's consumers) and returns the e-mails sent meanwhile. */
@@ -88,7 +88,7 @@ describe('e-mail through a local SMTP server', { timeout: 60_000 }, () => {
     expect(await posted.json()).toEqual({ kind: 'ticket', number: ticket!.number });
     // A provider that posts the same e-mail again: recorded once.
     expect((await postInbound(inbound)).status).toBe(200);
-    const userMessages = app.services.desk.detail(ticket!.id).messages.filter((message) => message.from === 'user' && message.text.startsWith('Thanks, it arrived.'));
+    const userMessages = (await app.services.desk.detail(ticket!.id)).messages.filter((message) => message.from === 'user' && message.text.startsWith('Thanks, it arrived.'));
     expect(userMessages).toHaveLength(1);
     expect(userMessages[0]!.text).not.toContain('sausage');
     expect(userMessages[0]!.text).not.toContain('Found it.');

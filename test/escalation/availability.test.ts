@@ -23,7 +23,7 @@ describe('no agent around', () => {
     const away = replies.find((reply) => /agents are away right now; they are back/.test(reply.text));
     expect(away?.text).toMatch(/09:00/);
     expect(away?.text).toMatch(/Your ticket is kept/);
-    const [view] = app.services.desk.list({ status: ['open'] });
+    const [view] = await app.services.desk.list({ status: ['open'] });
     const dueInHours = (Date.parse(view!.slaDueAt) - Date.now()) / 3_600_000;
     expect(dueInHours).toBeGreaterThan(0);
     expect(dueInHours).toBeLessThanOrEqual(24);
@@ -34,11 +34,11 @@ describe('no agent around', () => {
   it('redacts a secret an agent pastes, before it is stored or sent', async () => {
     const user = await newVisitor(app.url);
     await webSay(app.url, user, { text: 'my account got hacked, all funds gone' });
-    const [ticket] = app.services.desk.list({ status: ['open'] }).filter((t) => t.userId === user);
+    const [ticket] = (await app.services.desk.list({ status: ['open'] })).filter((t) => t.userId === user);
     const key = 'e'.repeat(8) + '0123456789abcdef'.repeat(3) + 'f'.repeat(8);
-    app.services.desk.reply(ticket!.id, { channel: 'cli', userId: 'ann', name: 'Ann' }, `Never share a key like private key ${key}`);
-    app.services.desk.note(ticket!.id, { channel: 'cli', userId: 'ann', name: 'Ann' }, `user pasted private key ${key}`);
-    const detail = JSON.stringify(app.services.desk.detail(ticket!.id));
+    await app.services.desk.reply(ticket!.id, { channel: 'cli', userId: 'ann', name: 'Ann' }, `Never share a key like private key ${key}`);
+    await app.services.desk.note(ticket!.id, { channel: 'cli', userId: 'ann', name: 'Ann' }, `user pasted private key ${key}`);
+    const detail = JSON.stringify(await app.services.desk.detail(ticket!.id));
     expect(detail).not.toContain(key);
     expect(detail).toContain('[redacted: private key]');
   });

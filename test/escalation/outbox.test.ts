@@ -42,17 +42,17 @@ describe('outbox delivery', () => {
     temp.cleanup();
   });
 
-  function openTicket(user: string): number {
-    const turn = services.bot.process({ channel: 'cli', userId: user, conversation: { user }, text: 'my account was hacked, funds stolen' });
+  async function openTicket(user: string): Promise<number> {
+    const turn = await services.bot.process({ channel: 'cli', userId: user, conversation: { user }, text: 'my account was hacked, funds stolen' });
     return turn.escalation!.id;
   }
 
   const outboxRows = () => services.database.db.select().from(tables.outbox).all();
 
   it('retries a failed delivery later and delivers it once', async () => {
-    const id = openTicket('outbox-1');
+    const id = await openTicket('outbox-1');
     channel.failures = [new DeliveryError('cli', 'connector answered 503')];
-    services.desk.reply(id, agent, 'We are on it.');
+    await services.desk.reply(id, agent, 'We are on it.');
     expect(await dispatcher.drain()).toBe(0);
     expect(outboxRows().at(-1)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'cli: connector answered 503' });
     // Not due yet: the backoff holds it back.
@@ -69,12 +69,12 @@ describe('outbox delivery', () => {
   });
 
   it('sets aside a delivery that can never succeed, and says so on the ticket', async () => {
-    const id = openTicket('outbox-2');
+    const id = await openTicket('outbox-2');
     channel.failures = [new DeliveryError('cli', 'the conversation reference has no chat id', { permanent: true })];
-    services.desk.reply(id, agent, 'Hello?');
+    await services.desk.reply(id, agent, 'Hello?');
     expect(await dispatcher.drain()).toBe(0);
     expect(outboxRows().at(-1)).toMatchObject({ status: 'failed', lastError: 'cli: the conversation reference has no chat id' });
-    const detail = services.desk.detail(id);
+    const detail = await services.desk.detail(id);
     expect(detail.events.at(-1)).toMatchObject({ actor: 'system', action: 'delivery failed' });
     expect(detail.messages.at(-1)).toMatchObject({ from: 'agent', text: 'Hello?' });
     expect(await dispatcher.drain()).toBe(0);

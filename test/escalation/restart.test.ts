@@ -16,8 +16,8 @@ describe('restart safety', () => {
     const [a, b] = [await newVisitor(first.url), await newVisitor(first.url)];
     // One user already has a claimed ticket; another is half-way through the detail dialogue.
     await webSay(first.url, a, { text: 'my account got hacked' });
-    const [ticket] = first.services.desk.list({ status: ['open'] });
-    first.services.desk.claim(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' });
+    const [ticket] = await first.services.desk.list({ status: ['open'] });
+    await first.services.desk.claim(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' });
     await first.drainOutbox();
     await webSay(first.url, b, { text: 'I need to speak to a human agent' });
     const asked = await webSay(first.url, b, { text: 'login page says error 1003' });
@@ -32,7 +32,7 @@ describe('restart safety', () => {
     try {
       const next = await webSay(second.url, b, { text: 'yesterday evening' });
       expect(next.at(-1)!.text).toMatch(/error message/);
-      expect(second.services.desk.list({ status: ['claimed'] })[0]).toMatchObject({ id: ticket!.id, agent: 'alice' });
+      expect((await second.services.desk.list({ status: ['claimed'] }))[0]).toMatchObject({ id: ticket!.id, agent: 'alice' });
       await second.drainOutbox();
       expect(second.services.outbox.pendingCount()).toBe(0);
       const history = (await (await fetch(`${second.url}/api/chat/history?visitorId=${a}`)).json()).messages as { from: string; text: string }[];
@@ -49,11 +49,11 @@ describe('restart safety', () => {
     try {
       telegram.addChat({ id: 7301, type: 'private', first_name: 'Waiting' });
       const first = await startTestApp(env, dir.dir);
-      first.services.bot.handle({ channel: 'telegram', userId: '7301', conversation: { chatId: 7301 }, text: 'someone hacked my account and stole all my BTC' });
-      const [ticket] = first.services.desk.list({ channel: 'telegram' });
+      await first.services.bot.handle({ channel: 'telegram', userId: '7301', conversation: { chatId: 7301 }, text: 'someone hacked my account and stole all my BTC' });
+      const [ticket] = await first.services.desk.list({ channel: 'telegram' });
       // Telegram stalls: the reply is claimed (leased for OUTBOX_LEASE_SECONDS) and its send never returns.
       telegram.holdAfter(0, (params) => params.chat_id === 7301);
-      first.services.desk.reply(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' }, 'We froze your account.');
+      await first.services.desk.reply(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' }, 'We froze your account.');
       await until('the send to stall', () => telegram.held === 1);
       await first.dispose();
 

@@ -53,17 +53,17 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     const mark = telegram.mark();
     telegram.sendText(from, lang === 'zh' ? '我的账号被黑了，里面的币全被盗走了' : 'someone hacked my account and stole all my BTC');
     await telegram.waitForCall('sendMessage', (params) => params.chat_id === from.id && String(params.text).includes(say(lang, 'urgentFollowUp').slice(0, 12)), { after: mark });
-    const ticket = app.services.desk.list({ channel: 'telegram' }).find((t) => t.userId === String(from.id))!;
+    const ticket = (await app.services.desk.list({ channel: 'telegram' })).find((t) => t.userId === String(from.id))!;
     await app.pollDesks();
     return ticket;
   }
 
   /** The alerts each desk shows for a ticket: Telegram lines under its card, Discord and Teams posts in its thread. */
-  function alertsShown(ticketId: number) {
+  async function alertsShown(ticketId: number) {
     const overdue = /first reply is (now twice )?overdue/;
-    const [discordThread] = app.services.desk.cardsOf(ticketId, 'discord');
-    const [teamsThread] = app.services.desk.cardsOf(ticketId, 'teams');
-    const telegramCard = Number(app.services.desk.cardsOf(ticketId, 'telegram')[0]!.split(':')[1]);
+    const [discordThread] = await app.services.desk.cardsOf(ticketId, 'discord');
+    const [teamsThread] = await app.services.desk.cardsOf(ticketId, 'teams');
+    const telegramCard = Number((await app.services.desk.cardsOf(ticketId, 'telegram'))[0]!.split(':')[1]);
     return {
       telegram: telegram
         .callsOf('sendMessage')
@@ -92,7 +92,7 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     expect(app.checkSla(at(1.1)).alerts).toBe(1);
     expect(app.checkSla(at(1.5)).alerts).toBe(0);
     await app.pollDesks();
-    const first = alertsShown(ticket.id);
+    const first = await alertsShown(ticket.id);
     const level1 = say('en', 'desk.event.slaBreached', { time: `${ticket.slaDueAt.slice(0, 10)} ${ticket.slaDueAt.slice(11, 16)} UTC` });
     expect(first.telegram).toEqual([`@oncall_lead: ${level1}`]);
     expect(first.discord).toEqual([{ content: `<@&${DISCORD_ROLE}> ${level1}`, allowed: { roles: [DISCORD_ROLE] } }]);
@@ -100,7 +100,7 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
 
     expect(app.checkSla(at(2.1)).alerts).toBe(1);
     await app.pollDesks();
-    const second = alertsShown(ticket.id);
+    const second = await alertsShown(ticket.id);
     for (const desk of [second.telegram, second.discord, second.teams]) expect(desk).toHaveLength(2);
     expect(second.telegram[1]).toContain(say('en', 'desk.event.slaBreachedTwice', { time: '' }).split('(')[0]!.trim());
 
@@ -109,25 +109,20 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     app = await startTestApp(env, data.dir);
     expect(app.checkSla(at(5)).alerts).toBe(0);
     await app.pollDesks();
-    expect(alertsShown(ticket.id)).toEqual(second);
-    expect(
-      app.services.desk
-        .detail(ticket.id)
-        .events.filter((event) => event.action === 'sla breached')
-        .map((event) => event.note),
-    ).toEqual(['1', '2']);
+    expect(await alertsShown(ticket.id)).toEqual(second);
+    expect((await app.services.desk.detail(ticket.id)).events.filter((event) => event.action === 'sla breached').map((event) => event.note)).toEqual(['1', '2']);
   });
 
   it('raises no alert for a ticket an agent took in time', async () => {
     const ticket = await urgentTicket({ id: 6102, is_bot: false, first_name: 'Xia', language_code: 'zh' });
-    app.services.desk.claim(ticket.id, CAROL);
+    await app.services.desk.claim(ticket.id, CAROL);
     expect(app.checkSla(new Date(Date.parse(ticket.slaDueAt) * 2)).alerts).toBe(0);
   });
 
   it('does not close a ticket whose user answered, nor one the agent answered less than AUTO_CLOSE_HOURS ago', async () => {
     const yan: TgUser = { id: 6103, is_bot: false, first_name: 'Yan', language_code: 'zh' };
     const ticket = await urgentTicket(yan);
-    app.services.desk.reply(ticket.id, CAROL, '请确认您最后一次登录的时间。');
+    await app.services.desk.reply(ticket.id, CAROL, '请确认您最后一次登录的时间。');
     const replied = Date.now();
     const hours = (n: number) => new Date(replied + n * 3_600_000);
     expect(app.checkSla(hours(47)).closed).toBe(0);
@@ -136,7 +131,7 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     telegram.sendText(yan, '昨天晚上十点');
     await telegram.waitForCall('sendMessage', (params) => params.chat_id === yan.id, { after: mark });
     expect(app.checkSla(hours(100)).closed).toBe(0);
-    expect(app.services.desk.view(ticket.id).status).toBe('claimed');
+    expect((await app.services.desk.view(ticket.id)).status).toBe('claimed');
   });
 
   it('closes a ticket that waited on its user for AUTO_CLOSE_HOURS, telling the user in their language', async () => {
@@ -149,7 +144,7 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     const mark = telegram.mark();
     expect(app.checkSla().closed).toBe(1);
     expect(app.checkSla().closed).toBe(0);
-    expect(app.services.desk.view(ticket.id).status).toBe('closed');
+    expect((await app.services.desk.view(ticket.id)).status).toBe('closed');
     await app.drainOutbox();
     const notice = say('zh', 'autoClosed', { number: ticket.number, hours: 48 });
     expect(
@@ -159,13 +154,13 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
         .map((call) => call.params.text),
     ).toEqual([notice]);
     await app.pollDesks();
-    const [teamsThread] = app.services.desk.cardsOf(ticket.id, 'teams');
+    const [teamsThread] = await app.services.desk.cardsOf(ticket.id, 'teams');
     expect(connector.messages(teamsThread!).map((activity) => activity.text)).toContain(say('en', 'desk.event.autoClosed'));
 
     // The user is back with the bot: their next words do not go to the closed ticket.
     const after = telegram.mark();
     telegram.sendText(zed, '我忘记密码了');
     await telegram.waitForCall('sendMessage', (params) => params.chat_id === zed.id, { after });
-    expect(app.services.desk.detail(ticket.id).messages.at(-1)!.text).toBe(notice);
+    expect((await app.services.desk.detail(ticket.id)).messages.at(-1)!.text).toBe(notice);
   });
 });

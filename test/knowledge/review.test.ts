@@ -14,13 +14,13 @@ describe('kb review', { timeout: 60_000 }, () => {
   const env = { DATABASE_PATH: `${temp.dir}/bot.sqlite`, LOG_LEVEL: 'silent' };
   let services: Services;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     services = createServices(testConfig(temp.dir, env));
     // Each asked by someone new on the web chat, through the real pipeline, which records the misses.
-    [...LOAN, ...OTHERS].forEach((text, i) => {
-      const { decision } = services.bot.process({ channel: 'web', userId: `visitor-${i}`, conversation: { visitorId: `visitor-${i}` }, text });
+    for (const [i, text] of [...LOAN, ...OTHERS].entries()) {
+      const { decision } = await services.bot.process({ channel: 'web', userId: `visitor-${i}`, conversation: { visitorId: `visitor-${i}` }, text });
       expect(['fallback', 'clarify']).toContain(decision?.action);
-    });
+    }
   });
   afterAll(() => {
     services.close();

@@ -22,19 +22,19 @@ describe('report --since 7d', { timeout: 60_000 }, () => {
   const day = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - 1, 3));
   const at = (minutes: number) => new Date(day.getTime() + minutes * MINUTE);
 
-  const send = (channel: 'web' | 'telegram', user: string, minutes: number, input: { text?: string; payload?: string }): TurnResult => {
+  const send = async (channel: 'web' | 'telegram', user: string, minutes: number, input: { text?: string; payload?: string }): Promise<TurnResult> => {
     clock = at(minutes);
     userMessagesAt.push(clock.getUTCHours());
     const message: IncomingMessage = { channel, userId: user, conversation: { user }, text: input.text ?? '', payload: input.payload };
     return bot.process(message);
   };
   /** Skips the hand-off questions, a minute apart, until the ticket is created; returns its id and the minute. */
-  const skipToTicket = (channel: 'web' | 'telegram', user: string, from: number, first: Reply[]): { id: number; minute: number } => {
+  const skipToTicket = async (channel: 'web' | 'telegram', user: string, from: number, first: Reply[]): Promise<{ id: number; minute: number }> => {
     let replies = first;
     let minute = from;
     while (!replies.some((reply) => reply.kind === 'escalation')) {
       minute += 1;
-      const result = send(channel, user, minute, { payload: 'skip' });
+      const result = await send(channel, user, minute, { payload: 'skip' });
       replies = result.replies;
       if (result.escalation) return { id: result.escalation.id, minute };
     }
@@ -42,40 +42,40 @@ describe('report --since 7d', { timeout: 60_000 }, () => {
   };
   const agent = (name: string) => ({ channel: 'cli' as const, userId: name, name });
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const config = testConfig(temp.dir, env);
     services = createServices(config);
     bot = new SupportBot({ db: services.database.db, brain: services.brain, tickets: services.tickets, queue: services.queue, sla: slaPolicy(config), clock: () => clock });
 
     // A (web): answered, "Yes, it helped"; two hours later a second conversation, answered.
-    faqIds.password = send('web', 'a', 0, { text: 'I forgot my password' }).decision!.faqId!;
-    send('web', 'a', 1, { payload: 'feedback:yes' });
-    expect(send('web', 'a', 120, { text: 'how long does support take to reply' }).decision?.action).toBe('answer');
+    faqIds.password = (await send('web', 'a', 0, { text: 'I forgot my password' })).decision!.faqId!;
+    await send('web', 'a', 1, { payload: 'feedback:yes' });
+    expect((await send('web', 'a', 120, { text: 'how long does support take to reply' })).decision?.action).toBe('answer');
 
     // B (web): answered, "No", then yes to a human: a rejected answer; Ann replies 10 min later; rated 5.
-    faqIds.twoFactor = send('web', 'b', 0, { text: 'how do I enable 2FA' }).decision!.faqId!;
-    send('web', 'b', 1, { payload: 'feedback:no' });
-    const b = skipToTicket('web', 'b', 2, send('web', 'b', 2, { text: 'yes' }).replies);
+    faqIds.twoFactor = (await send('web', 'b', 0, { text: 'how do I enable 2FA' })).decision!.faqId!;
+    await send('web', 'b', 1, { payload: 'feedback:no' });
+    const b = await skipToTicket('web', 'b', 2, (await send('web', 'b', 2, { text: 'yes' })).replies);
     services.tickets.reply(b.id, agent('Ann'), 'Let me help you with 2FA.', { now: at(b.minute + 10) });
     services.tickets.resolve(b.id, agent('Ann'), undefined, at(b.minute + 11));
-    send('web', 'b', b.minute + 12, { text: '5' });
+    await send('web', 'b', b.minute + 12, { text: '5' });
 
     // C (telegram, Chinese): a hacked account goes to a human at once (urgent: SLA 5 min); Bob replies after 20 min; rated 2.
-    const c = send('telegram', 'c', 0, { text: '我的账户被黑了，资产被盗' });
+    const c = await send('telegram', 'c', 0, { text: '我的账户被黑了，资产被盗' });
     expect(c.escalation?.priority).toBe('urgent');
     services.tickets.reply(c.escalation!.id, agent('Bob'), '我们马上处理', { now: at(20) });
     services.tickets.resolve(c.escalation!.id, agent('Bob'), undefined, at(21));
-    send('telegram', 'c', 22, { text: '2' });
+    await send('telegram', 'c', 22, { text: '2' });
 
     // D (web): two misses, the human offered, taken; nobody replies (past its SLA by now).
-    expect(send('web', 'd', 0, { text: 'what is the weather tomorrow' }).decision?.action).toBe('fallback');
-    expect(send('web', 'd', 1, { text: 'tell me a joke about cats' }).decision?.action).toBe('fallback');
-    skipToTicket('web', 'd', 2, send('web', 'd', 2, { text: 'yes' }).replies);
+    expect((await send('web', 'd', 0, { text: 'what is the weather tomorrow' })).decision?.action).toBe('fallback');
+    expect((await send('web', 'd', 1, { text: 'tell me a joke about cats' })).decision?.action).toBe('fallback');
+    await skipToTicket('web', 'd', 2, (await send('web', 'd', 2, { text: 'yes' })).replies);
 
     // E (web): asks for a human; Ann replies 2 min after the ticket; no rating.
-    const e = send('web', 'e', 0, { text: 'I want to talk to a human agent' });
+    const e = await send('web', 'e', 0, { text: 'I want to talk to a human agent' });
     expect(e.decision?.action).toBe('escalate');
-    const eTicket = skipToTicket('web', 'e', 0, e.replies);
+    const eTicket = await skipToTicket('web', 'e', 0, e.replies);
     services.tickets.reply(eTicket.id, agent('Ann'), 'Hello, how can I help?', { now: at(eTicket.minute + 2) });
   });
   afterAll(() => {

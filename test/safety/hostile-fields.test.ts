@@ -51,52 +51,50 @@ describe('secrets in pieces and in fields other than the text', () => {
   it.each([
     ['6 + 6', [6, 6]],
     ['4 x 3', [3, 3, 3, 3]],
-  ])('a 12-word phrase sent as %s is recognised when it is complete, and the earlier parts are removed too', (_how, sizes) => {
+  ])('a 12-word phrase sent as %s is recognised when it is complete, and the earlier parts are removed too', async (_how, sizes) => {
     const words = phrase(sizes.length);
     const user = `split-${sizes.length}`;
-    send(user, { text: 'I need help recovering my wallet' });
+    await send(user, { text: 'I need help recovering my wallet' });
     let offset = 0;
     const warnings: number[] = [];
-    sizes.forEach((size, index) => {
-      const turn = send(user, { text: words.slice(offset, offset + size).join(' ') });
+    for (const [index, size] of sizes.entries()) {
+      const turn = await send(user, { text: words.slice(offset, offset + size).join(' ') });
       offset += size;
       if (turn.replies.some((reply) => reply.reason === 'secret')) warnings.push(index);
-    });
+    }
     expect(warnings.length).toBeGreaterThan(0);
-    const history = services.bot.history({ channel: 'web', userId: user }).filter((message) => message.from === 'user');
+    const history = (await services.bot.history({ channel: 'web', userId: user })).filter((message) => message.from === 'user');
     expect(history.map((message) => message.text).join(' ')).not.toMatch(new RegExp(words.slice(0, 3).join(' ')));
     const bytes = storedBytes(dbPath);
     for (const pair of neighbours(words)) expect(bytes).not.toContain(pair);
   });
 
-  it('a Chinese phrase sent in two halves is removed from the files too', () => {
+  it('a Chinese phrase sent in two halves is removed from the files too', async () => {
     const words = phrase(7, chineseWords);
-    send('split-zh', { text: '我的钱包助记词' });
-    send('split-zh', { text: words.slice(0, 6).join(' ') });
-    const turn = send('split-zh', { text: words.slice(6).join(' ') });
+    await send('split-zh', { text: '我的钱包助记词' });
+    await send('split-zh', { text: words.slice(0, 6).join(' ') });
+    const turn = await send('split-zh', { text: words.slice(6).join(' ') });
     expect(turn.replies.some((reply) => reply.reason === 'secret')).toBe(true);
     const bytes = storedBytes(dbPath);
     for (const pair of neighbours(words)) expect(bytes).not.toContain(pair);
   });
 
-  it('a password typed at the e-mail question is not stored', () => {
+  it('a password typed at the e-mail question is not stored', async () => {
     const user = 'email-step';
-    send(user, { text: '/human' });
+    await send(user, { text: '/human' });
     for (let step = 0; step < 6; step++) {
-      const prompt = send(user, { text: 'skip' })
-        .replies.map((reply) => reply.text)
-        .join(' ');
+      const prompt = (await send(user, { text: 'skip' })).replies.map((reply) => reply.text).join(' ');
       if (/e-mail/i.test(prompt)) break;
     }
-    const turn = send(user, { text: 'ann@example.com Tr0ub4dor&3x' });
+    const turn = await send(user, { text: 'ann@example.com Tr0ub4dor&3x' });
     expect(turn.replies.some((reply) => reply.reason === 'secret')).toBe(true);
     expect(storedBytes(dbPath)).not.toContain('Tr0ub4dor&3x');
     expect(turn.stored).toContain('ann@example.com');
   });
 
-  it('redacts a secret in the display name, the button payload and the conversation reference', () => {
+  it('redacts a secret in the display name, the button payload and the conversation reference', async () => {
     const key = 'a3f1c9e7b5d2f8a4c6e0b9d7f5a3c1e9b7d5f3a1c9e7b5d3f1a9c7e5b3d1f9a7';
-    const turn = send('fields', {
+    const turn = await send('fields', {
       text: 'hello',
       displayName: `private key ${key}`,
       payload: undefined,
@@ -106,7 +104,7 @@ describe('secrets in pieces and in fields other than the text', () => {
     // The reference still works for writing back: only the free text in it changed.
     const stored = services.database.sqlite.prepare("select reference from conversations where user_id = 'web:fields'").get() as { reference: string };
     expect(JSON.parse(stored.reference)).toEqual({ serviceUrl: 'http://127.0.0.1:1/', conversation: { id: 'a:1', name: 'my private key is [redacted: private key]' } });
-    const pressed = send('fields', { payload: `faq:${key} private key` });
+    const pressed = await send('fields', { payload: `faq:${key} private key` });
     expect(pressed.replies.some((reply) => reply.reason === 'secret')).toBe(true);
     expect(storedBytes(dbPath)).not.toContain(key);
   });

@@ -133,7 +133,7 @@ describe('secrets through the whole pipeline', () => {
     await sendSecret(visitor, 'pk: 0x48b7b3a630364164f1833205666569fd3e31b46522b4069fb40841bbf2910aea', '48b7b3a630364164f1833205666569fd3e31b46522b4069fb40841bbf2910aea', 'en');
     await sendSecret(visitor, 'my login is alice@example.com:Summer2024!', 'Summer2024!');
 
-    const detail = JSON.stringify(app.services.desk.detail(ticket!.number));
+    const detail = JSON.stringify(await app.services.desk.detail(ticket!.number));
     for (const secret of ['Fl0wer#77', 'Xyz!2345', 'Hunter3!', phrase, '48b7b3a630364164f1833205666569fd3e31b46522b4069fb40841bbf2910aea', 'Summer2024!']) expect(detail).not.toContain(secret);
     expect(detail).toContain(HASH_EN);
     expect(detail).toContain('[redacted: seed phrase]');
@@ -158,7 +158,7 @@ describe('secrets through the whole pipeline', () => {
     await sendSecret(visitor, `助记词：${phrase}`, phrase, 'zh');
     await sendSecret(visitor, '私钥是 5KFXTH4J9NSX7aiio5FrJKWaQASHwgF4i4d3vCEYvfJrcaPQKks，请帮我转出', '5KFXTH4J9NSX7aiio5FrJKWaQASHwgF4i4d3vCEYvfJrcaPQKks', 'zh');
 
-    const detail = JSON.stringify(app.services.desk.detail(ticket!.number));
+    const detail = JSON.stringify(await app.services.desk.detail(ticket!.number));
     for (const secret of ['Abc12345x', 'Passw0rd!zh', phrase, '5KFXTH4J9NSX7aiio5FrJKWaQASHwgF4i4d3vCEYvfJrcaPQKks']) expect(detail).not.toContain(secret);
     expect(detail).toContain(HASH_ZH);
     mustSurvive.push(HASH_ZH);

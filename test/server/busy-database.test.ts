@@ -57,7 +57,7 @@ describe('another process holding the database write lock', () => {
     const other = new Sqlite(dbPath);
     try {
       // No timer can run between these two: the note's event is new, and the Teams desk's cursor cannot be written.
-      app.services.desk.note(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' }, 'checking the login history');
+      await app.services.desk.note(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' }, 'checking the login history');
       other.exec('BEGIN EXCLUSIVE');
       // Before the fix the rejected poll escaped as an unhandled rejection (which ends a Node process).
       await expect(app.pollDesks()).resolves.toBeUndefined();

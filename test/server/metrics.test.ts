@@ -11,9 +11,9 @@ const AGENT = { channel: 'cli' as const, userId: 'carol', name: 'carol' };
 const HACKED = 'someone hacked my account and stole all my BTC';
 
 /** Opens an urgent ticket for a user of `channel` through the core (as its adapter would) and returns its id. */
-function ticketFor(app: App, channel: ChannelName, userId: string, conversation: ConversationRef): number {
-  app.services.bot.handle({ channel, userId, conversation, text: HACKED });
-  return app.services.desk.list({ channel }).find((ticket) => ticket.userId === userId)!.id;
+async function ticketFor(app: App, channel: ChannelName, userId: string, conversation: ConversationRef): Promise<number> {
+  await app.services.bot.handle({ channel, userId, conversation, text: HACKED });
+  return (await app.services.desk.list({ channel })).find((ticket) => ticket.userId === userId)!.id;
 }
 
 describe('GET /metrics', () => {
@@ -110,9 +110,9 @@ describe('GET /metrics', () => {
 
   it('shows an agent reply waiting in the outbox (pending, and how old the oldest is) until it is delivered', async () => {
     // Discord is off in this process: its rows wait, as they do for an instance that does not run the channel.
-    const ticket = ticketFor(app, 'discord', '810000000000000101', { userId: '810000000000000101', dm: true });
+    const ticket = await ticketFor(app, 'discord', '810000000000000101', { userId: '810000000000000101', dm: true });
     const queuedAfter = Date.now();
-    app.services.desk.reply(ticket, AGENT, 'We are looking into it.');
+    await app.services.desk.reply(ticket, AGENT, 'We are looking into it.');
     const metrics = await scrape(app.url);
     const scrapedBy = Date.now();
     expect(metrics.value('support_bot_outbox_pending', { channel: 'discord' })).toBe(1);
@@ -126,13 +126,13 @@ describe('GET /metrics', () => {
   it('counts deliveries, and failed ones by channel and outcome (retried, or set aside for good)', async () => {
     const before = await scrape(app.url);
     for (const chatId of [7101, 7102, 7103]) telegram.addChat({ id: chatId, type: 'private', first_name: 'User' });
-    const delivered = ticketFor(app, 'telegram', '7101', { chatId: 7101 });
-    const blocked = ticketFor(app, 'telegram', '7102', { chatId: 7102 });
-    const muted = ticketFor(app, 'telegram', '7103', { chatId: 7103 });
+    const delivered = await ticketFor(app, 'telegram', '7101', { chatId: 7101 });
+    const blocked = await ticketFor(app, 'telegram', '7102', { chatId: 7102 });
+    const muted = await ticketFor(app, 'telegram', '7103', { chatId: 7103 });
     await app.drainOutbox();
     telegram.block(7102);
     telegram.failNext('sendMessage', { error_code: 403, description: 'Forbidden: not enough rights to send text messages to the chat' }, (params) => params.chat_id === 7103);
-    for (const ticket of [delivered, blocked, muted]) app.services.desk.reply(ticket, AGENT, 'Are you still there?');
+    for (const ticket of [delivered, blocked, muted]) await app.services.desk.reply(ticket, AGENT, 'Are you still there?');
     await app.drainOutbox();
     const after = await scrape(app.url);
     const moved = (name: string, labels: Record<string, string>) => after.value(name, labels) - before.value(name, labels);
@@ -146,11 +146,11 @@ describe('GET /metrics', () => {
     const before = await scrape(app.url);
     for (const priority of ['urgent', 'high', 'normal']) expect(before.has('support_bot_open_tickets', { priority })).toBe(true);
     await webSay(app.url, await newVisitor(app.url), { text: HACKED });
-    const [ticket] = app.services.desk.list({ status: ['open'], priority: 'urgent' }).slice(-1);
+    const [ticket] = (await app.services.desk.list({ status: ['open'], priority: 'urgent' })).slice(-1);
     const waiting = await scrape(app.url);
     expect(waiting.value('support_bot_open_tickets', { priority: 'urgent' }) - before.value('support_bot_open_tickets', { priority: 'urgent' })).toBe(1);
     expect(waiting.value('support_bot_open_tickets', { priority: 'normal' })).toBe(before.value('support_bot_open_tickets', { priority: 'normal' }));
-    app.services.desk.claim(ticket!.id, AGENT);
+    await app.services.desk.claim(ticket!.id, AGENT);
     const claimed = await scrape(app.url);
     expect(claimed.value('support_bot_open_tickets', { priority: 'urgent' })).toBe(before.value('support_bot_open_tickets', { priority: 'urgent' }));
   });
