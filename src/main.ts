@@ -94,7 +94,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   const sessions = { idleMs: config.console.sessionIdleMinutes * 60_000, absoluteMs: config.console.sessionMaxHours * 3_600_000 };
   const unanswered = new UnansweredQuestions(services.database.db);
   const operations = {
-    report: (since: Date) => reportFor(services.database.db, { since, until: new Date() }, services.brain.knowledgeBase),
+    report: async (since: Date) => reportFor(services.database.db, { since, until: new Date() }, services.brain.knowledgeBase),
     ...createKnowledgeOperations({ store: services.knowledge, unanswered, brains: services.brains }),
   };
   const deskConsole = createConsole(config, {
@@ -104,7 +104,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     operations,
     logger,
   });
-  deskConsole.start();
+  await deskConsole.start();
   const slaMonitor = new SlaMonitor(services.tickets, logger, { autoCloseHours: config.sla.autoCloseHours });
   slaMonitor.start();
   // Edits from another process (`kb add-phrase`) are picked up by polling, retrained in a worker and swapped in.
@@ -130,7 +130,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     drainOutbox: () => dispatcher.drain(),
     pollDesks: async () => {
       await deskFeed.poll();
-      deskConsole.poll();
+      await deskConsole.poll();
     },
     checkSla: (now) => slaMonitor.check(now),
     checkKnowledge: () => knowledge.check(),

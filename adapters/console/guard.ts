@@ -13,7 +13,7 @@ export class ConsoleGuard {
   ) {}
 
   /** The signed-in agent of a request (from the session cookie), if any. */
-  agentOf(req: Request): SignedInAgent | undefined {
+  async agentOf(req: Request): Promise<SignedInAgent | undefined> {
     const token = readCookie(req, this.cookies.session);
     return token ? this.auth.session(token) : undefined;
   }

@@ -85,84 +85,84 @@ export class DeskConsole {
     const publicUrl = config.helpCentre.publicUrl;
     this.#cookies = consoleCookies(publicUrl?.startsWith('https://') ?? false);
     this.#guard = new ConsoleGuard(context.backend.auth, this.#cookies, publicUrl);
-    this.#live = new LiveFeed(context.backend);
+    this.#live = new LiveFeed(context.backend, (error) => context.logger.warn({ reason: String(error) }, 'console: could not read the desk events; will retry'));
   }
 
   /** Mounts the console's routes and starts following the desk. */
-  start(): void {
+  async start(): Promise<void> {
     const { http } = this.context;
     const form = express.urlencoded({ extended: false, limit: '32kb' });
     const sameOrigin = this.#guard.sameOrigin();
     http.use(ASSETS, express.static(PUBLIC_DIR, { index: false, maxAge: 0, setHeaders: (res) => res.set('X-Content-Type-Options', 'nosniff') }));
-    http.get('/desk', (req, res) => this.#inbox(req, res));
+    http.get('/desk', async (req, res) => this.#inbox(req, res));
     http.post(
       '/desk/sign-in',
       sameOrigin,
       form,
       ...signInLimits(this.config.console.signInLimits, this.context.logger, (req, res) => this.#signInForm(req, res, 429, 'console.signIn.tooMany')),
-      (req, res) => this.#signIn(req, res),
+      async (req, res) => this.#signIn(req, res),
     );
-    http.post('/desk/sign-out', sameOrigin, form, (req, res) => {
-      const agent = this.#require(req, res, 'page');
+    http.post('/desk/sign-out', sameOrigin, form, async (req, res) => {
+      const agent = await this.#require(req, res, 'page');
       if (!agent || !this.#checkCsrf(req, res, agent)) return;
       const token = this.#guard.tokenOf(req);
-      if (token) this.context.backend.auth.signOut(token);
+      if (token) await this.context.backend.auth.signOut(token);
       res.clearCookie(this.#cookies.session, this.#cookies.options).redirect(303, '/desk');
     });
-    http.get('/desk/rows', (req, res) => {
-      const agent = this.#require(req, res, 'fragment');
+    http.get('/desk/rows', async (req, res) => {
+      const agent = await this.#require(req, res, 'fragment');
       if (!agent) return;
       const frame = this.#frame(agent, '');
-      const { tickets } = this.#tickets(req, agent);
-      send(res, 200, inboxRows(tickets, this.#tagsOf(tickets), this.#presenters[frame.lang], frame));
+      const { tickets } = await this.#tickets(req, agent);
+      send(res, 200, inboxRows(tickets, await this.#tagsOf(tickets), this.#presenters[frame.lang], frame));
     });
-    http.get('/desk/events', (req, res) => {
-      if (!this.#require(req, res, 'fragment')) return;
+    http.get('/desk/events', async (req, res) => {
+      if (!(await this.#require(req, res, 'fragment'))) return;
       const last = Number(req.get('last-event-id'));
-      this.#live.open(res, Number.isSafeInteger(last) && last >= 0 ? last : undefined);
+      await this.#live.open(res, Number.isSafeInteger(last) && last >= 0 ? last : undefined);
     });
     http.get('/desk/tickets/:ref', async (req, res) => {
-      const agent = this.#require(req, res, 'page');
+      const agent = await this.#require(req, res, 'page');
       if (!agent) return;
       await this.#ticket(req, res, agent, String(req.params.ref), 200, doneNotice(req.query.done));
     });
     http.get('/desk/tickets/:ref/live', async (req, res) => {
-      const agent = this.#require(req, res, 'fragment');
+      const agent = await this.#require(req, res, 'fragment');
       if (!agent) return;
       const model = await this.#model(String(req.params.ref), this.#lang(agent));
       if (!model) return void res.status(404).json({ error: 'no such ticket' });
       send(res, 200, ticketLive(model, this.#frame(agent, model.card.title)));
     });
-    http.post('/desk/tickets/:ref/:action', sameOrigin, form, (req, res) => this.#act(req, res));
-    http.post('/desk/lang', sameOrigin, form, (req, res) => {
-      const agent = this.#require(req, res, 'page');
+    http.post('/desk/tickets/:ref/:action', sameOrigin, form, async (req, res) => this.#act(req, res));
+    http.post('/desk/lang', sameOrigin, form, async (req, res) => {
+      const agent = await this.#require(req, res, 'page');
       if (!agent || !this.#checkCsrf(req, res, agent)) return;
       const lang = LANGS.find((candidate) => candidate === (req.body as { lang?: unknown }).lang);
-      if (lang) this.context.backend.setLang(agent.account.id, lang);
+      if (lang) await this.context.backend.setLang(agent.account.id, lang);
       res.redirect(303, backTo(req));
     });
-    http.get('/desk/canned', (req, res) => {
-      const agent = this.#requireAdmin(req, res);
-      if (agent) this.#canned(res, agent, 200);
+    http.get('/desk/canned', async (req, res) => {
+      const agent = await this.#requireAdmin(req, res);
+      if (agent) await this.#canned(res, agent, 200);
     });
-    http.post('/desk/canned', sameOrigin, form, (req, res) => this.#changeCanned(req, res, 'create'));
-    http.post('/desk/canned/:id', sameOrigin, form, (req, res) => this.#changeCanned(req, res, 'update'));
-    http.post('/desk/canned/:id/delete', sameOrigin, form, (req, res) => this.#changeCanned(req, res, 'delete'));
+    http.post('/desk/canned', sameOrigin, form, async (req, res) => this.#changeCanned(req, res, 'create'));
+    http.post('/desk/canned/:id', sameOrigin, form, async (req, res) => this.#changeCanned(req, res, 'update'));
+    http.post('/desk/canned/:id/delete', sameOrigin, form, async (req, res) => this.#changeCanned(req, res, 'delete'));
     http.get(`${ASSETS}/chart.umd.js`, (_req, res) => res.set('X-Content-Type-Options', 'nosniff').sendFile(CHART_JS));
-    http.get('/desk/reports', (req, res) => {
-      const agent = this.#requireAdmin(req, res);
+    http.get('/desk/reports', async (req, res) => {
+      const agent = await this.#requireAdmin(req, res);
       if (!agent) return;
       const period = chosenPeriod(req.query, REPORT_PERIOD, new Date());
-      const report = this.context.operations.report(period.since);
+      const report = await this.context.operations.report(period.since);
       const frame = { ...this.#frame(agent, textsIn(this.#lang(agent))('console.nav.reports')), scripts: [`${ASSETS}/chart.umd.js`, `${ASSETS}/reports.js`] };
       send(res, 200, reportsPage(report, period, frame));
     });
-    http.get('/desk/review', (req, res) => {
-      const agent = this.#requireAdmin(req, res);
-      if (agent) this.#review(res, agent, chosenPeriod(req.query, REVIEW_PERIOD, new Date()));
+    http.get('/desk/review', async (req, res) => {
+      const agent = await this.#requireAdmin(req, res);
+      if (agent) await this.#review(res, agent, chosenPeriod(req.query, REVIEW_PERIOD, new Date()));
     });
-    for (const action of ['dismiss', ...REVIEW_ACTIONS] as const) http.post(`/desk/review/${action}`, sameOrigin, form, (req, res) => this.#reviewAction(req, res, action));
-    this.#live.start();
+    for (const action of ['dismiss', ...REVIEW_ACTIONS] as const) http.post(`/desk/review/${action}`, sameOrigin, form, async (req, res) => this.#reviewAction(req, res, action));
+    await this.#live.start();
   }
 
   /** Stops following the desk and ends the open event streams. */
@@ -171,8 +171,8 @@ export class DeskConsole {
   }
 
   /** Sends what is new on the desk to the open pages now (the runtime's `pollDesks`). */
-  poll(): void {
-    this.#live.poll();
+  poll(): Promise<void> {
+    return this.#live.poll();
   }
 
   #lang(agent: SignedInAgent): Lang {
@@ -188,8 +188,8 @@ export class DeskConsole {
    * The signed-in agent who may work tickets (`web:<login>` in `AGENT_IDS`), or undefined after
    * answering 401 (signed out: the sign-in form for a page) or 403 (not an agent).
    */
-  #require(req: Request, res: Response, kind: 'page' | 'fragment'): SignedInAgent | undefined {
-    const agent = this.#guard.agentOf(req);
+  async #require(req: Request, res: Response, kind: 'page' | 'fragment'): Promise<SignedInAgent | undefined> {
+    const agent = await this.#guard.agentOf(req);
     if (!agent) {
       if (kind === 'page') this.#signInForm(req, res, 401);
       else res.status(401).json({ error: 'sign in at /desk' });
@@ -205,8 +205,8 @@ export class DeskConsole {
   }
 
   /** An admin signed in as an agent, or undefined after answering 401/403. */
-  #requireAdmin(req: Request, res: Response): SignedInAgent | undefined {
-    const agent = this.#require(req, res, 'page');
+  async #requireAdmin(req: Request, res: Response): Promise<SignedInAgent | undefined> {
+    const agent = await this.#require(req, res, 'page');
     if (!agent || agent.account.role === 'admin') return agent;
     res
       .status(403)
@@ -216,15 +216,15 @@ export class DeskConsole {
   }
 
   /** The review page of `period`, with what the last action did (a notice, or a refused edit to show again). */
-  #review(res: Response, agent: SignedInAgent, period: ChosenPeriod, outcome: Pick<ReviewModel, 'notice' | 'refused'> = {}, status = 200): void {
+  async #review(res: Response, agent: SignedInAgent, period: ChosenPeriod, outcome: Pick<ReviewModel, 'notice' | 'refused'> = {}, status = 200): Promise<void> {
     const { operations } = this.context;
-    const model: ReviewModel = { groups: operations.review(period.since), period, entries: operations.faqEntries(), ...outcome };
+    const model: ReviewModel = { groups: await operations.review(period.since), period, entries: await operations.faqEntries(), ...outcome };
     send(res, status, reviewPage(model, this.#frame(agent, textsIn(this.#lang(agent))('console.nav.review'))));
   }
 
   /** A review action (admins): dismiss a group, or teach the bot from it; a refused edit comes back as typed, with the reason (422). */
-  #reviewAction(req: Request, res: Response, action: 'dismiss' | ReviewAction): void {
-    const agent = this.#requireAdmin(req, res);
+  async #reviewAction(req: Request, res: Response, action: 'dismiss' | ReviewAction): Promise<void> {
+    const agent = await this.#requireAdmin(req, res);
     if (!agent || !this.#checkCsrf(req, res, agent)) return;
     const body = req.body as Record<string, unknown>;
     const period = chosenPeriod(body, REVIEW_PERIOD, new Date());
@@ -232,26 +232,26 @@ export class DeskConsole {
     const actor = `web:${agent.account.login}`;
     if (action === 'dismiss') {
       const ids = (typeof body.ids === 'string' ? body.ids.split(',') : []).map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
-      const count = this.context.operations.dismiss(ids, actor);
+      const count = await this.context.operations.dismiss(ids, actor);
       return this.#review(res, agent, period, { notice: t('console.review.dismissed', { count }) });
     }
     const draft = readDraft(action, body);
     try {
-      applyDraft(draft, this.context.operations, actor);
-      this.#review(res, agent, period, { notice: t('console.review.saved') });
+      await applyDraft(draft, this.context.operations, actor);
+      await this.#review(res, agent, period, { notice: t('console.review.saved') });
     } catch (error) {
       if (!(error instanceof KnowledgeEditError)) throw error;
-      this.#review(res, agent, period, { refused: { draft, reason: error.textIn(this.#lang(agent)) } }, 422);
+      await this.#review(res, agent, period, { refused: { draft, reason: error.textIn(this.#lang(agent)) } }, 422);
     }
   }
 
-  #canned(res: Response, agent: SignedInAgent, status: number, notice?: { text: string; error: boolean }): void {
-    send(res, status, cannedPage(this.context.backend.canned.list(), this.#frame(agent, textsIn(this.#lang(agent))('console.nav.canned')), notice));
+  async #canned(res: Response, agent: SignedInAgent, status: number, notice?: { text: string; error: boolean }): Promise<void> {
+    send(res, status, cannedPage(await this.context.backend.canned.list(), this.#frame(agent, textsIn(this.#lang(agent))('console.nav.canned')), notice));
   }
 
   /** An admin's change to the canned replies: done (the page with a notice), or refused (400/404 with why). */
-  #changeCanned(req: Request, res: Response, change: keyof typeof CANNED_DONE): void {
-    const agent = this.#requireAdmin(req, res);
+  async #changeCanned(req: Request, res: Response, change: keyof typeof CANNED_DONE): Promise<void> {
+    const agent = await this.#requireAdmin(req, res);
     if (!agent || !this.#checkCsrf(req, res, agent)) return;
     const t = textsIn(this.#lang(agent));
     const body = req.body as { title?: unknown; en?: unknown; zh?: unknown };
@@ -260,14 +260,14 @@ export class DeskConsole {
     const by = `web:${agent.account.login}`;
     const { canned } = this.context.backend;
     try {
-      if (change === 'create') canned.create(input, by);
-      else if (change === 'update') canned.update(id, input, by);
-      else canned.remove(id);
-      this.#canned(res, agent, 200, { text: t(CANNED_DONE[change]), error: false });
+      if (change === 'create') await canned.create(input, by);
+      else if (change === 'update') await canned.update(id, input, by);
+      else await canned.remove(id);
+      await this.#canned(res, agent, 200, { text: t(CANNED_DONE[change]), error: false });
     } catch (error) {
       if (!(error instanceof CannedReplyError)) throw error;
       const invalid = error.code === 'invalid';
-      this.#canned(res, agent, invalid ? 400 : 404, { text: t(invalid ? 'console.canned.invalid' : 'console.canned.notFound'), error: true });
+      await this.#canned(res, agent, invalid ? 400 : 404, { text: t(invalid ? 'console.canned.invalid' : 'console.canned.notFound'), error: true });
     }
   }
 
@@ -298,7 +298,7 @@ export class DeskConsole {
     const signedIn = await this.context.backend.auth.signIn(login, password);
     if (!signedIn) return this.#signInForm(req, res, 401, 'console.signIn.failed');
     if (!this.context.desk.isAgent('web', signedIn.agent.account.login)) {
-      this.context.backend.auth.signOut(signedIn.token);
+      await this.context.backend.auth.signOut(signedIn.token);
       return this.#signInForm(req, res, 403, undefined, this.#presenters[this.#lang(signedIn.agent)].notAgent());
     }
     this.context.logger.info({ agent: `web:${signedIn.agent.account.login}` }, 'console: signed in');
@@ -310,13 +310,13 @@ export class DeskConsole {
   }
 
   /** The page of the inbox the query asks for. */
-  #tickets(req: Request, agent: SignedInAgent): { tickets: EscalationView[]; next?: string } {
+  #tickets(req: Request, agent: SignedInAgent): Promise<{ tickets: EscalationView[]; next?: string }> {
     const query = readInboxQuery(req.query);
     return this.context.backend.inbox(inboxFilter(query, agent.account.login), { limit: INBOX_PAGE, after: query.after || undefined });
   }
 
-  #inbox(req: Request, res: Response): void {
-    const agent = this.#require(req, res, 'page');
+  async #inbox(req: Request, res: Response): Promise<void> {
+    const agent = await this.#require(req, res, 'page');
     if (!agent) return;
     const t = textsIn(this.#lang(agent));
     const frame = this.#frame(agent, t('console.inbox'), {
@@ -325,12 +325,12 @@ export class DeskConsole {
       'sla-overdue': t('console.sla.overdue'),
       'notify-urgent': t('console.notify.urgent'),
     });
-    const { tickets, next } = this.#tickets(req, agent);
-    const rows = inboxRows(tickets, this.#tagsOf(tickets), this.#presenters[frame.lang], frame);
-    send(res, 200, inboxPage(frame, readInboxQuery(req.query), this.context.backend.tagsInUse(), rows, next));
+    const { tickets, next } = await this.#tickets(req, agent);
+    const rows = inboxRows(tickets, await this.#tagsOf(tickets), this.#presenters[frame.lang], frame);
+    send(res, 200, inboxPage(frame, readInboxQuery(req.query), await this.context.backend.tagsInUse(), rows, next));
   }
 
-  #tagsOf(tickets: readonly EscalationView[]): Map<number, string[]> {
+  #tagsOf(tickets: readonly EscalationView[]): Promise<Map<number, string[]>> {
     return this.context.backend.tagsOf(tickets.map((ticket) => ticket.id));
   }
 
@@ -338,7 +338,9 @@ export class DeskConsole {
     try {
       const ticket = await this.context.desk.detail(ref);
       const { backend } = this.context;
-      return { ticket, card: this.#presenters[lang].card(ticket), transcript: backend.transcript(ticket.id), tags: backend.tagsOf([ticket.id]).get(ticket.id) ?? [] };
+      const transcript = await backend.transcript(ticket.id);
+      const tags = (await backend.tagsOf([ticket.id])).get(ticket.id) ?? [];
+      return { ticket, card: this.#presenters[lang].card(ticket), transcript, tags };
     } catch (error) {
       if (error instanceof DeskError && error.code === 'not_found') return undefined;
       throw error;
@@ -356,24 +358,23 @@ export class DeskConsole {
     const text = notice?.text ?? (notice?.action ? t(`console.done.${notice.action}`, { number: model.card.number }) : undefined);
     const frame = this.#frame(agent, model.card.title, { page: 'ticket', 'ticket-id': model.ticket.id });
     const { backend } = this.context;
-    const tools: TicketTools = { assignees: this.#assignees(agent, model.ticket), canned: backend.canned.list(), draft: backend.draft(model.transcript, model.ticket.lang) };
+    const tools: TicketTools = { assignees: await this.#assignees(agent, model.ticket), canned: await backend.canned.list(), draft: backend.draft(model.transcript, model.ticket.lang) };
     send(res, status, ticketPage(model, tools, frame, text ? { text, error: notice?.error ?? false } : undefined));
   }
 
   /** Whom this agent may give the ticket to: none unless it is active and open, theirs, or they are an admin (the desk checks again). */
-  #assignees(agent: SignedInAgent, ticket: EscalationView): TicketTools['assignees'] {
+  async #assignees(agent: SignedInAgent, ticket: EscalationView): Promise<TicketTools['assignees']> {
     const self = `web:${agent.account.login}`;
     const active = ticket.status === 'open' || ticket.status === 'claimed';
     if (!active || (ticket.status === 'claimed' && ticket.agentId !== self && agent.account.role !== 'admin')) return [];
-    return this.context.backend
-      .accounts()
+    return (await this.context.backend.accounts())
       .filter((account) => `web:${account.login}` !== ticket.agentId && this.context.desk.isAgent('web', account.login))
       .map(({ login, name }) => ({ login, name }));
   }
 
   /** A ticket form: through the desk, then back to the ticket (303), or the ticket with the desk's refusal. */
   async #act(req: Request, res: Response): Promise<void> {
-    const agent = this.#require(req, res, 'page');
+    const agent = await this.#require(req, res, 'page');
     if (!agent || !this.#checkCsrf(req, res, agent)) return;
     const action = TICKET_ACTIONS.find((candidate) => candidate === req.params.action);
     const ref = String(req.params.ref);

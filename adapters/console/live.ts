@@ -21,16 +21,29 @@ export class LiveFeed {
   #cursor = 0;
   #poller: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  #stopped = false;
+  /** The last read queued: polls and the catch-ups of opening pages run one at a time, in order, so the cursor moves only between them. */
+  #tail: Promise<void> = Promise.resolve();
+  /** Polls queued or running: the timer queues none while there is one. */
+  #polls = 0;
 
   constructor(
     private readonly source: Pick<ConsoleBackend, 'eventsSince' | 'lastEventId'>,
+    /** What a timed poll that failed does with its error (the next poll starts from the same cursor). */
+    private readonly onError: (error: unknown) => void,
     private readonly intervalMs = 500,
   ) {}
 
   /** Follows the desk from now on. */
-  start(): void {
-    this.#cursor = this.source.lastEventId();
-    this.#poller = setInterval(() => this.poll(), this.intervalMs);
+  async start(): Promise<void> {
+    this.#stopped = false;
+    await this.#serial(async () => {
+      this.#cursor = await this.source.lastEventId();
+    });
+    if (this.#stopped) return;
+    this.#poller = setInterval(() => {
+      if (this.#polls === 0) this.poll().catch(this.onError);
+    }, this.intervalMs);
     this.#heartbeat = setInterval(() => this.#writeAll(': ping\n\n'), HEARTBEAT_MS);
     this.#poller.unref();
     this.#heartbeat.unref();
@@ -38,32 +51,59 @@ export class LiveFeed {
 
   /** Ends every stream (pages reconnect to the next process and resume). */
   stop(): void {
+    this.#stopped = true;
     clearInterval(this.#poller);
     clearInterval(this.#heartbeat);
     for (const res of this.#streams) res.end();
     this.#streams.clear();
   }
 
-  /** Sends what is new on the desk to every open page now (the timer calls it; so may tests). */
-  poll(): void {
-    for (let batch = this.source.eventsSince(this.#cursor); batch.length > 0; batch = this.source.eventsSince(this.#cursor)) {
-      for (const event of batch) this.#writeAll(frame(event));
-      this.#cursor = batch.at(-1)!.id;
+  /** Sends what is new on the desk to every open page now (the timer calls it; so may tests), after the reads queued before it. */
+  async poll(): Promise<void> {
+    this.#polls++;
+    try {
+      await this.#serial(async () => {
+        for (let batch = await this.source.eventsSince(this.#cursor); batch.length > 0; batch = await this.source.eventsSince(this.#cursor)) {
+          for (const event of batch) this.#writeAll(frame(event));
+          this.#cursor = batch.at(-1)!.id;
+        }
+      });
+    } finally {
+      this.#polls--;
     }
   }
 
-  /** Turns `res` into a page's event stream, first sending what it missed after `lastEventId`. */
-  open(res: Response, lastEventId: number | undefined): void {
+  /**
+   * Turns `res` into a page's event stream, first sending what it missed after `lastEventId`; it
+   * gets the live events from there (no poll runs meanwhile, so none is missed or sent out of order).
+   */
+  async open(res: Response, lastEventId: number | undefined): Promise<void> {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write('retry: 2000\n: connected\n\n');
-    for (let after = lastEventId ?? this.#cursor; after < this.#cursor;) {
-      const missed = this.source.eventsSince(after).filter((event) => event.id <= this.#cursor);
-      if (missed.length === 0) break;
-      for (const event of missed) res.write(frame(event));
-      after = missed.at(-1)!.id;
-    }
-    this.#streams.add(res);
-    res.on('close', () => this.#streams.delete(res));
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+      this.#streams.delete(res);
+    });
+    await this.#serial(async () => {
+      for (let after = lastEventId ?? this.#cursor; after < this.#cursor;) {
+        const missed = (await this.source.eventsSince(after)).filter((event) => event.id <= this.#cursor);
+        // A page that went away while its events were read is not written to.
+        if (closed || missed.length === 0) break;
+        for (const event of missed) res.write(frame(event));
+        after = missed.at(-1)!.id;
+      }
+      if (closed) return;
+      if (this.#stopped) return void res.end();
+      this.#streams.add(res);
+    });
+  }
+
+  /** Runs `task` after the reads queued before it. */
+  #serial(task: () => Promise<void>): Promise<void> {
+    const run = this.#tail.then(task);
+    this.#tail = run.catch(() => undefined);
+    return run;
   }
 
   #writeAll(chunk: string): void {

@@ -43,23 +43,23 @@ export interface NewFaqEntry {
 
 /**
  * What the console's admin pages need from the runtime: the report, the review, and acting on
- * reviewed questions. The knowledge edits throw `KnowledgeEditError` (its message says why) for an
+ * reviewed questions. Every method returns a promise. The knowledge edits reject with `KnowledgeEditError` (its message says why) for an
  * edit that would break the brain; on success the questions `ids` are marked handled and the
  * running bot retrains and swaps the brain in (as after `kb add-phrase`).
  */
 export interface ConsoleOperations {
   /** The report of the period from `since` until now. */
-  report(since: Date): ReportView;
+  report(since: Date): Promise<ReportView>;
   /** The questions missed since `since`, grouped, largest group first. */
-  review(since: Date): MissedGroupView[];
+  review(since: Date): Promise<MissedGroupView[]>;
   /** Dismisses questions (by id) as `actor` (`web:<login>`); how many were still open. */
-  dismiss(ids: readonly number[], actor: string): number;
+  dismiss(ids: readonly number[], actor: string): Promise<number>;
   /** Adds `text` as a training phrase of `intent` in `lang`, as `actor`; marks the questions `ids` handled. */
-  addPhrase(ids: readonly number[], edit: { readonly intent: string; readonly lang: Lang; readonly text: string }, actor: string): void;
+  addPhrase(ids: readonly number[], edit: { readonly intent: string; readonly lang: Lang; readonly text: string }, actor: string): Promise<void>;
   /** Adds `text` as a question of the FAQ entry `entryId` in `lang`, as `actor`; marks the questions `ids` handled. */
-  addFaqQuestion(ids: readonly number[], edit: { readonly entryId: string; readonly lang: Lang; readonly text: string }, actor: string): void;
+  addFaqQuestion(ids: readonly number[], edit: { readonly entryId: string; readonly lang: Lang; readonly text: string }, actor: string): Promise<void>;
   /** Creates an FAQ entry (both languages required), as `actor`; marks the questions `ids` handled. */
-  createFaqEntry(ids: readonly number[], entry: NewFaqEntry, actor: string): void;
+  createFaqEntry(ids: readonly number[], entry: NewFaqEntry, actor: string): Promise<void>;
   /** The FAQ entries' ids and intents, for the review page's pickers. */
-  faqEntries(): readonly { readonly id: string; readonly intent: string }[];
+  faqEntries(): Promise<readonly { readonly id: string; readonly intent: string }[]>;
 }

@@ -30,9 +30,9 @@ export function readDraft(action: ReviewAction, body: Readonly<Record<string, un
 
 /**
  * Applies a draft through the console's operations as `actor`.
- * @throws the operations' `KnowledgeEditError` when the edit is refused (its message says why).
+ * @throws (rejects with) the operations' `KnowledgeEditError` when the edit is refused (its message says why).
  */
-export function applyDraft(draft: ReviewDraft, operations: ConsoleOperations, actor: string): void {
+export async function applyDraft(draft: ReviewDraft, operations: ConsoleOperations, actor: string): Promise<void> {
   const ids = draft.ids
     .split(',')
     .map(Number)

@@ -67,12 +67,12 @@ export class CannedReplies {
   ) {}
 
   /** Every canned reply, by title. */
-  list(): CannedReply[] {
+  async list(): Promise<CannedReply[]> {
     return this.db.select().from(cannedReplies).orderBy(asc(cannedReplies.title), asc(cannedReplies.id)).all().map(toReply);
   }
 
   /** Creates a canned reply. @throws CannedReplyError 'invalid' */
-  create(input: CannedReplyInput, by: string): CannedReply {
+  async create(input: CannedReplyInput, by: string): Promise<CannedReply> {
     const now = this.clock();
     return toReply(
       this.db
@@ -84,7 +84,7 @@ export class CannedReplies {
   }
 
   /** Changes a canned reply. @throws CannedReplyError 'invalid' or 'not_found' */
-  update(id: number, input: CannedReplyInput, by: string): CannedReply {
+  async update(id: number, input: CannedReplyInput, by: string): Promise<CannedReply> {
     const row = this.db
       .update(cannedReplies)
       .set({ ...checked(input), updatedBy: by, updatedAt: this.clock() })
@@ -96,7 +96,7 @@ export class CannedReplies {
   }
 
   /** Deletes a canned reply. @throws CannedReplyError 'not_found' */
-  remove(id: number): void {
+  async remove(id: number): Promise<void> {
     if (this.db.delete(cannedReplies).where(eq(cannedReplies.id, id)).run().changes === 0) throw new CannedReplyError('not_found', `no canned reply ${id}`);
   }
 }

@@ -28,14 +28,14 @@ export class ConsoleAuth {
   }
 
   /** The agent a session token belongs to, if the session lives and the account is enabled. */
-  session(token: string): SignedInAgent | undefined {
+  async session(token: string): Promise<SignedInAgent | undefined> {
     const session = this.sessions.find(token);
     const account = session && this.accounts.enabled(session.accountId);
     return account && session && { account, session };
   }
 
   /** Ends a session. */
-  signOut(token: string): void {
+  async signOut(token: string): Promise<void> {
     this.sessions.close(token);
   }
 }

@@ -30,23 +30,23 @@ export interface ConsoleBackend {
    * the `next` of the previous page (opaque text; an unreadable one starts from the top). A page
    * filtered by tag may hold up to twice `limit` tickets.
    */
-  inbox(filter: ConsoleInboxFilter, page: { readonly limit: number; readonly after?: string }): { tickets: EscalationView[]; next?: string };
+  inbox(filter: ConsoleInboxFilter, page: { readonly limit: number; readonly after?: string }): Promise<{ tickets: EscalationView[]; next?: string }>;
   /** The tags of these tickets (tickets without tags are absent). */
-  tagsOf(ticketIds: readonly number[]): Map<number, string[]>;
+  tagsOf(ticketIds: readonly number[]): Promise<Map<number, string[]>>;
   /** Every tag in use, alphabetically. */
-  tagsInUse(): string[];
+  tagsInUse(): Promise<string[]>;
   /** A ticket's transcript with the bot's decisions. */
-  transcript(ticketId: number): TranscriptLine[];
+  transcript(ticketId: number): Promise<TranscriptLine[]>;
   /** The brain's best FAQ answer to the user's last message, in `lang`, if one matches. */
   draft(transcript: readonly TranscriptLine[], lang: Lang): ReplyDraft | undefined;
   /** The enabled console accounts, by login (whom a ticket may be assigned to, `AGENT_IDS` permitting). */
-  accounts(): AgentAccount[];
+  accounts(): Promise<AgentAccount[]>;
   /** Sets an agent's console language. */
-  setLang(accountId: number, lang: Lang): void;
+  setLang(accountId: number, lang: Lang): Promise<void>;
   /** Desk events after audit event `afterId`, oldest first (at most 100). */
-  eventsSince(afterId: number): DeskEvent[];
+  eventsSince(afterId: number): Promise<DeskEvent[]>;
   /** The newest audit event's id. */
-  lastEventId(): number;
+  lastEventId(): Promise<number>;
 }
 
 /** The console's backend over the bot's database, ticket queue and brain (`brains.current`: the brain in use now). */
@@ -56,7 +56,7 @@ export function createConsoleBackend(db: Database, queue: TicketQueue, sessions:
   return {
     auth: new ConsoleAuth(accounts, new AgentSessions(db, sessions)),
     canned: new CannedReplies(db),
-    inbox: (filter, { limit, after }) => {
+    inbox: async (filter, { limit, after }) => {
       const tagged = filter.tag === undefined ? undefined : tags.ticketsWith(filter.tag);
       if (tagged?.size === 0) return { tickets: [] };
       const tickets: EscalationView[] = [];
@@ -68,13 +68,13 @@ export function createConsoleBackend(db: Database, queue: TicketQueue, sessions:
         cursor = page.next;
       }
     },
-    tagsOf: (ticketIds) => tags.of(ticketIds),
-    tagsInUse: () => tags.inUse(),
-    transcript: (ticketId) => queue.transcript(ticketId),
+    tagsOf: async (ticketIds) => tags.of(ticketIds),
+    tagsInUse: async () => tags.inUse(),
+    transcript: async (ticketId) => queue.transcript(ticketId),
     draft: (transcript, lang) => replyDraft(brains.current, transcript, lang),
-    accounts: () => accounts.list().filter((account) => !account.disabled),
-    setLang: (accountId, lang) => accounts.setLang(accountId, lang),
-    eventsSince: (afterId) => queue.eventsSince(afterId),
-    lastEventId: () => queue.lastEventId(),
+    accounts: async () => accounts.list().filter((account) => !account.disabled),
+    setLang: async (accountId, lang) => accounts.setLang(accountId, lang),
+    eventsSince: async (afterId) => queue.eventsSince(afterId),
+    lastEventId: async () => queue.lastEventId(),
   };
 }

@@ -15,8 +15,8 @@ export interface KnowledgeOperationsDeps {
 
 /**
  * The console's review actions (the knowledge part of its `ConsoleOperations`): the review
- * itself, dismissing, and the three edits that turn missed questions into knowledge. An edit
- * throws `KnowledgeEditError` when refused (nothing changed); once stored, the questions `ids`
+ * itself, dismissing, and the three edits that turn missed questions into knowledge (each returns
+ * a promise). An edit rejects with `KnowledgeEditError` when refused (nothing changed); once stored, the questions `ids`
  * are marked handled and the running bot picks the edit up as after `kb add-phrase`.
  */
 export function createKnowledgeOperations({ store, unanswered, brains, now = () => new Date() }: KnowledgeOperationsDeps) {
@@ -25,25 +25,25 @@ export function createKnowledgeOperations({ store, unanswered, brains, now = () 
   };
   return {
     /** The questions missed since `since`, grouped, largest group first. */
-    review: (since: Date): MissedGroup[] => reviewMissed(unanswered.open(since), brains.current),
+    review: async (since: Date): Promise<MissedGroup[]> => reviewMissed(unanswered.open(since), brains.current),
     /** Dismisses questions (by id) as `actor`; how many were still open. */
-    dismiss: (ids: readonly number[], actor: string): number => unanswered.dismiss(ids, actor, now()),
+    dismiss: async (ids: readonly number[], actor: string): Promise<number> => unanswered.dismiss(ids, actor, now()),
     /** Adds a training phrase; marks the questions `ids` handled. */
-    addPhrase(ids: readonly number[], edit: { readonly intent: string; readonly lang: Lang; readonly text: string }, actor: string): void {
+    async addPhrase(ids: readonly number[], edit: { readonly intent: string; readonly lang: Lang; readonly text: string }, actor: string): Promise<void> {
       store.addPhrase({ ...edit, actor }, now());
       handled(ids, actor);
     },
     /** Adds a question to a FAQ entry; marks the questions `ids` handled. */
-    addFaqQuestion(ids: readonly number[], edit: { readonly entryId: string; readonly lang: Lang; readonly text: string }, actor: string): void {
+    async addFaqQuestion(ids: readonly number[], edit: { readonly entryId: string; readonly lang: Lang; readonly text: string }, actor: string): Promise<void> {
       store.faq.addQuestion({ ...edit, actor }, now());
       handled(ids, actor);
     },
     /** Creates a FAQ entry; marks the questions `ids` handled. */
-    createFaqEntry(ids: readonly number[], entry: Omit<NewEntry, 'actor'>, actor: string): void {
+    async createFaqEntry(ids: readonly number[], entry: Omit<NewEntry, 'actor'>, actor: string): Promise<void> {
       store.faq.createEntry({ ...entry, actor }, now());
       handled(ids, actor);
     },
     /** The FAQ entries' ids and intents, in order. */
-    faqEntries: (): { id: string; intent: string }[] => store.faq.entries().map(({ id, intent }) => ({ id, intent })),
+    faqEntries: async (): Promise<{ id: string; intent: string }[]> => store.faq.entries().map(({ id, intent }) => ({ id, intent })),
   };
 }

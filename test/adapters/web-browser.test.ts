@@ -61,6 +61,8 @@ describe('web live chat in a real browser', () => {
       if (request.method() === 'POST' && request.url().endsWith('/api/chat/visitors')) asked++;
     });
     await page.goto(`${app.url}/`);
+    // The first load's id is stored before it is replaced (else its late answer would overwrite the made-up one).
+    await page.waitForFunction(() => localStorage.getItem('support-visitor-id') !== null);
     await page.evaluate(() => localStorage.setItem('support-visitor-id', 'v-0123456789abcdef01234567'));
     await page.reload();
     await page.fill('#input', 'how do I enable 2FA?');

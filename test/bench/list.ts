@@ -15,8 +15,13 @@ function timeList(list: () => unknown[]): { ms: number; rows: number } {
   return { ms: Math.round(runs.sort((a, b) => a - b)[1]! * 10) / 10, rows };
 }
 
-/** `escalations list` over 1k, 10k and 100k tickets, with 3,000 of them open (all of the 1k) and with none open. */
-export function benchList(sizes: readonly number[] = [1_000, 10_000, 100_000]): { tickets: number; openMs: number; noneOpenMs: number; openCostMs: number }[] {
+/**
+ * `escalations list` over 1k, 10k and 100k tickets, with 3,000 of them open (all of the 1k) and with none open;
+ * and a page of 100 (`--limit 100`), the first and one in the middle of the queue (`--cursor`).
+ */
+export function benchList(
+  sizes: readonly number[] = [1_000, 10_000, 100_000],
+): { tickets: number; openMs: number; noneOpenMs: number; openCostMs: number; firstPageMs: number; middlePageMs: number }[] {
   return sizes.map((tickets) => {
     const { dir, cleanup } = tempDir();
     const path = `${dir}/list.sqlite`;
@@ -41,7 +46,18 @@ export function benchList(sizes: readonly number[] = [1_000, 10_000, 100_000]): 
       sqlite.prepare(`update escalations set status = 'open' where id in (select id from escalations where id % ${step} = 0 limit 3000)`).run();
       sqlite.close();
       const open = timeList(() => services.queue.list());
-      return { tickets, openMs: open.ms, noneOpenMs: noneOpen.ms, openCostMs: Math.round((open.ms - noneOpen.ms) * 10) / 10 };
+      const firstPage = timeList(() => services.queue.page({}, 100).tickets);
+      // The cursor of the ticket halfway down the queue: where a desk paging through it would be.
+      const middle = services.queue.page({}, Math.floor(tickets / 2)).next;
+      const middlePage = timeList(() => services.queue.page({}, 100, middle).tickets);
+      return {
+        tickets,
+        openMs: open.ms,
+        noneOpenMs: noneOpen.ms,
+        openCostMs: Math.round((open.ms - noneOpen.ms) * 10) / 10,
+        firstPageMs: firstPage.ms,
+        middlePageMs: middlePage.ms,
+      };
     } finally {
       services.close();
       cleanup();

@@ -28,11 +28,11 @@ const PUBLIC_ROUTES = new Set(['POST /desk/sign-in']);
 const SESSION_POLICY = { idleMs: 3_600_000, absoluteMs: 3_600_000 };
 
 /** Every `/desk` route the console mounts, read from the router of a console started on a bare app (so a new route is in the table without being listed). */
-function consoleRoutes(app: App): Route[] {
+async function consoleRoutes(app: App): Promise<Route[]> {
   const http = express();
   const backend = createConsoleBackend(app.services.database.db, app.services.queue, SESSION_POLICY, app.services.brains);
   const console = createConsole(testConfig(app.dir), { http, desk: app.services.desk, backend, operations: {} as ConsoleOperations, logger: createLogger('silent') });
-  console.start();
+  await console.start();
   console.stop();
   const stack = (http as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router.stack;
   return stack.flatMap((layer) => {
@@ -76,8 +76,8 @@ describe('console: every /desk route refuses who may not use it', () => {
     const replies = await webSay(app.url, visitor, { text: 'my account was hacked and my USDT is gone', lang: 'en' });
     ticket = replies.find((reply) => reply.escalation)!.escalation!.number;
     const backend = createConsoleBackend(app.services.database.db, app.services.queue, SESSION_POLICY, app.services.brains);
-    cannedId = backend.canned.create({ title: 'Greeting', en: 'Hello', zh: '您好' }, 'web:alice').id;
-    routes = consoleRoutes(app);
+    cannedId = (await backend.canned.create({ title: 'Greeting', en: 'Hello', zh: '您好' }, 'web:alice')).id;
+    routes = await consoleRoutes(app);
   });
   afterAll(async () => {
     await app?.dispose();
@@ -126,6 +126,6 @@ describe('console: every /desk route refuses who may not use it', () => {
       for (const path of urlsOf(route, ticket, cannedId)) expect([route.method, path, await request(app, route.method, path, cookie, csrf)]).toEqual([route.method, path, 403]);
     }
     const backend = createConsoleBackend(app.services.database.db, app.services.queue, SESSION_POLICY, app.services.brains);
-    expect(backend.canned.list()).toMatchObject([{ id: cannedId, title: 'Greeting', text: { en: 'Hello', zh: '您好' } }]);
+    expect(await backend.canned.list()).toMatchObject([{ id: cannedId, title: 'Greeting', text: { en: 'Hello', zh: '您好' } }]);
   });
 });
