@@ -52,7 +52,11 @@ export interface RunningApp {
 export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningApp> {
   const started = performance.now();
   // A request waits at most this long for a write lock another process holds (the CLI desk's are brief).
-  const services = createServices(config, undefined, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
+  const services = createServices(config, undefined, {
+    busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS,
+    // Checkpoints leave the turns: a worker thread folds the write-ahead log back into the file.
+    checkpointInBackground: { onError: (error) => logger.warn({ reason: error.message }, 'database: the background checkpoint stopped; the write-ahead log grows until restart') },
+  });
   const channels = new ChannelRegistry();
   const metrics = new BotMetrics(config.instanceId, { outbox: services.outbox, tickets: new TicketFigures(services.database.db) }, logger);
   const http = createHttpServer(

@@ -1,5 +1,5 @@
 import type { Config } from './config/index.js';
-import { openDatabase, type Database, type DatabaseHandle } from './db/index.js';
+import { openDatabase, type Database, type DatabaseHandle, type OpenOptions } from './db/index.js';
 import { DeskPresenter } from './core/desk-presenter.js';
 import { assembleTickets, type TicketDesk } from './escalation/desk.js';
 import type { DeskBindings } from './escalation/desk-bindings.js';
@@ -57,11 +57,11 @@ export function openKnowledge(db: Database, now = new Date()): KnowledgeStore {
 }
 
 /**
- * Opens the database (migrating it; `busyTimeoutMs` as {@link openDatabase}), seeds the knowledge
+ * Opens the database (migrating it; `options` as {@link openDatabase}), seeds the knowledge
  * base on first start ({@link openKnowledge}), trains the brain on its phrases and FAQ (unless
  * `brain` is given) and wires the pipeline.
  */
-export function createServices(config: Config, brain?: Brain, options: { busyTimeoutMs?: number } = {}): Services {
+export function createServices(config: Config, brain?: Brain, options: OpenOptions = {}): Services {
   const database = openDatabase(config.databasePath, options);
   const knowledge = openKnowledge(database.db);
   const knowledgeSnapshot = knowledge.snapshot();

@@ -5,12 +5,21 @@ import Sqlite from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { ConfigError } from '../config/errors.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import * as schema from './schema.js';
 
 export * as tables from './schema.js';
 
 /** The typed drizzle handle every store uses. */
 export type Database = BetterSQLite3Database<typeof schema>;
+
+/** How {@link openDatabase} opens the file. */
+export interface OpenOptions {
+  /** How long a statement waits for another process's write lock (default 5 s). */
+  readonly busyTimeoutMs?: number;
+  /** Checkpoint from a worker thread (the server); `onError` hears if the worker fails. */
+  readonly checkpointInBackground?: { readonly onError: (error: Error) => void };
+}
 
 /** An open database: the drizzle handle and a way to close the file. */
 export interface DatabaseHandle {
@@ -26,11 +35,13 @@ const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /**
  * Opens (creating if needed) the SQLite file at `path`, switches it to WAL so the
  * running bot and the CLI desk can use it at once, and applies pending migrations. `busyTimeoutMs`:
- * how long a statement waits for another process's write lock (default 5 s).
+ * how long a statement waits for another process's write lock (default 5 s). `checkpointInBackground`:
+ * the long-running server's setting: the write-ahead log is folded back into the file by a worker
+ * thread ({@link WalCheckpointer}) instead of inside whichever commit crosses SQLite's threshold.
  * @throws ConfigError naming `DATABASE_PATH` when the file cannot be used (not a database,
  * a directory, not writable), so start-up says so in one line instead of a stack trace.
  */
-export function openDatabase(path: string, options: { busyTimeoutMs?: number } = {}): DatabaseHandle {
+export function openDatabase(path: string, options: OpenOptions = {}): DatabaseHandle {
   let sqlite: Sqlite.Database | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -46,7 +57,20 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
     const db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder: MIGRATIONS });
     const opened = sqlite;
-    return { db, sqlite: opened, path, close: () => opened.close() };
+    const background = options.checkpointInBackground;
+    if (!background || path === ':memory:') return { db, sqlite: opened, path, close: () => opened.close() };
+    opened.pragma('wal_autocheckpoint = 0');
+    const checkpointer = new WalCheckpointer(path, background.onError);
+    return {
+      db,
+      sqlite: opened,
+      path,
+      close: () => {
+        void checkpointer.stop();
+        // The last connection to close checkpoints what is left (SQLite does it when automatic checkpoints are off too).
+        opened.close();
+      },
+    };
   } catch (error) {
     sqlite?.close();
     const reason = unusableFileReason(error);

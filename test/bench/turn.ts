@@ -6,6 +6,15 @@ import { createServices, slaPolicy, type Services } from '../../src/services.js'
 import { loadDevSet } from '../support/devset.js';
 import { tempDir } from '../support/temp.js';
 
+/** The database as `npm start` opens it (background checkpoints); a failed checkpointer fails the bench. */
+const SERVER_DATABASE = {
+  checkpointInBackground: {
+    onError: (error: Error) => {
+      throw error;
+    },
+  },
+};
+
 /** Microseconds per call of `run` over `texts`, one call after the other, `passes` times (mean of the timed passes; one untimed pass first warms caches). */
 async function microsPerCall(texts: readonly string[], passes: number, run: (text: string, n: number) => unknown): Promise<number> {
   for (const [n, text] of texts.entries()) await run(text, n);
@@ -19,12 +28,13 @@ async function microsPerCall(texts: readonly string[], passes: number, run: (tex
  * A turn's cost as a multiple of one bare classification (`IntentClassifier.predict`), both over
  * the dev-set texts in the same process: turns by 400 web visitors (redaction, brain, dialogue,
  * SQLite writes in one transaction) against the classifier alone, alternated three times (median
- * ratio). `classificationsPerTurn`: how many `predict` calls a turn makes (second questions,
+ * ratio; the database opened as the server opens it). `classificationsPerTurn`: how many `predict` calls a turn makes (second questions,
  * follow-ups, a ticket's status check), counted on one more, untimed pass.
  */
 export async function benchTurnCost(): Promise<{ classifyUs: number; turnUs: number; turnsPerClassification: number; rounds: number[]; classificationsPerTurn: number }> {
   const { dir, cleanup } = tempDir();
-  const services = createServices(loadConfig({ DATABASE_PATH: `${dir}/turn.sqlite` }));
+  // Opened as the server opens it: checkpoints in a worker thread, not inside a turn's commit.
+  const services = createServices(loadConfig({ DATABASE_PATH: `${dir}/turn.sqlite` }), undefined, SERVER_DATABASE);
   const texts = loadDevSet().map((query) => query.text);
   // The per-user flood limit would refuse (cheaply) some turns; the bench measures answered ones.
   const bot = unlimitedBot(services);
@@ -58,7 +68,7 @@ export async function benchTurnCost(): Promise<{ classifyUs: number; turnUs: num
 export async function benchEscalatedTurn(messages = 1_000_000): Promise<{ messages: number; tickets: number; p50Ms: number; p95Ms: number }> {
   const { dir, cleanup } = tempDir();
   const path = `${dir}/escalated.sqlite`;
-  const services = createServices(loadConfig({ DATABASE_PATH: path }));
+  const services = createServices(loadConfig({ DATABASE_PATH: path }), undefined, SERVER_DATABASE);
   const bot = unlimitedBot(services);
   try {
     const user = { channel: 'web' as const, userId: 'escalated', conversation: { visitorId: 'escalated' } };

@@ -1,6 +1,7 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, tables } from '../../src/db/index.js';
 import { ConversationStore } from '../../src/dialogue/store.js';
 import { tempDir } from '../support/temp.js';
@@ -23,6 +24,30 @@ describe('database', () => {
       expect.arrayContaining(['users', 'conversations', 'messages', 'escalations', 'escalation_events', 'outbox', 'unanswered_questions', '__drizzle_migrations']),
     );
     expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    handle.close();
+  });
+
+  it('checkpoints from a worker when asked (the server): commits never checkpoint, yet the log reaches the file', async () => {
+    const path = freshPath();
+    const errors: Error[] = [];
+    const handle = openDatabase(path, { checkpointInBackground: { onError: (error) => errors.push(error) } });
+    expect(handle.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = statSync(path).size;
+    const store = new ConversationStore(handle.db);
+    const conversation = store.open('web', 'writer', { visitorId: 'writer' }, undefined, new Date());
+    // ~2 MB in 500 commits: without a checkpoint every page of it would stay in the -wal file.
+    for (let n = 0; n < 500; n++) store.append(conversation.id, { sender: 'user', text: `${n} ${'x'.repeat(4000)}` }, new Date());
+    await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 1_000_000), { timeout: 10_000, interval: 50 });
+    expect(errors).toEqual([]);
+    handle.close();
+    const reopened = openDatabase(path);
+    expect(reopened.sqlite.prepare('select count(*) as n from messages').get()).toEqual({ n: 500 });
+    reopened.close();
+  });
+
+  it('leaves checkpoints to SQLite when not asked (the CLI): the log reaches the file only at its threshold', () => {
+    const handle = openDatabase(freshPath());
+    expect(handle.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     handle.close();
   });
 
