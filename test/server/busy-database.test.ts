@@ -2,7 +2,7 @@ import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { startApp, type RunningApp } from '../../src/main.js';
-import { newVisitor, testConfig, webSay } from '../support/app.js';
+import { newVisitor, postChatMessage, testConfig, webSay } from '../support/app.js';
 import { tempDir } from '../support/temp.js';
 
 describe('another process holding the database write lock', () => {
@@ -28,11 +28,7 @@ describe('another process holding the database write lock', () => {
     const other = new Sqlite(dbPath);
     other.exec('BEGIN IMMEDIATE');
     try {
-      const response = await fetch(`${app.url}/api/chat/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ visitorId: visitor, text: 'how do I deposit?' }),
-      });
+      const response = await postChatMessage(app.url, visitor, { text: 'how do I deposit?' });
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('1');
       expect(await response.json()).toEqual({ error: 'the database is busy; try again in a moment' });

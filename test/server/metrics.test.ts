@@ -1,7 +1,7 @@
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelName, ConversationRef } from '../../src/contracts/index.js';
-import { newVisitor, startTestApp, webSay } from '../support/app.js';
+import { newVisitor, postChatMessage, startTestApp, webSay } from '../support/app.js';
 import { FakeTelegram, until } from '../support/fake-telegram.js';
 import { scrape } from './prometheus.js';
 
@@ -93,11 +93,7 @@ describe('GET /metrics', () => {
     const other = new Sqlite(app.services.database.path);
     other.exec('BEGIN IMMEDIATE');
     try {
-      const response = await fetch(`${app.url}/api/chat/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ visitorId: visitor, text: 'how do I deposit?' }),
-      });
+      const response = await postChatMessage(app.url, visitor, { text: 'how do I deposit?' });
       expect(response.status).toBe(503);
     } finally {
       other.exec('ROLLBACK');

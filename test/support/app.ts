@@ -37,17 +37,25 @@ export async function newVisitor(url: string): Promise<string> {
   return ((await response.json()) as { visitorId: string }).visitorId;
 }
 
-/** Posts a web-chat message as `visitorId` (one from {@link newVisitor}) and returns the replies. */
-export async function webSay(
-  url: string,
-  visitorId: string,
-  body: { text?: string; payload?: string; lang?: 'zh' | 'en' },
-): Promise<{ kind: string; text: string; suggestions?: { label: string; payload: string }[]; escalation?: { number: string; status: string; priority: string } }[]> {
-  const response = await fetch(`${url}/api/chat/messages`, {
+/** What a web-chat message carries besides the visitor id. */
+type ChatMessageBody = { text?: string; payload?: string; lang?: 'zh' | 'en' };
+
+/** Posts a web-chat message as `visitorId` and returns the response as it is (for tests of refusals: 401, 429, 503). */
+export function postChatMessage(url: string, visitorId: string, body: ChatMessageBody): Promise<Response> {
+  return fetch(`${url}/api/chat/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ visitorId, ...body }),
   });
+}
+
+/** Posts a web-chat message as `visitorId` (one from {@link newVisitor}) and returns the replies. */
+export async function webSay(
+  url: string,
+  visitorId: string,
+  body: ChatMessageBody,
+): Promise<{ kind: string; text: string; suggestions?: { label: string; payload: string }[]; escalation?: { number: string; status: string; priority: string } }[]> {
+  const response = await postChatMessage(url, visitorId, body);
   if (!response.ok) throw new Error(`POST /api/chat/messages: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { replies: never[] }).replies;
 }
