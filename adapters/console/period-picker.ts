@@ -39,11 +39,6 @@ export function chosenPeriod(query: Readonly<Record<string, unknown>>, fallback:
   return { choice: 'custom', date, since };
 }
 
-/** The period's query string, for links and forms that keep it. */
-export function periodQuery(period: ChosenPeriod): string {
-  return period.choice === 'custom' ? `period=custom&since=${encodeURIComponent(period.date)}` : `period=${period.choice}`;
-}
-
 /** Hidden fields carrying the period through a POST form, so the page comes back with the same period. */
 export function periodFields(period: ChosenPeriod): SafeHtml {
   return html`<input type="hidden" name="period" value="${period.choice}" /><input type="hidden" name="since" value="${period.date}" />`;
