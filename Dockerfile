@@ -31,6 +31,8 @@ COPY src ./src
 COPY adapters ./adapters
 COPY intents ./intents
 COPY drizzle ./drizzle
+# Postgres's migrations (DATABASE_URL; see compose.yaml).
+COPY drizzle-pg ./drizzle-pg
 # The FAQ and the bilingual texts (.dockerignore leaves any local database out).
 COPY data ./data
 # The dev set a knowledge-base retrain is scored on before it goes live.

@@ -39,7 +39,7 @@ export interface RunningApp {
   /** Mirrors new ticket events to the channels' agent desks now. */
   pollDesks(): Promise<void>;
   /** Runs the SLA job now, as of `now` (default: the time it is): alerts due, tickets to auto-close. */
-  checkSla(now?: Date): SlaCheck;
+  checkSla(now?: Date): Promise<SlaCheck>;
   /** Checks the knowledge base for edits now (instead of waiting for the poll) and retrains; true when a new brain went live. */
   checkKnowledge(): Promise<boolean>;
   stop(): Promise<void>;
@@ -52,17 +52,17 @@ export interface RunningApp {
 export async function startApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningApp> {
   const started = performance.now();
   // A request waits at most this long for a write lock another process holds (the CLI desk's are brief).
-  const services = createServices(config, undefined, {
+  const services = await createServices(config, undefined, {
     busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS,
     // Checkpoints leave the turns: a worker thread folds the write-ahead log back into the file.
     checkpointInBackground: { onError: (error) => logger.warn({ reason: error.message }, 'database: the background checkpoint stopped; the write-ahead log grows until restart') },
   });
   const channels = new ChannelRegistry();
-  const metrics = new BotMetrics(config.instanceId, { outbox: services.outbox, tickets: new TicketFigures(services.database.db) }, logger);
+  const metrics = new BotMetrics(config.instanceId, { outbox: services.outbox, tickets: new TicketFigures(services.engine) }, logger);
   const http = createHttpServer(
     {
       status: () => ({ channels: channels.all().map((adapter) => adapter.name), uptimeS: Math.round(process.uptime()) }),
-      database: () => ({ pendingOutbox: services.outbox.pendingCount() }),
+      database: async () => ({ pendingOutbox: await services.outbox.pendingCount() }),
       metrics,
     },
     logger,
@@ -70,7 +70,16 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   // The adapters get the pipeline measured: each turn counted and timed for /metrics.
   const bot = new MeasuredHandler(services.bot, metrics.observeTurn);
   try {
-    const { on, off } = await createAdapters(config, { bot, desk: services.desk, presenter: services.presenter, http: http.app, logger });
+    const { on, off } = await createAdapters(config, {
+      bot,
+      desk: services.desk,
+      presenter: services.presenter,
+      http: http.app,
+      logger,
+      broadcast: services.engine.broadcast,
+      sharedSecret: (name) => services.engine.sharedSecret(name),
+      soleRole: (name) => services.engine.soleRole(name),
+    });
     for (const adapter of on) {
       await adapter.start();
       channels.register(adapter);
@@ -78,7 +87,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     }
     for (const channel of off) logger.info({ channel: channel.channel }, `${channel.channel}: off (${channel.reason})`);
     // E-mail follows the desk feed like a channel's desk; it is core-side (SMTP is no platform SDK).
-    const email = createEmailChannel(config, services, http.app, logger);
+    const email = await createEmailChannel(config, services, http.app, logger);
     if ('off' in email) logger.info({ channel: 'email' }, `email: off (${email.off})`);
     else {
       channels.register(email);
@@ -87,24 +96,24 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
   } catch (error) {
     // A channel that cannot start stops start-up; leave nothing half-open behind.
     for (const adapter of channels.all()) await adapter.stop().catch(() => undefined);
-    services.close();
+    await services.close();
     throw error;
   }
   const dispatcher = new OutboxDispatcher(services.outbox, channels, logger, undefined, { leaseMs: config.outboxLeaseMs, observer: metrics.observeDelivery });
   dispatcher.start();
-  const deskFeed = new DeskFeed(services.queue, services.bindings, channels, logger);
-  deskFeed.start();
+  const deskFeed = new DeskFeed(services.engine, services.queue, services.bindings, channels, logger);
+  await deskFeed.start();
   // The agents' web console at /desk: mounted before the server's 404 handler (added by listen).
   const sessions = { idleMs: config.console.sessionIdleMinutes * 60_000, absoluteMs: config.console.sessionMaxHours * 3_600_000 };
-  const unanswered = new UnansweredQuestions(services.database.db);
+  const unanswered = new UnansweredQuestions(services.engine);
   const operations = {
-    report: async (since: Date) => reportFor(services.database.db, { since, until: new Date() }, services.brain.knowledgeBase),
+    report: async (since: Date) => reportFor(services.engine, { since, until: new Date() }, services.brain.knowledgeBase),
     ...createKnowledgeOperations({ store: services.knowledge, unanswered, brains: services.brains }),
   };
   const deskConsole = createConsole(config, {
     http: http.app,
     desk: services.desk,
-    backend: createConsoleBackend(services.database.db, services.queue, sessions, services.brains),
+    backend: createConsoleBackend(services.engine, services.queue, sessions, services.brains),
     operations,
     logger,
   });
@@ -116,7 +125,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
     store: services.knowledge,
     holder: services.brains,
     retrainer: new Retrainer(),
-    retrains: new RetrainLog(services.database.db),
+    retrains: new RetrainLog(services.engine),
     logger,
     settings: { policy: config.nlu, links: config.links },
     pollMs: config.knowledgePollMs,
@@ -147,7 +156,7 @@ export async function startApp(config: Config, logger: Logger = createLogger(con
         deskConsole.stop();
         for (const adapter of channels.all()) await adapter.stop();
         await http.close();
-        services.close();
+        await services.close();
         logger.info('stopped');
       })();
       return stopping;

@@ -1,5 +1,6 @@
 import type { Config } from './config/index.js';
-import { openDatabase, type Database, type DatabaseHandle, type OpenOptions } from './db/index.js';
+import type { Engine, OpenOptions } from './db/index.js';
+import { openEngine } from './db/open.js';
 import { DeskPresenter } from './core/desk-presenter.js';
 import { assembleTickets, type TicketDesk } from './escalation/desk.js';
 import type { DeskBindings } from './escalation/desk-bindings.js';
@@ -18,7 +19,8 @@ import type { SlaPolicy } from './escalation/sla.js';
 
 /** The core, assembled: what the bot process and the CLI share. */
 export interface Services {
-  readonly database: DatabaseHandle;
+  /** The database (SQLite, or Postgres with `DATABASE_URL`). */
+  readonly engine: Engine;
   /** The brain in use now (see {@link Services.brains}). */
   readonly brain: Brain;
   /** Holds the live brain; the running bot swaps in a retrained one after a knowledge-base edit. */
@@ -40,7 +42,7 @@ export interface Services {
   readonly presenter: DeskPresenter;
   readonly outbox: Outbox;
   /** Closes the database. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** The SLA settings of a configuration. */
@@ -49,29 +51,30 @@ export function slaPolicy(config: Config): SlaPolicy {
 }
 
 /** Opens the live knowledge base, seeding its phrases from `intents/` and its FAQ from `data/faq.json` the first time. */
-export function openKnowledge(db: Database, now = new Date()): KnowledgeStore {
-  const knowledge = new KnowledgeStore(db);
-  knowledge.seedIfEmpty(readIntentFiles(), now);
-  knowledge.faq.seedIfEmpty(readFaqFile(), now);
+export async function openKnowledge(engine: Engine, now = new Date()): Promise<KnowledgeStore> {
+  const knowledge = new KnowledgeStore(engine);
+  await knowledge.seedIfEmpty(readIntentFiles(), now);
+  await knowledge.faq.seedIfEmpty(readFaqFile(), now);
   return knowledge;
 }
 
 /**
- * Opens the database (migrating it; `options` as {@link openDatabase}), seeds the knowledge
+ * Opens the database (migrating it; Postgres when `DATABASE_URL` is set, else SQLite with `options`
+ * as `openDatabase`), seeds the knowledge
  * base on first start ({@link openKnowledge}), trains the brain on its phrases and FAQ (unless
  * `brain` is given) and wires the pipeline.
  */
-export function createServices(config: Config, brain?: Brain, options: OpenOptions = {}): Services {
-  const database = openDatabase(config.databasePath, options);
-  const knowledge = openKnowledge(database.db);
-  const knowledgeSnapshot = knowledge.snapshot();
+export async function createServices(config: Config, brain?: Brain, options: OpenOptions = {}): Promise<Services> {
+  const engine = await openEngine(config, { sqlite: options });
+  const knowledge = await openKnowledge(engine);
+  const knowledgeSnapshot = await knowledge.snapshot();
   const brains = new BrainHolder(brain ?? buildBrain({ policy: config.nlu, links: config.links }, knowledgeSnapshot.phrases, knowledgeSnapshot.faq));
   const sla = slaPolicy(config);
   const priorityQuota = new PriorityQuota({ perAddress: config.web.limits.priorityTicketsPerHour, windowMs: 60 * 60_000 });
-  const { lifecycle, queue, bindings, desk } = assembleTickets(database.db, { sla, agents: config.agents, priorityQuota });
-  const bot = new SupportBot({ db: database.db, brain: brains, tickets: lifecycle, queue, sla });
+  const { lifecycle, queue, bindings, desk } = assembleTickets(engine, { sla, agents: config.agents, priorityQuota });
+  const bot = new SupportBot({ engine, brain: brains, tickets: lifecycle, queue, sla });
   return {
-    database,
+    engine,
     get brain() {
       return brains.current;
     },
@@ -84,7 +87,7 @@ export function createServices(config: Config, brain?: Brain, options: OpenOptio
     bindings,
     desk,
     presenter: new DeskPresenter(config.deskLang),
-    outbox: new Outbox(database.db),
-    close: () => database.close(),
+    outbox: new Outbox(engine),
+    close: () => engine.close(),
   };
 }

@@ -32,10 +32,10 @@ describe('the agent desk facing hostile user text', { timeout: 120_000 }, () => 
     const skips = Array.from({ length: 6 }, () => JSON.stringify({ user: 'mallory', text: 'skip' })).join('\n');
     await runCli(['chat', '--jsonl'], env, skips);
     // A queue long enough that `list` writes more than a pipe holds.
-    const services = createServices(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
+    const services = await createServices(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
     for (let user = 0; user < 400; user++)
       await services.bot.process({ channel: 'cli', userId: `victim-${user}`, conversation: { user }, text: 'my account was hacked and someone stole all my funds' });
-    services.close();
+    await services.close();
   });
   afterAll(() => temp.cleanup());
 

@@ -22,15 +22,15 @@ describe('escalations list in pages', () => {
       return;
     }
     await say('/human');
-    for (let step = 0; step < 6 && !services.queue.list().some((ticket) => ticket.userId === user); step++) await say('skip');
+    for (let step = 0; step < 6 && !(await services.queue.list()).some((ticket) => ticket.userId === user); step++) await say('skip');
   };
 
   beforeAll(async () => {
-    services = createServices(loadConfig(env));
+    services = await createServices(loadConfig(env));
     for (let index = 0; index < 7; index++) await open(`user-${index}`, index % 3 === 0);
   });
-  afterAll(() => {
-    services.close();
+  afterAll(async () => {
+    await services.close();
     temp.cleanup();
   });
 

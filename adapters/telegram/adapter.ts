@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, webhookCallback, type Context, type Transformer } from 'grammy';
-import { DeliveryError, type ChannelAdapter, type ChannelContext, type ConversationRef, type DeskEvent, type Reply, type TelegramConfig } from '../../src/core/index.js';
+import { DeliveryError, type ChannelAdapter, type ChannelContext, type ConversationRef, type DeskEvent, type Reply, type SoleRole, type TelegramConfig } from '../../src/core/index.js';
 import { TelegramDesk } from './agent-desk.js';
 import { commandMenu } from './commands.js';
 import { parseConversation, sendReplies } from './conversation.js';
@@ -22,14 +21,19 @@ const DRAIN_MS = 5_000;
 /**
  * The Telegram channel (grammy). Long polling by default (with @grammyjs/runner, one chat's
  * updates in order, chats in parallel), a webhook on the shared HTTP server when
- * `TELEGRAM_WEBHOOK_URL` is set. Rate limits and network errors are retried by
+ * `TELEGRAM_WEBHOOK_URL` is set. Several instances on one database: any of them serves the webhook
+ * (its secret token shared through the database unless configured); only one polls at a time (the
+ * `telegram_polling` role; the others stand by and take over when it goes). Rate limits and network errors are retried by
  * @grammyjs/auto-retry; a redelivered update is recognised by its `update_id` in the core.
  */
 export class TelegramAdapter implements ChannelAdapter {
   readonly name = 'telegram' as const;
   readonly #bot: Bot;
   readonly #desk: TelegramDesk | undefined;
-  readonly #webhookSecret: string | undefined;
+  #webhookSecret: string | undefined;
+  /** Polling: held by one instance at a time. */
+  readonly #polling: SoleRole | undefined;
+  #standingBy = false;
   /** Aborted on stop, so calls waiting between retries give up at once. */
   readonly #stopping = new AbortController();
   readonly #handling = new Set<Promise<void>>();
@@ -41,8 +45,7 @@ export class TelegramAdapter implements ChannelAdapter {
     private readonly config: TelegramConfig,
     private readonly context: ChannelContext,
   ) {
-    // Without a configured secret (src/config checks its shape), one is made up per start: the bot sets it with setWebhook itself.
-    this.#webhookSecret = config.webhookUrl ? (config.webhookSecret ?? randomBytes(32).toString('hex')) : undefined;
+    this.#polling = config.webhookUrl ? undefined : context.soleRole('telegram_polling');
     this.#bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
     // The deadline goes on last so it wraps auto-retry: retries stop when the deadline passes or the adapter stops.
     this.#bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: MAX_RETRY_AFTER_S }), (call, method, payload, signal) =>
@@ -64,6 +67,8 @@ export class TelegramAdapter implements ChannelAdapter {
     await this.#desk?.connect();
     await this.#publishCommands();
     if (this.config.webhookUrl) {
+      // Without a configured secret (src/config checks its shape), the database's shared one: every instance checks the one set.
+      this.#webhookSecret = this.config.webhookSecret ?? (await this.context.sharedSecret('telegram_webhook')).toString('hex');
       const path = new URL(this.config.webhookUrl).pathname;
       const callback = webhookCallback(this.#bot, 'express', { secretToken: this.#webhookSecret });
       this.context.http.post(path, express.json({ limit: '1mb' }), (req, res) => {
@@ -74,6 +79,17 @@ export class TelegramAdapter implements ChannelAdapter {
       await this.#bot.api.setWebhook(this.config.webhookUrl, { secret_token: this.#webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
       return;
     }
+    const polling = await this.#polling!.claim({
+      onGained: () => this.#startPolling(),
+      onLost: () => this.#stopPolling('lost the polling role (database connection broke); standing by'),
+    });
+    this.#standingBy = !polling;
+  }
+
+  /** Starts long polling (this instance holds the polling role). */
+  async #startPolling(): Promise<void> {
+    if (this.#standingBy) this.context.logger.info({ channel: 'telegram' }, 'telegram: took over polling');
+    this.#standingBy = false;
     // A webhook left over from another deployment would make getUpdates fail; pending updates are kept.
     await this.#bot.api.deleteWebhook();
     this.#runner = run(this.#bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, silent: true } });
@@ -82,9 +98,18 @@ export class TelegramAdapter implements ChannelAdapter {
     });
   }
 
+  /** Stops polling at once (the role is gone); another instance takes over. */
+  async #stopPolling(reason: string): Promise<void> {
+    this.context.logger.warn({ channel: 'telegram' }, `telegram: ${reason}`);
+    this.#standingBy = true;
+    const runner = this.#runner;
+    this.#runner = undefined;
+    await runner?.stop()?.catch(() => undefined);
+  }
+
   /** How the channel runs, for the start-up line: the bot, polling or webhook, and the agent group. */
   get detail(): string {
-    const mode = this.config.webhookUrl ? `webhook at ${new URL(this.config.webhookUrl).pathname}` : 'long polling';
+    const mode = this.config.webhookUrl ? `webhook at ${new URL(this.config.webhookUrl).pathname}` : this.#standingBy ? 'long polling on standby (another instance polls)' : 'long polling';
     const desk = this.#desk ? `agent group ${this.#desk.chatId}${this.#desk.forum ? ' (a topic per ticket)' : ''}` : 'no agent group';
     return `@${this.#bot.botInfo.username}, ${mode}, ${desk}`;
   }
@@ -150,6 +175,8 @@ export class TelegramAdapter implements ChannelAdapter {
       // The runner does not confirm the last batch; without this, a restart would get those updates again.
       await this.#bot.api.getUpdates({ offset: this.#lastUpdateId + 1, limit: 1, timeout: 0 }, grammySignal(AbortSignal.timeout(2_000))).catch(() => undefined);
     }
+    // Only now (the last batch confirmed) may a standby instance take over polling.
+    await this.#polling?.release();
   }
 }
 

@@ -3,6 +3,7 @@ import express from 'express';
 import type { ChannelAdapter, ChannelContext, ConversationRef, HelpCentreConfig, IncomingMessage, Reply } from '../../src/core/index.js';
 import type { ChannelFactory } from '../../src/core/index.js';
 import { addressLimits, type AddressLimits } from './address-limits.js';
+import { deliveryNotice, readDeliveryNotice } from './delivery-notice.js';
 import { ConversationFeed, entriesAfter } from './feed.js';
 import { chatPageFraming, mountHelpCentre } from './help/index.js';
 import { RecentReplies } from './recent-replies.js';
@@ -39,6 +40,7 @@ export class WebChatAdapter implements ChannelAdapter {
   readonly #streams = new VisitorStreams();
   readonly #recent = new RecentReplies();
   readonly #feed: ConversationFeed;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly context: ChannelContext,
@@ -88,9 +90,17 @@ export class WebChatAdapter implements ChannelAdapter {
     http.use(chatPageFraming(this.options.helpCentre.widgetOrigins));
     http.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
     this.#streams.start();
+    this.#unsubscribe = this.context.broadcast.subscribe('web_delivery', (payload) => {
+      const notice = readDeliveryNotice(payload);
+      if (!notice) return void this.context.logger.warn({ channel: 'web' }, 'unreadable web delivery notice ignored');
+      this.#delivered(notice.visitorId, notice.replies).catch((error: unknown) =>
+        this.context.logger.warn({ channel: 'web', reason: String(error) }, 'pushing delivered replies to open pages failed; they get them when they reconnect'),
+      );
+    });
   }
 
   async stop(): Promise<void> {
+    this.#unsubscribe?.();
     this.#streams.stop();
   }
 
@@ -100,10 +110,15 @@ export class WebChatAdapter implements ChannelAdapter {
    * conversation's history, and the page gets them when it connects.
    */
   async deliver(reference: ConversationRef, replies: readonly Reply[]): Promise<void> {
-    const visitorId = String(reference.visitorId);
+    // The visitor's pages may be open on any instance: every instance (this one too) hears it and catches its pages up.
+    await this.context.broadcast.publish('web_delivery', deliveryNotice(String(reference.visitorId), replies));
+  }
+
+  /** Replies the outbox delivered (on any instance): pushed to the visitor's pages open here. */
+  async #delivered(visitorId: string, replies: readonly Reply[]): Promise<void> {
     this.#recent.remember(visitorId, replies);
     const streams = this.#streams.of(visitorId);
-    if (streams.length === 0) this.context.logger.debug({ channel: 'web' }, 'visitor offline; replies wait in the history for the page');
+    if (streams.length === 0) this.context.logger.debug({ channel: 'web' }, 'visitor offline here; replies wait in the history for the page');
     for (const stream of streams) await this.#catchUp(visitorId, stream);
   }
 
@@ -138,7 +153,7 @@ export const webChannel: ChannelFactory = {
   create: async (config, context) => {
     if (config.trustProxy !== false) context.http.set('trust proxy', config.trustProxy);
     return new WebChatAdapter(context, {
-      visitors: new VisitorIds(loadVisitorSecret(config.web.visitorSecret, config.databasePath)),
+      visitors: new VisitorIds(await loadVisitorSecret(config.web.visitorSecret, context.sharedSecret)),
       limits: addressLimits(config.web.limits, context.logger),
       helpCentre: config.helpCentre,
     });

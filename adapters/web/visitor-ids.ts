@@ -1,5 +1,4 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../../src/core/index.js';
 
 const PREFIX = 'v1';
@@ -7,7 +6,6 @@ const NONCE_BYTES = 16;
 const MAC_BYTES = 16;
 /** `v1` + 22 base64url characters of nonce + 22 of signature (16 bytes each). */
 const ISSUED_ID = /^v1([A-Za-z0-9_-]{22})([A-Za-z0-9_-]{22})$/;
-const SECRET_BYTES = 32;
 /** Verified ids remembered (about 1 MB at most). */
 const VERIFIED_LIMIT = 10_000;
 
@@ -50,44 +48,16 @@ export class VisitorIds {
 }
 
 /**
- * The secret that signs visitor ids: `WEB_VISITOR_SECRET` when set; otherwise a random one
- * kept in the file `<DATABASE_PATH>-visitor-secret` (created on first start, mode 600), so ids
- * survive restarts just as the conversations in the database do. An in-memory database gets
- * an in-memory secret.
- * @throws ConfigError naming `WEB_VISITOR_SECRET` when the file cannot be read or written.
+ * The secret that signs visitor ids: `WEB_VISITOR_SECRET` when set; otherwise the database's shared
+ * `visitor` secret (made on first start and kept with the data: every instance and restart issues and
+ * accepts the same ids; see `Engine.sharedSecret`).
+ * @throws ConfigError naming `WEB_VISITOR_SECRET` when the shared secret cannot be read or made.
  */
-export function loadVisitorSecret(configured: string | undefined, databasePath: string): Buffer {
+export async function loadVisitorSecret(configured: string | undefined, shared: (name: 'visitor') => Promise<Buffer>): Promise<Buffer> {
   if (configured) return Buffer.from(configured, 'utf8');
-  if (databasePath === ':memory:') return randomBytes(SECRET_BYTES);
-  const file = `${databasePath}-visitor-secret`;
   try {
-    return readSecret(file) ?? createSecret(file);
+    return await shared('visitor');
   } catch (error) {
-    throw new ConfigError('WEB_VISITOR_SECRET', `is not set and ${file} cannot be used (${(error as Error).message})`);
-  }
-}
-
-function readSecret(file: string): Buffer | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  const secret = Buffer.from(text, 'base64url');
-  if (secret.length < SECRET_BYTES) throw new Error(`it holds no ${SECRET_BYTES}-byte secret; delete it to make a new one (visitors then get new ids)`);
-  return secret;
-}
-
-function createSecret(file: string): Buffer {
-  const secret = randomBytes(SECRET_BYTES);
-  try {
-    // 'wx': if another process (a second instance) created it first, use theirs.
-    writeFileSync(file, `${secret.toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
-    return secret;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readSecret(file)!;
-    throw error;
+    throw new ConfigError('WEB_VISITOR_SECRET', `is not set and the shared one cannot be used (${(error as Error).message})`);
   }
 }

@@ -1,6 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
-import type { Database } from '../db/index.js';
-import { agentAccounts, agentSessions } from '../db/schema.js';
+import { eq } from 'drizzle-orm';
+import type { Engine } from '../db/index.js';
+import type { agentAccounts } from '../db/schema.js';
 import type { Lang } from '../contracts/index.js';
 import { DECOY_HASH, hashPassword, verifyPassword } from './password.js';
 
@@ -57,6 +57,9 @@ function checkPassword(password: string): void {
   if (length < PASSWORD_LENGTH.min || length > PASSWORD_LENGTH.max) throw new AccountError('invalid', `the password must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters`);
 }
 
+/** Logins in code-point order, the same on every engine (Postgres would compare them by its locale). */
+const byLogin = (a: AccountRow, b: AccountRow) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0);
+
 /**
  * The console's agent accounts (created and managed by `agents …` on the command line; there is
  * no default account and no default password). Passwords are kept as scrypt hashes only; a new
@@ -64,7 +67,7 @@ function checkPassword(password: string): void {
  */
 export class AgentAccounts {
   constructor(
-    private readonly db: Database,
+    private readonly engine: Engine,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -74,53 +77,61 @@ export class AgentAccounts {
     const name = input.name.trim();
     if (!name || name.length > 64 || /[\p{Cc}\p{Cf}]/u.test(name)) throw new AccountError('invalid', 'the name must be 1-64 printable characters');
     checkPassword(input.password);
-    if (this.#row(input.login)) throw new AccountError('exists', `an account "${input.login}" already exists`);
+    const exists = () => new AccountError('exists', `an account "${input.login}" already exists`);
+    // Checked before the (slow) hash; the unique login decides when two instances add it at once.
+    if (await this.#row(input.login)) throw exists();
     const passwordHash = await hashPassword(input.password);
     const now = this.clock();
-    const row = this.db
-      .insert(agentAccounts)
-      .values({ login: input.login, name, role: input.role, lang: input.lang ?? null, passwordHash, createdAt: now, updatedAt: now })
-      .returning()
-      .get();
+    const [row] = await this.engine.run((db, t) =>
+      db
+        .insert(t.agentAccounts)
+        .values({ login: input.login, name, role: input.role, lang: input.lang ?? null, passwordHash, createdAt: now, updatedAt: now })
+        .onConflictDoNothing()
+        .returning(),
+    );
+    if (!row) throw exists();
     return toAccount(row);
   }
 
   /** Sets a new password and signs the account out everywhere. @throws AccountError 'not_found' or 'invalid'. */
   async setPassword(login: string, password: string): Promise<void> {
     checkPassword(password);
-    const row = this.#existing(login);
+    const row = await this.#existing(login);
     const passwordHash = await hashPassword(password);
-    this.db.transaction((tx) => {
-      tx.update(agentAccounts).set({ passwordHash, updatedAt: this.clock() }).where(eq(agentAccounts.id, row.id)).run();
-      tx.delete(agentSessions).where(eq(agentSessions.accountId, row.id)).run();
+    await this.engine.transaction(async () => {
+      await this.engine.run((db, t) => db.update(t.agentAccounts).set({ passwordHash, updatedAt: this.clock() }).where(eq(t.agentAccounts.id, row.id)));
+      await this.#endSessions(row.id);
     });
   }
 
   /** Disables an account and ends its sessions at once. @throws AccountError 'not_found'. */
-  disable(login: string): void {
-    const row = this.#existing(login);
-    this.db.transaction((tx) => {
-      tx.update(agentAccounts)
-        .set({ disabledAt: row.disabledAt ?? this.clock(), updatedAt: this.clock() })
-        .where(eq(agentAccounts.id, row.id))
-        .run();
-      tx.delete(agentSessions).where(eq(agentSessions.accountId, row.id)).run();
+  async disable(login: string): Promise<void> {
+    await this.engine.transaction(async () => {
+      const row = await this.#existing(login);
+      await this.engine.run((db, t) =>
+        db
+          .update(t.agentAccounts)
+          .set({ disabledAt: row.disabledAt ?? this.clock(), updatedAt: this.clock() })
+          .where(eq(t.agentAccounts.id, row.id)),
+      );
+      await this.#endSessions(row.id);
     });
   }
 
   /** Sets the console's language for an account. */
-  setLang(id: number, lang: Lang): void {
-    this.db.update(agentAccounts).set({ lang, updatedAt: this.clock() }).where(eq(agentAccounts.id, id)).run();
+  async setLang(id: number, lang: Lang): Promise<void> {
+    await this.engine.run((db, t) => db.update(t.agentAccounts).set({ lang, updatedAt: this.clock() }).where(eq(t.agentAccounts.id, id)));
   }
 
   /** Every account, by login. */
-  list(): AgentAccount[] {
-    return this.db.select().from(agentAccounts).orderBy(asc(agentAccounts.login)).all().map(toAccount);
+  async list(): Promise<AgentAccount[]> {
+    const rows = await this.engine.run((db, t) => db.select().from(t.agentAccounts));
+    return rows.sort(byLogin).map(toAccount);
   }
 
   /** An account by id (a session's), if it is still enabled. */
-  enabled(id: number): AgentAccount | undefined {
-    const row = this.db.select().from(agentAccounts).where(eq(agentAccounts.id, id)).get();
+  async enabled(id: number): Promise<AgentAccount | undefined> {
+    const [row] = await this.engine.run((db, t) => db.select().from(t.agentAccounts).where(eq(t.agentAccounts.id, id)).limit(1));
     return row && row.disabledAt === null ? toAccount(row) : undefined;
   }
 
@@ -129,18 +140,24 @@ export class AgentAccounts {
    * login, wrong password, disabled): the time taken does not tell either.
    */
   async verify(login: string, password: string): Promise<AgentAccount | undefined> {
-    const row = LOGIN.test(login) ? this.#row(login) : undefined;
+    const row = LOGIN.test(login) ? await this.#row(login) : undefined;
     const matches = await verifyPassword(password.slice(0, PASSWORD_LENGTH.max * 4), row?.passwordHash ?? DECOY_HASH);
     return row && matches && row.disabledAt === null ? toAccount(row) : undefined;
   }
 
-  #row(login: string): AccountRow | undefined {
-    return this.db.select().from(agentAccounts).where(eq(agentAccounts.login, login)).get();
+  async #row(login: string): Promise<AccountRow | undefined> {
+    const [row] = await this.engine.run((db, t) => db.select().from(t.agentAccounts).where(eq(t.agentAccounts.login, login)).limit(1));
+    return row;
   }
 
-  #existing(login: string): AccountRow {
-    const row = this.#row(login);
+  async #existing(login: string): Promise<AccountRow> {
+    const row = await this.#row(login);
     if (!row) throw new AccountError('not_found', `no account "${login}"`);
     return row;
+  }
+
+  /** Deletes an account's sessions (signs it out everywhere). */
+  async #endSessions(accountId: number): Promise<void> {
+    await this.engine.run((db, t) => db.delete(t.agentSessions).where(eq(t.agentSessions.accountId, accountId)));
   }
 }

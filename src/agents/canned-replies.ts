@@ -1,6 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
-import type { Database } from '../db/index.js';
-import { cannedReplies } from '../db/schema.js';
+import { eq } from 'drizzle-orm';
+import type { Engine } from '../db/index.js';
+import type { cannedReplies } from '../db/schema.js';
 import type { Lang } from '../contracts/index.js';
 import { redactSecrets } from '../safety/redact.js';
 
@@ -45,6 +45,12 @@ function toReply(row: CannedRow): CannedReply {
   return { id: row.id, title: row.title, text: { en: row.textEn, zh: row.textZh }, updatedBy: row.updatedBy, updatedAt: row.updatedAt.toISOString() };
 }
 
+/** By title in code-point order (the same on every engine: Postgres would compare by its locale), then oldest first. */
+function byTitle(a: CannedRow, b: CannedRow): number {
+  if (a.title !== b.title) return a.title < b.title ? -1 : 1;
+  return a.id - b.id;
+}
+
 /** The fields as stored: trimmed, texts redacted. @throws CannedReplyError 'invalid' */
 function checked(input: CannedReplyInput): { title: string; textEn: string; textZh: string } {
   const title = input.title.trim();
@@ -62,41 +68,46 @@ function checked(input: CannedReplyInput): { title: string; textEn: string; text
  */
 export class CannedReplies {
   constructor(
-    private readonly db: Database,
+    private readonly engine: Engine,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Every canned reply, by title. */
   async list(): Promise<CannedReply[]> {
-    return this.db.select().from(cannedReplies).orderBy(asc(cannedReplies.title), asc(cannedReplies.id)).all().map(toReply);
+    const rows = await this.engine.run((db, t) => db.select().from(t.cannedReplies));
+    return rows.sort(byTitle).map(toReply);
   }
 
   /** Creates a canned reply. @throws CannedReplyError 'invalid' */
   async create(input: CannedReplyInput, by: string): Promise<CannedReply> {
+    const fields = checked(input);
     const now = this.clock();
-    return toReply(
-      this.db
-        .insert(cannedReplies)
-        .values({ ...checked(input), updatedBy: by, createdAt: now, updatedAt: now })
-        .returning()
-        .get(),
+    const [row] = await this.engine.run((db, t) =>
+      db
+        .insert(t.cannedReplies)
+        .values({ ...fields, updatedBy: by, createdAt: now, updatedAt: now })
+        .returning(),
     );
+    return toReply(row!);
   }
 
   /** Changes a canned reply. @throws CannedReplyError 'invalid' or 'not_found' */
   async update(id: number, input: CannedReplyInput, by: string): Promise<CannedReply> {
-    const row = this.db
-      .update(cannedReplies)
-      .set({ ...checked(input), updatedBy: by, updatedAt: this.clock() })
-      .where(eq(cannedReplies.id, id))
-      .returning()
-      .get();
+    const fields = checked(input);
+    const [row] = await this.engine.run((db, t) =>
+      db
+        .update(t.cannedReplies)
+        .set({ ...fields, updatedBy: by, updatedAt: this.clock() })
+        .where(eq(t.cannedReplies.id, id))
+        .returning(),
+    );
     if (!row) throw new CannedReplyError('not_found', `no canned reply ${id}`);
     return toReply(row);
   }
 
   /** Deletes a canned reply. @throws CannedReplyError 'not_found' */
   async remove(id: number): Promise<void> {
-    if (this.db.delete(cannedReplies).where(eq(cannedReplies.id, id)).run().changes === 0) throw new CannedReplyError('not_found', `no canned reply ${id}`);
+    const removed = await this.engine.run((db, t) => db.delete(t.cannedReplies).where(eq(t.cannedReplies.id, id)).returning({ id: t.cannedReplies.id }));
+    if (removed.length === 0) throw new CannedReplyError('not_found', `no canned reply ${id}`);
   }
 }

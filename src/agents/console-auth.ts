@@ -22,20 +22,20 @@ export class ConsoleAuth {
   async signIn(login: string, password: string): Promise<{ token: string; agent: SignedInAgent } | undefined> {
     const account = await this.accounts.verify(login, password);
     if (!account) return undefined;
-    const token = this.sessions.open(account.id);
-    const session = this.sessions.find(token);
+    const token = await this.sessions.open(account.id);
+    const session = await this.sessions.find(token);
     return session && { token, agent: { account, session } };
   }
 
   /** The agent a session token belongs to, if the session lives and the account is enabled. */
   async session(token: string): Promise<SignedInAgent | undefined> {
-    const session = this.sessions.find(token);
-    const account = session && this.accounts.enabled(session.accountId);
+    const session = await this.sessions.find(token);
+    const account = session && (await this.accounts.enabled(session.accountId));
     return account && session && { account, session };
   }
 
   /** Ends a session. */
   async signOut(token: string): Promise<void> {
-    this.sessions.close(token);
+    await this.sessions.close(token);
   }
 }

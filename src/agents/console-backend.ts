@@ -1,4 +1,4 @@
-import type { Database } from '../db/index.js';
+import type { Engine } from '../db/index.js';
 import type { DeskEvent, EscalationView, Lang } from '../contracts/index.js';
 import { decodeQueueCursor, encodeQueueCursor, type InboxFilter, type TicketQueue, type TranscriptLine } from '../escalation/queue.js';
 import { TicketTags } from '../escalation/tags.js';
@@ -50,19 +50,19 @@ export interface ConsoleBackend {
 }
 
 /** The console's backend over the bot's database, ticket queue and brain (`brains.current`: the brain in use now). */
-export function createConsoleBackend(db: Database, queue: TicketQueue, sessions: SessionPolicy, brains: { readonly current: Brain }): ConsoleBackend {
-  const accounts = new AgentAccounts(db);
-  const tags = new TicketTags(db, queue);
+export function createConsoleBackend(engine: Engine, queue: TicketQueue, sessions: SessionPolicy, brains: { readonly current: Brain }): ConsoleBackend {
+  const accounts = new AgentAccounts(engine);
+  const tags = new TicketTags(engine, queue);
   return {
-    auth: new ConsoleAuth(accounts, new AgentSessions(db, sessions)),
-    canned: new CannedReplies(db),
+    auth: new ConsoleAuth(accounts, new AgentSessions(engine, sessions)),
+    canned: new CannedReplies(engine),
     inbox: async (filter, { limit, after }) => {
-      const tagged = filter.tag === undefined ? undefined : tags.ticketsWith(filter.tag);
+      const tagged = filter.tag === undefined ? undefined : await tags.ticketsWith(filter.tag);
       if (tagged?.size === 0) return { tickets: [] };
       const tickets: EscalationView[] = [];
       // The queue pages in SQL; a tag filter keeps the tagged tickets of each page until the page is full.
       for (let cursor = after === undefined ? undefined : decodeQueueCursor(after); ;) {
-        const page = queue.page(filter, limit, cursor);
+        const page = await queue.page(filter, limit, cursor);
         tickets.push(...(tagged ? page.tickets.filter((ticket) => tagged.has(ticket.id)) : page.tickets));
         if (!page.next || tickets.length >= limit) return { tickets, next: page.next && encodeQueueCursor(page.next) };
         cursor = page.next;
@@ -72,7 +72,7 @@ export function createConsoleBackend(db: Database, queue: TicketQueue, sessions:
     tagsInUse: async () => tags.inUse(),
     transcript: async (ticketId) => queue.transcript(ticketId),
     draft: (transcript, lang) => replyDraft(brains.current, transcript, lang),
-    accounts: async () => accounts.list().filter((account) => !account.disabled),
+    accounts: async () => (await accounts.list()).filter((account) => !account.disabled),
     setLang: async (accountId, lang) => accounts.setLang(accountId, lang),
     eventsSince: async (afterId) => queue.eventsSince(afterId),
     lastEventId: async () => queue.lastEventId(),

@@ -1,7 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Database } from '../db/index.js';
-import { agentSessions } from '../db/schema.js';
+import type { Engine } from '../db/index.js';
 
 /** How long a console session lasts. */
 export interface SessionPolicy {
@@ -32,50 +31,48 @@ const sha256 = (token: string) => createHash('sha256').update(token).digest('hex
  */
 export class AgentSessions {
   constructor(
-    private readonly db: Database,
+    private readonly engine: Engine,
     private readonly policy: SessionPolicy,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Opens a session for an account; returns the token for the cookie (never stored as such). */
-  open(accountId: number): string {
+  async open(accountId: number): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock();
-    this.db
-      .insert(agentSessions)
-      .values({ tokenHash: sha256(token), accountId, createdAt: now, lastSeenAt: now })
-      .run();
+    await this.engine.run((db, t) => db.insert(t.agentSessions).values({ tokenHash: sha256(token), accountId, createdAt: now, lastSeenAt: now }));
     return token;
   }
 
   /** The session a token opens, if it has not ended; an expired one is deleted. Marks it used. */
-  find(token: string): OpenSession | undefined {
-    const row = this.db
-      .select()
-      .from(agentSessions)
-      .where(eq(agentSessions.tokenHash, sha256(token)))
-      .get();
+  async find(token: string): Promise<OpenSession | undefined> {
+    const [row] = await this.engine.run((db, t) =>
+      db
+        .select()
+        .from(t.agentSessions)
+        .where(eq(t.agentSessions.tokenHash, sha256(token)))
+        .limit(1),
+    );
     if (!row) return undefined;
+    // The times come back as Dates on both engines: compared here, not in SQL.
     const now = this.clock().getTime();
     if (now - row.lastSeenAt.getTime() > this.policy.idleMs || now - row.createdAt.getTime() > this.policy.absoluteMs) {
-      this.db.delete(agentSessions).where(eq(agentSessions.id, row.id)).run();
+      await this.engine.run((db, t) => db.delete(t.agentSessions).where(eq(t.agentSessions.id, row.id)));
       return undefined;
     }
     if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS)
-      this.db
-        .update(agentSessions)
-        .set({ lastSeenAt: new Date(now) })
-        .where(eq(agentSessions.id, row.id))
-        .run();
+      await this.engine.run((db, t) =>
+        db
+          .update(t.agentSessions)
+          .set({ lastSeenAt: new Date(now) })
+          .where(eq(t.agentSessions.id, row.id)),
+      );
     return { accountId: row.accountId, csrfToken: csrfTokenOf(token) };
   }
 
   /** Ends the session of a token (sign-out). */
-  close(token: string): void {
-    this.db
-      .delete(agentSessions)
-      .where(eq(agentSessions.tokenHash, sha256(token)))
-      .run();
+  async close(token: string): Promise<void> {
+    await this.engine.run((db, t) => db.delete(t.agentSessions).where(eq(t.agentSessions.tokenHash, sha256(token))));
   }
 }
 

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/index.js';
-import { openDatabase } from '../db/index.js';
+import { openEngine } from '../db/open.js';
 import { AccountError, AgentAccounts, type AgentRole } from '../agents/accounts.js';
 import { printable } from '../safety/terminal-text.js';
 import { UsageError } from './errors.js';
@@ -34,14 +34,14 @@ export function addAgentsCommand(program: Command, io: CliIo): void {
   const withAccounts =
     <T extends unknown[]>(run: (accounts: AgentAccounts, ...args: T) => Promise<void> | void) =>
     async (...args: T) => {
-      const database = openDatabase(loadConfig(io.env).databasePath);
+      const engine = await openEngine(loadConfig(io.env));
       try {
-        await run(new AgentAccounts(database.db), ...args);
+        await run(new AgentAccounts(engine), ...args);
       } catch (error) {
         // The account store's refusals are usage errors: a message, exit code 2.
         throw error instanceof AccountError ? new UsageError(error.message) : error;
       } finally {
-        database.close();
+        await engine.close();
       }
     };
 
@@ -75,8 +75,8 @@ export function addAgentsCommand(program: Command, io: CliIo): void {
     .command('disable')
     .argument('<login>')
     .action(
-      withAccounts((accounts, login: string) => {
-        accounts.disable(login);
+      withAccounts(async (accounts, login: string) => {
+        await accounts.disable(login);
         writeLine(io.stdout, `disabled ${login}; its sessions are signed out`);
       }),
     );
@@ -85,8 +85,8 @@ export function addAgentsCommand(program: Command, io: CliIo): void {
     .command('list')
     .option('--json', 'print a JSON array')
     .action(
-      withAccounts((accounts, options: { json?: boolean }) => {
-        const list = accounts.list();
+      withAccounts(async (accounts, options: { json?: boolean }) => {
+        const list = await accounts.list();
         if (options.json) return writeLine(io.stdout, JSON.stringify(list));
         if (list.length === 0) return writeLine(io.stdout, 'no accounts (add one with: agents add <login> --name <name> --role admin --password-stdin)');
         for (const a of list) writeLine(io.stdout, [a.login, a.role, a.disabled ? 'disabled' : 'enabled', a.lang ?? '-', printable(a.name, { oneLine: true })].join('\t'));

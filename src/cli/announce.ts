@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { NoticeBoard, NoticeError } from '../announcements/notice-board.js';
 import { loadConfig } from '../config/index.js';
 import { NOTICE_KINDS, type NoticeKind } from '../contracts/index.js';
-import { openDatabase } from '../db/index.js';
+import { openEngine } from '../db/open.js';
 import { UsageError } from './errors.js';
 import { writeLine, type CliIo } from './io.js';
 
@@ -29,17 +29,17 @@ export function addAnnounceCommand(program: Command, io: CliIo): void {
     .option('--from <ISO>', 'when it starts applying (default: now)', moment)
     .requiredOption('--until <ISO>', 'when it stops applying', moment)
     .option('--json', 'print the notice as JSON')
-    .action((options: { kind: NoticeKind; en: string; zh: string; from?: Date; until: Date; json?: boolean }) => {
-      const database = openDatabase(loadConfig(io.env).databasePath);
+    .action(async (options: { kind: NoticeKind; en: string; zh: string; from?: Date; until: Date; json?: boolean }) => {
+      const engine = await openEngine(loadConfig(io.env));
       try {
         const now = new Date();
-        const notice = new NoticeBoard(database.db).publish({ kind: options.kind, text: { en: options.en, zh: options.zh }, startsAt: options.from ?? now, endsAt: options.until }, now);
+        const notice = await new NoticeBoard(engine).publish({ kind: options.kind, text: { en: options.en, zh: options.zh }, startsAt: options.from ?? now, endsAt: options.until }, now);
         writeLine(io.stdout, options.json ? JSON.stringify(notice) : `published notice ${notice.id} (${notice.kind}, ${notice.startsAt} – ${notice.endsAt}) for ${notice.recipients} subscribers`);
       } catch (error) {
         if (error instanceof NoticeError) throw new UsageError(error.message);
         throw error;
       } finally {
-        database.close();
+        await engine.close();
       }
     });
 }

@@ -19,12 +19,12 @@ export function addChatCommand(program: Command, io: CliIo): void {
     .option('--jsonl', 'read {"user","text"} lines on stdin, write the replies as JSON lines')
     .action(async (options: { user: string; lang?: 'zh' | 'en'; jsonl?: boolean }) => {
       const { createServices } = await import('../services.js');
-      const services = createServices(loadConfig(io.env));
+      const services = await createServices(loadConfig(io.env));
       try {
         if (options.jsonl) await jsonlChat(io, services, options.user, options.lang);
         else await interactiveChat(io, services, options.user, options.lang);
       } finally {
-        services.close();
+        await services.close();
       }
     });
 }

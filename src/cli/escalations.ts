@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig } from '../config/index.js';
-import { openDatabase } from '../db/index.js';
+import { openEngine } from '../db/open.js';
 import type { AgentActor, EscalationDetail, EscalationView } from '../contracts/index.js';
 import { assembleTickets, type TicketDesk } from '../escalation/desk.js';
 import { decodeQueueCursor, encodeQueueCursor } from '../escalation/queue.js';
@@ -15,12 +15,13 @@ export function addEscalationsCommand(program: Command, io: CliIo): void {
     <T extends unknown[]>(run: (service: TicketDesk, ...args: T) => Promise<void>) =>
     async (...args: T) => {
       const config = loadConfig(io.env);
-      const database = openDatabase(config.databasePath);
+      // DATABASE_URL: the same Postgres the running instances use.
+      const engine = await openEngine(config);
       try {
         const sla = { chatMinutes: config.sla.chatMinutes, emailHours: config.sla.emailHours, businessHours: config.businessHours };
-        await run(assembleTickets(database.db, { sla, agents: config.agents }).desk, ...args);
+        await run(assembleTickets(engine, { sla, agents: config.agents }).desk, ...args);
       } finally {
-        database.close();
+        await engine.close();
       }
     };
   const agentOption = () => new Option('--agent <name>', 'your agent name (must be allowed by AGENT_IDS as cli:<name>)').makeOptionMandatory();

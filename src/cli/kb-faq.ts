@@ -7,8 +7,8 @@ import { TRAINING_LANGS } from '../nlu/training-data.js';
 import { printable } from '../safety/terminal-text.js';
 import { UsageError } from './errors.js';
 import { writeLine, type CliIo } from './io.js';
-/** Runs a `kb` command on the opened knowledge base (refused edits become exit code 2). */
-type WithKnowledge = (run: (context: { readonly store: KnowledgeStore }) => void) => void;
+/** Runs a `kb` command on the opened knowledge base, closing the database after it (refused edits become exit code 2). */
+type WithKnowledge = (run: (context: { readonly store: KnowledgeStore }) => Promise<void>) => Promise<void>;
 
 /** Options of `kb faq edit`. */
 interface EditOptions {
@@ -43,8 +43,8 @@ export function addFaqCommands(kb: Command, io: CliIo, withDatabase: WithKnowled
     .description('the entries: id, intent, first question in each language')
     .option('--json', 'print the entries as data/faq.json holds them')
     .action((options: { json?: boolean }) =>
-      withDatabase(({ store }) => {
-        const entries = store.faq.entries();
+      withDatabase(async ({ store }) => {
+        const entries = await store.faq.entries();
         if (options.json) return writeLine(io.stdout, JSON.stringify(entries));
         for (const entry of entries) writeLine(io.stdout, cells([entry.id, entry.intent, entry.questions.en[0] ?? '', entry.questions.zh[0] ?? '']));
       }),
@@ -56,8 +56,8 @@ export function addFaqCommands(kb: Command, io: CliIo, withDatabase: WithKnowled
     .argument('<id>', 'the entry id (kb faq list)')
     .option('--json', 'print the entry as data/faq.json holds it')
     .action((id: string, options: { json?: boolean }) =>
-      withDatabase(({ store }) => {
-        const entry = store.faq.entry(id);
+      withDatabase(async ({ store }) => {
+        const entry = await store.faq.entry(id);
         if (!entry) throw new UsageError(`there is no FAQ entry "${id}" (see kb faq list)`);
         if (options.json) return writeLine(io.stdout, JSON.stringify(entry));
         printEntry(io.stdout, entry);
@@ -76,9 +76,9 @@ export function addFaqCommands(kb: Command, io: CliIo, withDatabase: WithKnowled
       if (options.answer !== undefined && options.answerStdin) throw new UsageError('give the answer with --answer or --answer-stdin, not both');
       const answer = options.answerStdin ? await readAll(io) : options.answer;
       if (answer === undefined) throw new UsageError('give the new answer with --answer "<text>" or --answer-stdin');
-      withDatabase(({ store }) => {
-        store.faq.editAnswer({ entryId: id, lang: options.lang, answer, actor: actor(options) }, new Date());
-        writeLine(io.stdout, `answer of ${id} (${options.lang}) replaced; knowledge base v${store.version()}`);
+      await withDatabase(async ({ store }) => {
+        await store.faq.editAnswer({ entryId: id, lang: options.lang, answer, actor: actor(options) }, new Date());
+        writeLine(io.stdout, `answer of ${id} (${options.lang}) replaced; knowledge base v${await store.version()}`);
       });
     });
 
@@ -90,9 +90,9 @@ export function addFaqCommands(kb: Command, io: CliIo, withDatabase: WithKnowled
     .addOption(langOption())
     .addOption(agentOption())
     .action((id: string, text: string[], options: { lang: Lang; agent?: string }) =>
-      withDatabase(({ store }) => {
-        store.faq.addQuestion({ entryId: id, lang: options.lang, text: text.join(' '), actor: actor(options) }, new Date());
-        writeLine(io.stdout, `question added to ${id} (${options.lang}); knowledge base v${store.version()}`);
+      withDatabase(async ({ store }) => {
+        await store.faq.addQuestion({ entryId: id, lang: options.lang, text: text.join(' '), actor: actor(options) }, new Date());
+        writeLine(io.stdout, `question added to ${id} (${options.lang}); knowledge base v${await store.version()}`);
       }),
     );
 
@@ -108,10 +108,10 @@ export function addFaqCommands(kb: Command, io: CliIo, withDatabase: WithKnowled
     .requiredOption('--answer-zh <text>', 'the Chinese answer')
     .addOption(agentOption())
     .action((id: string, options: CreateOptions) =>
-      withDatabase(({ store }) => {
+      withDatabase(async ({ store }) => {
         const entry = { id, intent: options.intent, questions: { en: options.questionEn, zh: options.questionZh }, answer: { en: options.answerEn, zh: options.answerZh } };
-        store.faq.createEntry({ ...entry, actor: actor(options) }, new Date());
-        writeLine(io.stdout, `created ${id} (${options.intent}); knowledge base v${store.version()}`);
+        await store.faq.createEntry({ ...entry, actor: actor(options) }, new Date());
+        writeLine(io.stdout, `created ${id} (${options.intent}); knowledge base v${await store.version()}`);
       }),
     );
 }

@@ -5,7 +5,8 @@ import { loadConfig, type Config } from '../config/index.js';
 import { reviewMissed, type MissedGroup } from '../knowledge/review.js';
 import { UnansweredQuestions } from '../knowledge/unanswered.js';
 import { parsePeriod } from '../reports/index.js';
-import { openDatabase, type Database } from '../db/index.js';
+import type { Engine } from '../db/index.js';
+import { openEngine } from '../db/open.js';
 import { KnowledgeEditError } from '../knowledge/errors.js';
 import { exportKnowledge } from '../knowledge/export.js';
 import { buildBrain } from '../knowledge/live-brain.js';
@@ -23,7 +24,7 @@ const REPOSITORY_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /** What a `kb` command works with. */
 interface KbContext {
-  readonly db: Database;
+  readonly engine: Engine;
   readonly store: KnowledgeStore;
   readonly unanswered: UnansweredQuestions;
   readonly config: Config;
@@ -44,20 +45,21 @@ interface PhraseOptions {
 export function addKbCommand(program: Command, io: CliIo): void {
   const kb = program.command('kb').description('the live knowledge base: training phrases, FAQ, their history, export to the repository');
   const withStore =
-    <T extends unknown[]>(run: (store: KnowledgeStore, ...args: T) => void) =>
+    <T extends unknown[]>(run: (store: KnowledgeStore, ...args: T) => Promise<void>) =>
     (...args: T) =>
       withDatabase(({ store }) => run(store, ...args));
-  const withDatabase = (run: (context: KbContext) => void) => {
+  // The configured database: Postgres with DATABASE_URL, else the SQLite file; closed when the command ends.
+  const withDatabase = async (run: (context: KbContext) => Promise<void>): Promise<void> => {
     const config = loadConfig(io.env);
-    const database = openDatabase(config.databasePath);
+    const engine = await openEngine(config);
     try {
-      run({ db: database.db, store: openKnowledge(database.db), config, unanswered: new UnansweredQuestions(database.db) });
+      await run({ engine, store: await openKnowledge(engine), config, unanswered: new UnansweredQuestions(engine) });
     } catch (error) {
       // A refused edit is the user's to fix: exit code 2 with the reason.
       if (error instanceof KnowledgeEditError) throw new UsageError(`refused: ${error.message}`);
       throw error;
     } finally {
-      database.close();
+      await engine.close();
     }
   };
   const actor = (options: PhraseOptions) => `cli:${options.agent ?? io.env.USER ?? 'operator'}`;
@@ -71,16 +73,16 @@ export function addKbCommand(program: Command, io: CliIo): void {
       .option('--agent <name>', 'who makes the edit (default: $USER)');
 
   phraseCommand('add-phrase', 'add a training phrase to an intent').action(
-    withStore((store, text: string[], options: PhraseOptions) => {
-      store.addPhrase({ intent: options.intent, lang: options.lang, text: text.join(' '), actor: actor(options) }, new Date());
-      writeLine(io.stdout, `added to ${options.intent} (${options.lang}); knowledge base v${store.version()}`);
+    withStore(async (store, text: string[], options: PhraseOptions) => {
+      await store.addPhrase({ intent: options.intent, lang: options.lang, text: text.join(' '), actor: actor(options) }, new Date());
+      writeLine(io.stdout, `added to ${options.intent} (${options.lang}); knowledge base v${await store.version()}`);
     }),
   );
 
   phraseCommand('remove-phrase', "remove a training phrase (not an intent's last in a language)").action(
-    withStore((store, text: string[], options: PhraseOptions) => {
-      store.removePhrase({ intent: options.intent, lang: options.lang, text: text.join(' '), actor: actor(options) }, new Date());
-      writeLine(io.stdout, `removed from ${options.intent} (${options.lang}); knowledge base v${store.version()}`);
+    withStore(async (store, text: string[], options: PhraseOptions) => {
+      await store.removePhrase({ intent: options.intent, lang: options.lang, text: text.join(' '), actor: actor(options) }, new Date());
+      writeLine(io.stdout, `removed from ${options.intent} (${options.lang}); knowledge base v${await store.version()}`);
     }),
   );
 
@@ -89,8 +91,8 @@ export function addKbCommand(program: Command, io: CliIo): void {
     .option('--intent <id>', 'only this intent')
     .option('--json', 'print the phrases as {"en": {intent: [...]}, "zh": {...}}')
     .action(
-      withStore((store, options: { intent?: string; json?: boolean }) => {
-        const all = store.phrases();
+      withStore(async (store, options: { intent?: string; json?: boolean }) => {
+        const all = await store.phrases();
         const chosen = Object.fromEntries(TRAINING_LANGS.map((lang) => [lang, Object.fromEntries(Object.entries(all[lang]).filter(([intent]) => !options.intent || intent === options.intent))]));
         if (options.json) return writeLine(io.stdout, JSON.stringify(chosen));
         for (const lang of TRAINING_LANGS) for (const [intent, texts] of Object.entries(chosen[lang]!)) for (const text of texts) writeLine(io.stdout, cells([intent, lang, text]));
@@ -102,8 +104,8 @@ export function addKbCommand(program: Command, io: CliIo): void {
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print a JSON array')
     .action(
-      withStore((store, options: { limit: string; json?: boolean }) => {
-        const edits = store.history(Math.max(1, Number.parseInt(options.limit, 10) || 50));
+      withStore(async (store, options: { limit: string; json?: boolean }) => {
+        const edits = await store.history(Math.max(1, Number.parseInt(options.limit, 10) || 50));
         if (options.json) return writeLine(io.stdout, JSON.stringify(edits));
         for (const edit of edits) writeLine(io.stdout, cells([edit.at.toISOString(), edit.actor, edit.action, edit.faqId ?? edit.intent ?? '', edit.lang ?? '', edit.text ?? '']));
       }),
@@ -113,12 +115,12 @@ export function addKbCommand(program: Command, io: CliIo): void {
     .description('what the bot missed (fallback, clarify, "No"), grouped into similar questions, largest group first')
     .option('--since <period>', 'a duration (7d, 24h) or a past ISO date', '30d')
     .option('--json', 'print a JSON array of groups')
-    .action((options: { since: string; json?: boolean }) => {
+    .action(async (options: { since: string; json?: boolean }) => {
       const period = parsePeriod(options.since, new Date());
       if (!period) throw new UsageError(`--since takes a duration such as 30d or 24h, or a past ISO date; got "${options.since}"`);
-      withDatabase(({ store, config, unanswered }) => {
-        const { phrases, faq } = store.snapshot();
-        const groups = reviewMissed(unanswered.open(period.since), buildBrain({ policy: config.nlu, links: config.links }, phrases, faq));
+      await withDatabase(async ({ store, config, unanswered }) => {
+        const { phrases, faq } = await store.snapshot();
+        const groups = reviewMissed(await unanswered.open(period.since), buildBrain({ policy: config.nlu, links: config.links }, phrases, faq));
         if (options.json) writeLine(io.stdout, JSON.stringify(groups));
         else printGroups(io.stdout, groups);
       });
@@ -128,11 +130,11 @@ export function addKbCommand(program: Command, io: CliIo): void {
     .description('mark missed questions as reviewed with nothing to learn (ids from kb review)')
     .argument('<ids...>', 'question ids')
     .option('--agent <name>', 'who dismisses them (default: $USER)')
-    .action((ids: string[], options: { agent?: string }) => {
+    .action(async (ids: string[], options: { agent?: string }) => {
       const numbers = ids.map(Number);
       if (numbers.some((id) => !Number.isInteger(id) || id <= 0)) throw new UsageError('ids are the positive numbers kb review --json lists');
-      withDatabase(({ unanswered }) => {
-        const dismissed = unanswered.dismiss(numbers, `cli:${options.agent ?? io.env.USER ?? 'operator'}`, new Date());
+      await withDatabase(async ({ unanswered }) => {
+        const dismissed = await unanswered.dismiss(numbers, `cli:${options.agent ?? io.env.USER ?? 'operator'}`, new Date());
         writeLine(io.stdout, `dismissed ${dismissed} question${dismissed === 1 ? '' : 's'}`);
       });
     });
@@ -141,13 +143,13 @@ export function addKbCommand(program: Command, io: CliIo): void {
     .description("the knowledge base's version and size, and the last retrain's dev-set scores (new vs the brain it replaced)")
     .option('--json', 'print one JSON object')
     .action((options: { json?: boolean }) =>
-      withDatabase(({ db, store }) => {
-        const { version, phrases, faq } = store.snapshot();
+      withDatabase(async ({ engine, store }) => {
+        const { version, phrases, faq } = await store.snapshot();
         const status = {
           version,
           phrases: Object.fromEntries(TRAINING_LANGS.map((lang) => [lang, Object.values(phrases[lang]).reduce((total, texts) => total + texts.length, 0)])),
           faqEntries: faq.length,
-          lastRetrain: new RetrainLog(db).last() ?? null,
+          lastRetrain: (await new RetrainLog(engine).last()) ?? null,
         };
         if (options.json) return writeLine(io.stdout, JSON.stringify(status));
         writeLine(io.stdout, `knowledge base v${version}: ${status.phrases.en} en and ${status.phrases.zh} zh phrases, ${faq.length} FAQ entries`);
@@ -162,8 +164,8 @@ export function addKbCommand(program: Command, io: CliIo): void {
     .description("write the database's FAQ and phrases to <dir>/data/faq.json and <dir>/intents/{en,zh}.json (the repository's format)")
     .option('--dir <dir>', 'where to write (default: the repository)', REPOSITORY_DIR)
     .action(
-      withStore((store, options: { dir: string }) => {
-        const snapshot = store.snapshot();
+      withStore(async (store, options: { dir: string }) => {
+        const snapshot = await store.snapshot();
         const files = exportKnowledge(snapshot, options.dir);
         writeLine(io.stdout, `exported knowledge base v${snapshot.version} to ${files.join(', ')}`);
       }),

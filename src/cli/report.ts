@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
-import { openDatabase } from '../db/index.js';
+import { openEngine } from '../db/open.js';
 import { knowledgeBaseOf } from '../nlu/knowledge-base.js';
 import { openKnowledge } from '../services.js';
 import { parsePeriod, reportFor, toCsv, type Report } from '../reports/index.js';
@@ -15,19 +15,21 @@ export function addReportCommand(program: Command, io: CliIo): void {
     .option('--since <period>', 'a duration (7d, 24h, 90m, 2w) or a past ISO date', '7d')
     .option('--json', 'print one JSON object')
     .option('--csv', 'print metric,value rows')
-    .action((options: { since: string; json?: boolean; csv?: boolean }) => {
+    .action(async (options: { since: string; json?: boolean; csv?: boolean }) => {
       if (options.json && options.csv) throw new UsageError('choose one of --json and --csv');
       const period = parsePeriod(options.since, new Date());
       if (!period) throw new UsageError(`--since takes a duration such as 7d, 24h or 90m, or a past ISO date; got "${options.since}"`);
       const config = loadConfig(io.env);
-      const database = openDatabase(config.databasePath);
+      // Postgres with DATABASE_URL, else the SQLite file.
+      const engine = await openEngine(config);
       try {
-        const report = reportFor(database.db, period, knowledgeBaseOf(openKnowledge(database.db).faq.entries(), config.links));
+        const knowledge = await openKnowledge(engine);
+        const report = await reportFor(engine, period, knowledgeBaseOf(await knowledge.faq.entries(), config.links));
         if (options.json) writeLine(io.stdout, JSON.stringify(report));
         else if (options.csv) io.stdout.write(toCsv(report));
         else printReport(io.stdout, report);
       } finally {
-        database.close();
+        await engine.close();
       }
     });
 }

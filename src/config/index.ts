@@ -113,6 +113,12 @@ const environmentSchema = z.object({
     .trim()
     .optional()
     .transform((value) => value || 'data/bot.sqlite'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value || undefined)
+    .refine((value) => value === undefined || (/^postgres(ql)?:\/\//.test(value) && URL.canParse(value)), 'must be a postgres://user:password@host:port/database URL'),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -331,7 +337,10 @@ export interface EmailConfig {
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** The SQLite file (`DATABASE_PATH`), used when {@link databaseUrl} is unset. */
   readonly databasePath: string;
+  /** Postgres (`DATABASE_URL`), for several instances on one database. */
+  readonly databaseUrl?: string;
   readonly logLevel: string;
   readonly telegram?: TelegramConfig;
   readonly discord?: DiscordConfig;
@@ -375,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {

@@ -1,5 +1,7 @@
 import type { Express } from 'express';
 import type { Config } from '../config/index.js';
+import type { Broadcast } from '../db/broadcast.js';
+import type { Engine } from '../db/engine.js';
 import type { Logger } from '../log.js';
 import type { AgentActor, ChannelAdapter, ChannelDirectory, ChannelName, DeskAction, EscalationDetail, EscalationView, IncomingMessage, Lang, QueueFilter, Reply } from '../contracts/index.js';
 import type { DeskPresenter } from './desk-presenter.js';
@@ -91,6 +93,12 @@ export interface ChannelContext {
   /** The shared HTTP server's app, for webhooks and the web chat. */
   readonly http: Express;
   readonly logger: Logger;
+  /** Messages to every instance sharing the database (the web chat's deliveries reach pages open on another instance). */
+  readonly broadcast: Broadcast;
+  /** A key every instance sharing the database agrees on ({@link Engine.sharedSecret}). */
+  readonly sharedSecret: Engine['sharedSecret'];
+  /** Work only one instance sharing the database may do at a time, e.g. polling Telegram ({@link Engine.soleRole}). */
+  readonly soleRole: Engine['soleRole'];
 }
 
 /** How the runtime makes a channel's adapter: each adapter folder exports one. */

@@ -1,8 +1,8 @@
-import type { Database } from '../db/index.js';
+import type { Engine } from '../db/index.js';
 import type { Brain, Decision, TurnContext } from '../nlu/brain.js';
 import type { BrainHolder } from '../knowledge/brain-holder.js';
 import { RateLimiter } from '../safety/rate-limit.js';
-import { MAX_PREVIOUS_MESSAGES, redactAcrossMessages } from '../safety/conversation.js';
+import { MAX_PREVIOUS_MESSAGES, startConversationRedaction } from '../safety/conversation.js';
 import { redactStrings, replaceInStrings } from '../safety/fields.js';
 import { redactSecrets } from '../safety/redact.js';
 import { parseCommand, type Command } from '../dialogue/commands.js';
@@ -58,7 +58,7 @@ interface TextRewrite {
 
 /** The collaborators of the pipeline. */
 export interface SupportBotDeps {
-  readonly db: Database;
+  readonly engine: Engine;
   /** The brain, or the holder of the live one (swapped when the knowledge base is retrained). */
   readonly brain: Brain | BrainHolder;
   /** Ticket changes: created, written to, closed, reopened and rated by their users. */
@@ -69,7 +69,7 @@ export interface SupportBotDeps {
   readonly clock?: () => Date;
   /** Per-user flood control (default: a burst of 20, then one message a second). */
   readonly rateLimiter?: RateLimiter;
-  /** Announcements: subscriptions and the notices in force (default: over {@link db}). */
+  /** Announcements: subscriptions and the notices in force (default: over {@link engine}). */
   readonly notices?: NoticeBoard;
 }
 
@@ -82,6 +82,8 @@ interface Turn {
   readonly words: string;
   readonly lang: Lang;
   readonly now: Date;
+  /** The brain in use when the turn began: one brain throughout, even if a retrained one is swapped in meanwhile. */
+  readonly brain: Brain;
   state: DialogueState;
   replies: Reply[];
   decision?: Decision;
@@ -101,13 +103,13 @@ export class SupportBot {
   readonly #notices: NoticeBoard;
 
   constructor(private readonly deps: SupportBotDeps) {
-    this.#store = new ConversationStore(deps.db);
+    this.#store = new ConversationStore(deps.engine);
     this.#clock = deps.clock ?? (() => new Date());
     this.#rateLimiter = deps.rateLimiter ?? new RateLimiter();
-    this.#notices = deps.notices ?? new NoticeBoard(deps.db);
+    this.#notices = deps.notices ?? new NoticeBoard(deps.engine);
   }
 
-  /** The brain in use now: a turn is synchronous, so it reads one brain throughout. */
+  /** The brain in use now (a turn keeps the one it began with: {@link Turn.brain}). */
   get #brain(): Brain {
     const brain = this.deps.brain;
     return 'current' in brain ? brain.current : brain;
@@ -136,34 +138,36 @@ export class SupportBot {
     if (message.unsupported && !message.text.trim()) {
       return { replies: [{ kind: 'warning', reason: 'unsupported', text: say(quickLang(), 'unsupportedContent') }] };
     }
-    const result = this.#store.inTransaction(() => this.#turn(message, now));
-    // Text rewritten after the fact must not survive in the write-ahead log either.
-    if (result.scrubbed) this.#store.purgeOverwritten();
+    const result = await this.deps.engine.transaction(() => this.#turn(message, now));
+    // Text rewritten after the fact must not survive in the database's files either.
+    if (result.scrubbed) await this.deps.engine.purgeOverwritten();
     return result.turn;
   }
 
   /** One turn inside the transaction: every user-controlled field redacted before anything is stored. */
-  #turn(raw: IncomingMessage, now: Date): { turn: TurnResult; scrubbed: boolean } {
+  async #turn(raw: IncomingMessage, now: Date): Promise<{ turn: TurnResult; scrubbed: boolean }> {
     const name = raw.displayName === undefined ? undefined : redactSecrets(raw.displayName);
     const payload = raw.payload === undefined ? undefined : redactSecrets(raw.payload);
     // The reference is stored to write back later; its free-text fields (a Teams conversation name) are the user's.
     const reference = redactStrings(raw.conversation);
     const message: IncomingMessage = { ...raw, conversation: reference.value, displayName: name?.text, payload: payload?.text };
-    const conversation = this.#store.open(message.channel, message.userId, message.conversation, message.displayName, now);
-    if (message.messageId && this.#store.seen(conversation.id, message.messageId)) {
-      this.#store.saveReference(conversation.id, conversation.reference, now);
+    // Two updates of one user reaching two instances at once take turns: the dialogue state never forks.
+    await this.deps.engine.lock(`conversation:${message.channel}:${message.userId}`);
+    const conversation = await this.#store.open(message.channel, message.userId, message.conversation, message.displayName, now);
+    if (message.messageId && (await this.#store.seen(conversation.id, message.messageId))) {
+      await this.#store.saveReference(conversation.id, conversation.reference, now);
       return { turn: { replies: [] }, scrubbed: false };
     }
     const before = conversation.state;
     const step = before.mode === 'collecting' ? before.handoff?.steps[before.handoff.stepIndex] : undefined;
-    // Read only when the message could finish a phrase sent in pieces (most cannot).
-    let previous: { id: number; text: string }[] | undefined;
-    const earlier = () => (previous ??= this.#store.recentUserMessages(conversation.id, new Date(now.getTime() - SPLIT_SECRET_WINDOW_MS), MAX_PREVIOUS_MESSAGES));
-    const redaction = redactAcrossMessages(earlier, message.text, {
+    const pending = startConversationRedaction(message.text, {
       expectingTransactionId: before.expectingTransactionId || step === 'transactionId',
       expectingEmail: step === 'email',
     });
-    const scrubbed = this.#scrub(conversation, earlier, redaction.rewrites);
+    // Read only when the message could finish a phrase sent in pieces (most cannot).
+    const earlier = pending.needsEarlier ? await this.#store.recentUserMessages(conversation.id, new Date(now.getTime() - SPLIT_SECRET_WINDOW_MS), MAX_PREVIOUS_MESSAGES) : [];
+    const redaction = pending.finish(earlier);
+    const scrubbed = await this.#scrub(conversation, earlier, redaction.rewrites);
     // The dialogue state may hold the earlier parts too (the last question asked, the hand-off's words).
     const state = replaceInStrings(before, scrubbed);
     const lang = chooseLang(redaction.text, message, state);
@@ -178,19 +182,20 @@ export class SupportBot {
         .trim(),
       lang,
       now,
+      brain: this.#brain,
       state: { ...state, lang },
       replies: [],
     };
     const activeTicket = state.mode === 'escalated' ? state.escalationId : undefined;
     const stored = turn.text || (message.payload ? `[button: ${message.payload}]` : '');
-    this.#store.append(conversation.id, { sender: 'user', text: stored, escalationId: activeTicket, platformMessageId: message.messageId }, now);
+    await this.#store.append(conversation.id, { sender: 'user', text: stored, escalationId: activeTicket, platformMessageId: message.messageId }, now);
     const found = [redaction, name, payload].some((part) => part && part.found.length > 0) || reference.found;
     if (found) turn.replies.push(secretWarning(lang));
     if (redaction.unexplainedHex) turn.replies.push({ kind: 'warning', reason: 'secret', text: say(lang, 'askWhichTransaction') });
     const meaningful = turn.words !== '' || message.payload !== undefined;
-    if (meaningful) this.#route(turn);
+    if (meaningful) await this.#route(turn);
     for (const reply of turn.replies) {
-      this.#store.append(
+      await this.#store.append(
         conversation.id,
         {
           sender: 'bot',
@@ -204,7 +209,7 @@ export class SupportBot {
       );
     }
     // The turn's one write of the conversation: its state and where to write back.
-    this.#store.saveState(conversation.id, turn.state, now, conversation.reference);
+    await this.#store.saveState(conversation.id, turn.state, now, conversation.reference);
     return { turn: { replies: turn.replies, stored, decision: turn.decision, escalation: turn.escalation }, scrubbed: scrubbed.length > 0 };
   }
 
@@ -212,21 +217,20 @@ export class SupportBot {
    * Rewrites earlier messages that turned out to be parts of one secret (a seed phrase sent in
    * pieces), and every copy the conversation, its tickets and its unanswered questions made.
    */
-  #scrub(conversation: ConversationRecord, earlier: () => readonly { id: number; text: string }[], rewrites: readonly { id: string | number; text: string }[]): TextRewrite[] {
+  async #scrub(conversation: ConversationRecord, previous: readonly { id: number; text: string }[], rewrites: readonly { id: string | number; text: string }[]): Promise<TextRewrite[]> {
     if (rewrites.length === 0) return [];
-    const previous = earlier();
     const changes = rewrites.map((rewrite) => ({ id: Number(rewrite.id), before: previous.find((message) => message.id === Number(rewrite.id))?.text ?? '', after: rewrite.text }));
     const real = changes.filter((change) => change.before !== '' && change.before !== change.after);
-    this.#store.rewrite(conversation.id, conversation.channel, real);
-    this.deps.tickets.scrubUserText(conversation.id, real);
+    await this.#store.rewrite(conversation.id, conversation.channel, real);
+    await this.deps.tickets.scrubUserText(conversation.id, real);
     return real;
   }
 
   /** Recent messages of a user's conversation, oldest first (the web chat shows them after a reload). */
   async history(message: Pick<IncomingMessage, 'channel' | 'userId'>, limit = 50): Promise<{ from: string; text: string; agent: string | null; at: string }[]> {
-    const conversation = this.#store.find(message.channel, message.userId);
+    const conversation = await this.#store.find(message.channel, message.userId);
     if (!conversation) return [];
-    return this.#store.history(conversation.id, limit).map((row) => ({ from: row.sender, text: row.text, agent: row.agent, at: row.at.toISOString() }));
+    return (await this.#store.history(conversation.id, limit)).map((row) => ({ from: row.sender, text: row.text, agent: row.agent, at: row.at.toISOString() }));
   }
 
   /** The FAQ's entries in a language, for channel menus, autocomplete and the help centre. */
@@ -264,7 +268,7 @@ export class SupportBot {
     return { id: entry.id, question, alternatives, intent: entry.intent, topic: say(lang, `intent.${entry.intent}` as MessageKey), answer: this.#brain.knowledgeBase.answer(entry, lang) };
   }
 
-  #route(turn: Turn): void {
+  async #route(turn: Turn): Promise<void> {
     // The bot's last question is answered (or ignored) by this message either way.
     const awaiting = turn.state.awaiting;
     turn.state = { ...turn.state, awaiting: undefined };
@@ -276,7 +280,7 @@ export class SupportBot {
       case 'collecting':
         return this.#collect(turn);
       case 'rating':
-        if (this.#rate(turn)) return;
+        if (await this.#rate(turn)) return;
         turn.state = { ...turn.state, mode: 'bot', escalationId: undefined, resolvedTicketId: turn.state.escalationId };
         return this.#converse(turn);
       default:
@@ -284,7 +288,7 @@ export class SupportBot {
     }
   }
 
-  #command(turn: Turn, command: Command): void {
+  async #command(turn: Turn, command: Command): Promise<void> {
     switch (command.name) {
       case 'start':
       case 'help':
@@ -309,18 +313,18 @@ export class SupportBot {
       case 'human':
         return this.#requestHuman(turn);
       case 'subscribe':
-        this.#notices.subscribe(turn.conversation.userKey, turn.now);
+        await this.#notices.subscribe(turn.conversation.userKey, turn.now);
         return this.#say(turn, 'subscribed', 'status');
       case 'unsubscribe':
-        this.#notices.unsubscribe(turn.conversation.userKey);
+        await this.#notices.unsubscribe(turn.conversation.userKey);
         return this.#say(turn, 'unsubscribed', 'status');
     }
   }
 
-  #converse(turn: Turn, awaiting?: Awaiting): void {
+  async #converse(turn: Turn, awaiting?: Awaiting): Promise<void> {
     const payload = turn.message.payload;
     if (payload !== undefined) return this.#button(turn, decodePayload(payload));
-    if (awaiting && this.#shortReply(turn, awaiting)) return;
+    if (awaiting && (await this.#shortReply(turn, awaiting))) return;
     const resolved = turn.state.resolvedTicketId;
     if (resolved !== undefined && saysNotSolved(turn.words)) return this.#offerReopen(turn, resolved);
     if (turn.state.expectingTransactionId) {
@@ -333,7 +337,7 @@ export class SupportBot {
     if (isChitChat(turn.words)) return this.#say(turn, 'chitchat', 'answer');
     // Right after an answer, a short follow-up ("and deposits?") is read in its context.
     const context = awaiting === 'feedback' ? { previousIntent: turn.state.lastIntent, previousText: turn.state.lastUserText } : undefined;
-    const decision = this.#decide(turn.words, turn.lang, context);
+    const decision = this.#decide(turn, context);
     turn.decision = decision;
     const platform = aboutAnAccount(decision, turn.words) ? otherPlatform(turn.words) : undefined;
     if (platform) {
@@ -342,7 +346,7 @@ export class SupportBot {
       return;
     }
     // "Is it down?" needs no more than the maintenance notice; a maintenance or pending-transaction answer follows it.
-    if (this.#maintenanceFirst(turn, decision) && decision.action !== 'answer' && decision.action !== 'escalate') return;
+    if ((await this.#maintenanceFirst(turn, decision)) && decision.action !== 'answer' && decision.action !== 'escalate') return;
     switch (decision.action) {
       case 'answer':
         return this.#answer(turn, decision);
@@ -358,38 +362,38 @@ export class SupportBot {
   }
 
   /** The brain's decision, worded in the turn's language. */
-  #decide(words: string, lang: Lang, context?: TurnContext): Decision {
-    return inLanguage(this.#brain.decide(words, lang, context), lang, this.#brain);
+  #decide(turn: Turn, context?: TurnContext): Decision {
+    return inLanguage(turn.brain.decide(turn.words, turn.lang, context), turn.lang, turn.brain);
   }
 
   /** A short reply to the bot's last question ("yes", "不用了"); false when the message is something else. */
-  #shortReply(turn: Turn, awaiting: Awaiting): boolean {
+  async #shortReply(turn: Turn, awaiting: Awaiting): Promise<boolean> {
     const answer = readYesNo(turn.words);
     if (!answer) return false;
     switch (awaiting) {
       case 'feedback':
         if (answer === 'yes') this.#feedbackYes(turn);
-        else this.#feedbackNo(turn);
+        else await this.#feedbackNo(turn);
         return true;
       case 'humanOffer':
-        if (answer === 'yes') this.#startHandoff(turn, turn.state.lastIntent ?? 'agent.request', turn.state.lastUserText ?? '', {});
+        if (answer === 'yes') await this.#startHandoff(turn, turn.state.lastIntent ?? 'agent.request', turn.state.lastUserText ?? '', {});
         else this.#say(turn, 'declineHuman', 'status');
         return true;
       case 'reopenOffer':
-        if (answer === 'yes') this.#reopen(turn);
+        if (answer === 'yes') await this.#reopen(turn);
         else this.#say(turn, 'declineHuman', 'status');
         return true;
     }
   }
 
-  #escalate(turn: Turn, decision: Decision): void {
+  async #escalate(turn: Turn, decision: Decision): Promise<void> {
     turn.decision = decision;
     if (policyOf(decision.intent).priority === 'urgent') return this.#escalateUrgent(turn, decision);
-    this.#startHandoff(turn, turn.state.lastIntent ?? decision.intent, turn.state.lastUserText ?? turn.text, {});
+    await this.#startHandoff(turn, turn.state.lastIntent ?? decision.intent, turn.state.lastUserText ?? turn.text, {});
   }
 
   /** A button pressed outside a ticket and the hand-off questions; one the codec cannot read gets the help text. */
-  #button(turn: Turn, payload: Payload | undefined): void {
+  async #button(turn: Turn, payload: Payload | undefined): Promise<void> {
     switch (payload?.kind) {
       case 'human':
         return this.#requestHuman(turn);
@@ -405,7 +409,7 @@ export class SupportBot {
       case 'feedback':
         return payload.helped ? this.#feedbackYes(turn) : this.#feedbackNo(turn);
       case 'faq': {
-        const decision = this.#brain.answerEntry(payload.faqId, turn.lang);
+        const decision = turn.brain.answerEntry(payload.faqId, turn.lang);
         if (!decision) return this.#say(turn, 'help', 'answer');
         if (decision.action === 'escalate') return this.#escalate(turn, decision);
         return this.#answer(turn, decision);
@@ -426,8 +430,8 @@ export class SupportBot {
   }
 
   /** "No 👎": a human is offered, and the hand-off questions wait for the user's choice. */
-  #feedbackNo(turn: Turn): void {
-    this.#recordUnanswered(turn, 'not_helpful', turn.state.lastUserText);
+  async #feedbackNo(turn: Turn): Promise<void> {
+    await this.#recordUnanswered(turn, 'not_helpful', turn.state.lastUserText);
     this.#offerHuman(turn, 'feedbackNo');
   }
 
@@ -440,7 +444,7 @@ export class SupportBot {
     });
   }
 
-  #answer(turn: Turn, decision: Decision): void {
+  async #answer(turn: Turn, decision: Decision): Promise<void> {
     turn.decision = decision;
     turn.state = { ...turn.state, failures: 0, lastIntent: decision.intent, lastUserText: turn.text || turn.state.lastUserText };
     turn.replies.push({ kind: 'answer', text: decision.reply });
@@ -459,18 +463,18 @@ export class SupportBot {
       lines.push(say(turn.lang, followUp === 'offer_human' ? 'offerHuman' : 'offerVerification'));
     }
     if (followUp) buttons.push(button(say(turn.lang, 'button.human'), { kind: 'human' }));
-    if (decision.intent === 'platform.maintenance') buttons.push(this.#subscriptionButton(turn));
+    if (decision.intent === 'platform.maintenance') buttons.push(await this.#subscriptionButton(turn));
     lines.push(say(turn.lang, 'feedbackPrompt'));
     turn.state = { ...turn.state, awaiting: 'feedback' };
     turn.replies.push({ kind: 'prompt', text: lines.join('\n'), suggestions: buttons });
   }
 
   /** "Did you mean" only with two or more real questions: one is answered, none (only "Hi" / "Thanks") gets the help text. */
-  #clarify(turn: Turn, decision: Decision): void {
-    this.#recordUnanswered(turn, 'clarify');
+  async #clarify(turn: Turn, decision: Decision): Promise<void> {
+    await this.#recordUnanswered(turn, 'clarify');
     const questions = decision.suggestions.filter((suggestion) => {
       const faqId = faqIdOf(suggestion);
-      const entry = faqId ? this.#brain.knowledgeBase.byId(faqId) : undefined;
+      const entry = faqId ? turn.brain.knowledgeBase.byId(faqId) : undefined;
       return entry !== undefined && policyOf(entry.intent).kind !== 'smalltalk';
     });
     if (questions.length >= 2) {
@@ -478,14 +482,14 @@ export class SupportBot {
       return;
     }
     const onlyId = questions[0] && faqIdOf(questions[0]);
-    const only = onlyId && this.#brain.answerEntry(onlyId, turn.lang);
+    const only = onlyId && turn.brain.answerEntry(onlyId, turn.lang);
     if (only && only.action === 'answer') return this.#answer(turn, { ...only, confidence: decision.confidence });
     this.#say(turn, 'help', 'answer');
   }
 
   /** A miss; after the second in a row a human is offered (not forced). */
-  #fallback(turn: Turn, decision: Decision): void {
-    this.#recordUnanswered(turn, 'fallback');
+  async #fallback(turn: Turn, decision: Decision): Promise<void> {
+    await this.#recordUnanswered(turn, 'fallback');
     const failures = turn.state.failures + 1;
     // A human taking over now takes over this question, not the one answered before it.
     turn.state = { ...turn.state, lastIntent: 'none', lastUserText: turn.text };
@@ -499,14 +503,14 @@ export class SupportBot {
     this.#offerHuman(turn, 'offerHumanAfterMisses');
   }
 
-  #requestHuman(turn: Turn): void {
+  async #requestHuman(turn: Turn): Promise<void> {
     if (turn.state.mode === 'escalated') return this.#status(turn);
     if (turn.state.mode === 'collecting') return this.#askStep(turn);
-    this.#startHandoff(turn, turn.state.lastIntent ?? 'agent.request', turn.state.lastUserText ?? turn.text, {});
+    await this.#startHandoff(turn, turn.state.lastIntent ?? 'agent.request', turn.state.lastUserText ?? turn.text, {});
   }
 
   /** Starts the short detail dialogue (each question skippable) that precedes a normal-priority hand-off. */
-  #startHandoff(turn: Turn, intent: string, userText: string, known: Record<string, string>): void {
+  async #startHandoff(turn: Turn, intent: string, userText: string, known: Record<string, string>): Promise<void> {
     const transactionId = known.transactionId ?? findTransactionId(turn.text) ?? findTransactionId(userText);
     const details = transactionId ? { ...known, transactionId } : known;
     // A transaction ID says what the problem is about even when the words did not.
@@ -528,7 +532,7 @@ export class SupportBot {
   }
 
   /** One answer to the hand-off questions: cancel, skip ("not sure"), a valid answer, or a re-ask (twice at most). */
-  #collect(turn: Turn): void {
+  async #collect(turn: Turn): Promise<void> {
     const handoff = turn.state.handoff;
     if (!handoff) {
       turn.state = { ...turn.state, mode: 'bot' };
@@ -551,17 +555,17 @@ export class SupportBot {
     const check = checkDetail(step, turn.text);
     if (!check.ok) return this.#reask(turn, handoff, check.error);
     details[step] = check.value;
-    this.#nextStep(turn, transactionId ? replan(handoff, handoff.intent, details) : { ...handoff, details });
+    await this.#nextStep(turn, transactionId ? replan(handoff, handoff.intent, details) : { ...handoff, details });
   }
 
   /** The intent a description of the problem points to, when the brain is sure and it says more than `current`. */
   #topicOf(turn: Turn, current: string): string {
-    const decision = this.#brain.decide(turn.words, turn.lang);
+    const decision = turn.brain.decide(turn.words, turn.lang);
     const sure = decision.action === 'answer' || decision.action === 'escalate';
     return sure && !isVague(decision.intent) && !otherPlatform(turn.words) ? decision.intent : current;
   }
 
-  #reask(turn: Turn, handoff: PendingHandoff, error: MessageKey): void {
+  async #reask(turn: Turn, handoff: PendingHandoff, error: MessageKey): Promise<void> {
     const reasks = handoff.reasks ?? 0;
     if (reasks >= MAX_REASKS) {
       turn.replies.push({ kind: 'status', text: say(turn.lang, 'movingOn') });
@@ -571,15 +575,15 @@ export class SupportBot {
     this.#askStep(turn, error);
   }
 
-  #nextStep(turn: Turn, handoff: PendingHandoff): void {
+  async #nextStep(turn: Turn, handoff: PendingHandoff): Promise<void> {
     const next: PendingHandoff = { ...handoff, stepIndex: handoff.stepIndex + 1, reasks: 0 };
     turn.state = { ...turn.state, handoff: next };
     if (next.stepIndex < next.steps.length) return this.#askStep(turn);
-    this.#openTicket(turn, next);
+    await this.#openTicket(turn, next);
   }
 
-  #openTicket(turn: Turn, handoff: PendingHandoff): void {
-    const ticket = this.deps.tickets.create(
+  async #openTicket(turn: Turn, handoff: PendingHandoff): Promise<void> {
+    const ticket = await this.deps.tickets.create(
       { conversation: turn.conversation, intent: handoff.intent, userText: handoff.userText, details: handoff.details, lang: turn.lang, origin: turn.message.origin },
       turn.now,
     );
@@ -594,9 +598,12 @@ export class SupportBot {
   }
 
   /** A compromised account: the ticket first (urgent, head of the queue), questions afterwards. */
-  #escalateUrgent(turn: Turn, decision: Decision): void {
+  async #escalateUrgent(turn: Turn, decision: Decision): Promise<void> {
     if (decision.reply) turn.replies.push({ kind: 'answer', text: decision.reply });
-    const ticket = this.deps.tickets.create({ conversation: turn.conversation, intent: decision.intent, userText: turn.text, details: {}, lang: turn.lang, origin: turn.message.origin }, turn.now);
+    const ticket = await this.deps.tickets.create(
+      { conversation: turn.conversation, intent: decision.intent, userText: turn.text, details: {}, lang: turn.lang, origin: turn.message.origin },
+      turn.now,
+    );
     this.#escalated(turn, ticket);
     const { backAt } = slaTerms(this.deps.sla, ticket.priority, turn.now);
     // After hours one message says both: the ticket is first in line, and when someone is back.
@@ -633,16 +640,16 @@ export class SupportBot {
    * acknowledged (the ticket and place in the queue at most once a minute, "Got it" in between),
    * and a user asking for a human or for the wait gets the ticket's status.
    */
-  #toTicket(turn: Turn): void {
-    const ticket = this.deps.queue.activeFor(turn.conversation.id);
+  async #toTicket(turn: Turn): Promise<void> {
+    const ticket = await this.deps.queue.activeFor(turn.conversation.id);
     if (!ticket) {
       turn.state = { ...turn.state, mode: 'bot', escalationId: undefined };
       return this.#converse(turn);
     }
     const pressed = turn.message.payload === undefined ? undefined : decodePayload(turn.message.payload)?.kind;
     if (pressed === 'cancel') return this.#cancel(turn);
-    this.deps.tickets.userWrote(ticket.id, turn.conversation, turn.text || `[button: ${turn.message.payload}]`, turn.now);
-    if (pressed === 'human' || asksAboutWaiting(turn.words) || this.#brain.decide(turn.words, turn.lang).intent === 'agent.request') {
+    await this.deps.tickets.userWrote(ticket.id, turn.conversation, turn.text || `[button: ${turn.message.payload}]`, turn.now);
+    if (pressed === 'human' || asksAboutWaiting(turn.words) || turn.brain.decide(turn.words, turn.lang).intent === 'agent.request') {
       return this.#status(turn);
     }
     const last = turn.state.ackedAt ? Date.parse(turn.state.ackedAt) : Number.NEGATIVE_INFINITY;
@@ -656,29 +663,29 @@ export class SupportBot {
   }
 
   /** Says the maintenance notices in force before the answer to a question they concern; true when there were any. */
-  #maintenanceFirst(turn: Turn, decision: Decision): boolean {
+  async #maintenanceFirst(turn: Turn, decision: Decision): Promise<boolean> {
     if (!maintenanceComesFirst(decision.intent, turn.words)) return false;
-    const active = this.#notices.activeMaintenance(turn.now);
+    const active = await this.#notices.activeMaintenance(turn.now);
     for (const notice of active) turn.replies.push({ kind: 'status', text: noticeText(notice, turn.lang) });
     return active.length > 0;
   }
 
   /** "Notify me of maintenance", or "Stop announcements" for a subscriber. */
-  #subscriptionButton(turn: Turn): Suggestion {
-    return this.#notices.isSubscribed(turn.conversation.userKey)
+  async #subscriptionButton(turn: Turn): Promise<Suggestion> {
+    return (await this.#notices.isSubscribed(turn.conversation.userKey))
       ? button(say(turn.lang, 'button.unsubscribe'), { kind: 'unsubscribe' })
       : button(say(turn.lang, 'button.subscribe'), { kind: 'subscribe' });
   }
 
   /** `/status`: the notices in force, then the hand-off questions' progress or the ticket's place. */
-  #status(turn: Turn): void {
-    for (const notice of this.#notices.active(turn.now)) turn.replies.push({ kind: 'status', text: noticeText(notice, turn.lang) });
+  async #status(turn: Turn): Promise<void> {
+    for (const notice of await this.#notices.active(turn.now)) turn.replies.push({ kind: 'status', text: noticeText(notice, turn.lang) });
     const handoff = turn.state.mode === 'collecting' ? turn.state.handoff : undefined;
     if (handoff) {
       turn.replies.push({ kind: 'status', text: say(turn.lang, 'statusCollecting', { step: handoff.stepIndex + 1, total: handoff.steps.length }) });
       return this.#askStep(turn);
     }
-    const ticket = this.deps.queue.activeFor(turn.conversation.id);
+    const ticket = await this.deps.queue.activeFor(turn.conversation.id);
     if (!ticket) return this.#say(turn, 'noTicket', 'status');
     turn.state = { ...turn.state, ackedAt: turn.now.toISOString() };
     const detail =
@@ -692,14 +699,14 @@ export class SupportBot {
     });
   }
 
-  #cancel(turn: Turn): void {
+  async #cancel(turn: Turn): Promise<void> {
     if (turn.state.mode === 'collecting') {
       turn.state = { ...turn.state, mode: 'bot', handoff: undefined };
       return this.#say(turn, 'cancelledCollecting', 'status');
     }
-    const ticket = this.deps.queue.activeFor(turn.conversation.id);
+    const ticket = await this.deps.queue.activeFor(turn.conversation.id);
     if (!ticket) return this.#say(turn, 'noTicket', 'status');
-    const closed = this.deps.tickets.closeByUser(ticket.id, turn.conversation, turn.now);
+    const closed = await this.deps.tickets.closeByUser(ticket.id, turn.conversation, turn.now);
     turn.state = { ...turn.state, mode: 'bot', escalationId: undefined };
     turn.replies.push({ kind: 'status', text: say(turn.lang, 'cancelled', { number: closed.number }), escalation: notice(closed) });
   }
@@ -708,13 +715,13 @@ export class SupportBot {
    * A rating (1-5, typed or pressed; "五星", "５", "great") for the ticket just resolved, asked again
    * once when unclear ("10"); "not solved" offers to reopen. False when the message is something else.
    */
-  #rate(turn: Turn): boolean {
+  async #rate(turn: Turn): Promise<boolean> {
     const ticketId = turn.state.escalationId;
     if (ticketId === undefined) return false;
     const payload = turn.message.payload;
     if (!payload && saysNotSolved(turn.words)) {
       turn.state = { ...turn.state, mode: 'bot', escalationId: undefined, resolvedTicketId: ticketId };
-      this.#offerReopen(turn, ticketId);
+      await this.#offerReopen(turn, ticketId);
       return true;
     }
     const pressed = payload === undefined ? undefined : decodePayload(payload);
@@ -731,15 +738,15 @@ export class SupportBot {
       turn.replies.push({ kind: 'prompt', text: say(turn.lang, 'ratingAgain'), suggestions: ratingButtons() });
       return true;
     }
-    this.deps.tickets.rate(ticketId, turn.conversation, reading.score, turn.now);
+    await this.deps.tickets.rate(ticketId, turn.conversation, reading.score, turn.now);
     turn.state = back;
     this.#say(turn, 'ratingThanks', 'status');
     return true;
   }
 
-  #offerReopen(turn: Turn, ticketId: number): void {
-    if (this.deps.queue.activeFor(turn.conversation.id)) return this.#status(turn);
-    const ticket = this.deps.queue.view(ticketId);
+  async #offerReopen(turn: Turn, ticketId: number): Promise<void> {
+    if (await this.deps.queue.activeFor(turn.conversation.id)) return this.#status(turn);
+    const ticket = await this.deps.queue.view(ticketId);
     turn.state = { ...turn.state, awaiting: 'reopenOffer' };
     turn.replies.push({
       kind: 'prompt',
@@ -749,10 +756,10 @@ export class SupportBot {
   }
 
   /** The user reopens the ticket resolved last; it goes back to the queue with this conversation's new messages. */
-  #reopen(turn: Turn): void {
+  async #reopen(turn: Turn): Promise<void> {
     const ticketId = turn.state.resolvedTicketId;
-    if (ticketId === undefined || this.deps.queue.activeFor(turn.conversation.id)) return this.#status(turn);
-    const ticket = this.deps.tickets.reopenByUser(ticketId, turn.conversation, turn.now);
+    if (ticketId === undefined || (await this.deps.queue.activeFor(turn.conversation.id))) return this.#status(turn);
+    const ticket = await this.deps.tickets.reopenByUser(ticketId, turn.conversation, turn.now);
     if (!ticket) return this.#say(turn, 'noTicket', 'status');
     this.#escalated(turn, ticket);
     turn.replies.push({ kind: 'status', text: say(turn.lang, 'reopenedByUser', { number: ticket.number, position: ticket.queuePosition ?? 1 }), escalation: notice(ticket) });
@@ -762,9 +769,9 @@ export class SupportBot {
     turn.replies.push({ kind, text: say(turn.lang, key) });
   }
 
-  #recordUnanswered(turn: Turn, reason: 'fallback' | 'clarify' | 'not_helpful', text = turn.text): void {
+  async #recordUnanswered(turn: Turn, reason: 'fallback' | 'clarify' | 'not_helpful', text = turn.text): Promise<void> {
     if (!text) return;
-    this.#store.recordUnanswered({ channel: turn.message.channel, text, lang: turn.lang, intent: turn.decision?.intent, confidence: turn.decision?.confidence, reason }, turn.now);
+    await this.#store.recordUnanswered({ channel: turn.message.channel, text, lang: turn.lang, intent: turn.decision?.intent, confidence: turn.decision?.confidence, reason }, turn.now);
   }
 }
 

@@ -2,16 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { ConfigError } from '../config/errors.js';
+import type { Database } from './engine.js';
+import { SqliteEngine } from './sqlite-engine.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import * as schema from './schema.js';
 
 export * as tables from './schema.js';
-
-/** The typed drizzle handle every store uses. */
-export type Database = BetterSQLite3Database<typeof schema>;
+export type { Database, Engine, Dialect, Tables, Prepared, SecretName } from './engine.js';
 
 /** How {@link openDatabase} opens the file. */
 export interface OpenOptions {
@@ -21,8 +21,9 @@ export interface OpenOptions {
   readonly checkpointInBackground?: { readonly onError: (error: Error) => void };
 }
 
-/** An open database: the drizzle handle and a way to close the file. */
+/** An open SQLite database: the engine the stores use, drizzle's handle and a way to close the file. */
 export interface DatabaseHandle {
+  readonly engine: SqliteEngine;
   readonly db: Database;
   /** The raw better-sqlite3 connection (pragmas, checkpoints). */
   readonly sqlite: Sqlite.Database;
@@ -58,19 +59,14 @@ export function openDatabase(path: string, options: OpenOptions = {}): DatabaseH
     migrate(db, { migrationsFolder: MIGRATIONS });
     const opened = sqlite;
     const background = options.checkpointInBackground;
-    if (!background || path === ':memory:') return { db, sqlite: opened, path, close: () => opened.close() };
-    opened.pragma('wal_autocheckpoint = 0');
-    const checkpointer = new WalCheckpointer(path, background.onError);
-    return {
-      db,
-      sqlite: opened,
-      path,
-      close: () => {
-        void checkpointer.stop();
-        // The last connection to close checkpoints what is left (SQLite does it when automatic checkpoints are off too).
-        opened.close();
-      },
+    const checkpointer = background && path !== ':memory:' ? new WalCheckpointer(path, background.onError) : undefined;
+    if (checkpointer) opened.pragma('wal_autocheckpoint = 0');
+    const close = () => {
+      void checkpointer?.stop();
+      // The last connection to close checkpoints what is left (SQLite does it when automatic checkpoints are off too).
+      if (opened.open) opened.close();
     };
+    return { engine: new SqliteEngine(db, opened, path, close), db, sqlite: opened, path, close };
   } catch (error) {
     sqlite?.close();
     const reason = unusableFileReason(error);

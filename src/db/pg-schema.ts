@@ -328,6 +328,17 @@ export const emailOptOuts = pgTable('email_opt_outs', {
 });
 
 /**
+ * Keys the instances sharing a Postgres database must agree on (signing visitor ids and e-mail links),
+ * made by the first instance that needs one. Not used on SQLite (one instance keeps them in files beside
+ * the database).
+ */
+export const instanceSecrets = pgTable('instance_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
  * An agent's account on the web console (`agents add`): acts as `web:<login>`. Only the password's
  * scrypt hash is stored; a disabled account cannot sign in and has no sessions.
  */

@@ -1,18 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Pool } from 'pg';
 import { ConfigError } from '../config/errors.js';
+import { PostgresEngine, type PostgresDatabase } from './postgres-engine.js';
 import * as schema from './pg-schema.js';
 
 export * as pgTables from './pg-schema.js';
 
-/** The typed drizzle handle of the Postgres stores (issue 18). */
-export type PostgresDatabase = NodePgDatabase<typeof schema>;
+export type { PostgresDatabase } from './postgres-engine.js';
 
 /** An open Postgres database: the drizzle handle, its connection pool and a way to close both. */
 export interface PostgresHandle {
+  /** The engine the stores use. */
+  readonly engine: PostgresEngine;
   readonly db: PostgresDatabase;
   /** The node-postgres pool behind `db` (LISTEN/NOTIFY and advisory locks take a client of their own). */
   readonly pool: Pool;
@@ -56,7 +58,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     if (reason) throw new ConfigError('DATABASE_URL', `cannot use ${withoutPassword(url)}: ${reason}`);
     throw error;
   }
-  return { db: drizzle(pool, { schema }), pool, close: () => pool.end() };
+  const db = drizzle(pool, { schema });
+  const engine = new PostgresEngine(db, pool, url);
+  return { engine, db, pool, close: () => engine.close() };
 }
 
 /** Applies the pending migrations on one connection holding the migration lock (a session lock). */

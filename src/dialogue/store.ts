@@ -1,7 +1,5 @@
 import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
-import type Sqlite from 'better-sqlite3';
-import type { Database } from '../db/index.js';
-import { conversations, messages, unansweredQuestions, users } from '../db/schema.js';
+import type { Engine } from '../db/index.js';
 import type { ChannelName, ConversationRef, Lang } from '../contracts/index.js';
 import { INITIAL_STATE, type DialogueState } from './state.js';
 
@@ -37,67 +35,77 @@ export function userKey(channel: ChannelName, userId: string): string {
 }
 
 const p = sql.placeholder;
-/** A placeholder in an update's `set`, which drizzle types without them: bound as given (JSON as text, times in ms). */
+/** A placeholder in an update's `set`, which drizzle types without them: bound as given (JSON as text, times by `engine.sql.time`). */
 const bound = (name: string) => sql`${p(name)}`;
 
 /** The statements of a turn, built and prepared once per store (drizzle would otherwise build and prepare each on every call). */
-function prepareStatements(db: Database) {
+function prepareStatements(engine: Engine) {
   return {
-    upsertUser: db
-      .insert(users)
-      .values({ id: p('key'), channel: p('channel'), channelUserId: p('channelUserId'), displayName: p('displayName'), lastSeenAt: p('now'), createdAt: p('now') })
-      // An empty or missing name keeps the one stored.
-      .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: sql`excluded.last_seen_at`, displayName: sql`coalesce(nullif(excluded.display_name, ''), ${users.displayName})` } })
-      .prepare(),
-    conversationOfUser: db
-      .select()
-      .from(conversations)
-      .where(eq(conversations.userId, p('key')))
-      .prepare(),
+    upsertUser: engine.prepare('conversations_upsert_user', (db, { users }) =>
+      db
+        .insert(users)
+        .values({ id: p('key'), channel: p('channel'), channelUserId: p('channelUserId'), displayName: p('displayName'), lastSeenAt: p('now'), createdAt: p('now') })
+        // An empty or missing name keeps the one stored.
+        .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: sql`excluded.last_seen_at`, displayName: sql`coalesce(nullif(excluded.display_name, ''), ${users.displayName})` } }),
+    ),
+    conversationOfUser: engine.prepare('conversations_of_user', (db, { conversations }) =>
+      db
+        .select()
+        .from(conversations)
+        .where(eq(conversations.userId, p('key'))),
+    ),
     // What a turn reads (the reference it has just been given is newer): no JSON of the stored one to parse.
-    stateOfUser: db
-      .select({ id: conversations.id, state: conversations.state })
-      .from(conversations)
-      .where(eq(conversations.userId, p('key')))
-      .prepare(),
-    userById: db
-      .select({ displayName: users.displayName })
-      .from(users)
-      .where(eq(users.id, p('key')))
-      .prepare(),
-    createConversation: db
-      .insert(conversations)
-      .values({ userId: p('key'), channel: p('channel'), reference: p('reference'), state: p('state'), createdAt: p('now'), updatedAt: p('now') })
-      .returning({ id: conversations.id })
-      .prepare(),
-    stateOf: db
-      .select({ state: conversations.state })
-      .from(conversations)
-      .where(eq(conversations.id, p('id')))
-      .prepare(),
-    saveState: db
-      .update(conversations)
-      .set({ state: bound('state'), updatedAt: bound('nowMs') })
-      .where(eq(conversations.id, p('id')))
-      .prepare(),
-    saveStateAndReference: db
-      .update(conversations)
-      .set({ state: bound('state'), reference: bound('reference'), updatedAt: bound('nowMs') })
-      .where(eq(conversations.id, p('id')))
-      .prepare(),
-    saveReference: db
-      .update(conversations)
-      .set({ reference: bound('reference'), updatedAt: bound('nowMs') })
-      .where(eq(conversations.id, p('id')))
-      .prepare(),
-    seen: db
-      .select({ id: messages.id })
-      .from(messages)
-      .where(and(eq(messages.conversationId, p('conversationId')), eq(messages.platformMessageId, p('platformMessageId'))))
-      .prepare(),
-    append: db
-      .insert(messages)
-      .values({
+    stateOfUser: engine.prepare('conversations_state_of_user', (db, { conversations }) =>
+      db
+        .select({ id: conversations.id, state: conversations.state })
+        .from(conversations)
+        .where(eq(conversations.userId, p('key'))),
+    ),
+    userById: engine.prepare('conversations_user_by_id', (db, { users }) =>
+      db
+        .select({ displayName: users.displayName })
+        .from(users)
+        .where(eq(users.id, p('key'))),
+    ),
+    createConversation: engine.prepare('conversations_create', (db, { conversations }) =>
+      db
+        .insert(conversations)
+        .values({ userId: p('key'), channel: p('channel'), reference: p('reference'), state: p('state'), createdAt: p('now'), updatedAt: p('now') })
+        .returning({ id: conversations.id }),
+    ),
+    stateOf: engine.prepare('conversations_state_of', (db, { conversations }) =>
+      db
+        .select({ state: conversations.state })
+        .from(conversations)
+        .where(eq(conversations.id, p('id'))),
+    ),
+    saveState: engine.prepare('conversations_save_state', (db, { conversations }) =>
+      db
+        .update(conversations)
+        .set({ state: bound('state'), updatedAt: bound('now') })
+        .where(eq(conversations.id, p('id'))),
+    ),
+    saveStateAndReference: engine.prepare('conversations_save_state_and_reference', (db, { conversations }) =>
+      db
+        .update(conversations)
+        .set({ state: bound('state'), reference: bound('reference'), updatedAt: bound('now') })
+        .where(eq(conversations.id, p('id'))),
+    ),
+    saveReference: engine.prepare('conversations_save_reference', (db, { conversations }) =>
+      db
+        .update(conversations)
+        .set({ reference: bound('reference'), updatedAt: bound('now') })
+        .where(eq(conversations.id, p('id'))),
+    ),
+    seen: engine.prepare('conversations_seen', (db, { messages }) =>
+      db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(and(eq(messages.conversationId, p('conversationId')), eq(messages.platformMessageId, p('platformMessageId'))))
+        .limit(1),
+    ),
+    append: engine.prepare('conversations_append', (db, { messages }) =>
+      db.insert(messages).values({
         conversationId: p('conversationId'),
         sender: p('sender'),
         text: p('text'),
@@ -108,63 +116,57 @@ function prepareStatements(db: Database) {
         action: p('action'),
         platformMessageId: p('platformMessageId'),
         createdAt: p('now'),
-      })
-      .prepare(),
+      }),
+    ),
     // One statement for the whole transcript, not one per message.
-    attachRecent: db
-      .update(messages)
-      .set({ escalationId: bound('escalationId') })
-      .where(
-        inArray(
-          messages.id,
-          db
-            .select({ id: messages.id })
-            .from(messages)
-            .where(and(eq(messages.conversationId, p('conversationId')), isNull(messages.escalationId)))
-            .orderBy(desc(messages.id))
-            .limit(p('limit')),
+    attachRecent: engine.prepare('conversations_attach_recent', (db, { messages }) =>
+      db
+        .update(messages)
+        .set({ escalationId: bound('escalationId') })
+        .where(
+          inArray(
+            messages.id,
+            db
+              .select({ id: messages.id })
+              .from(messages)
+              .where(and(eq(messages.conversationId, p('conversationId')), isNull(messages.escalationId)))
+              .orderBy(desc(messages.id))
+              .limit(p('limit')),
+          ),
         ),
-      )
-      .prepare(),
-    history: db
-      .select({ sender: messages.sender, text: messages.text, agent: messages.agent, at: messages.createdAt })
-      .from(messages)
-      .where(eq(messages.conversationId, p('conversationId')))
-      .orderBy(desc(messages.id))
-      .limit(p('limit'))
-      .prepare(),
-    recentUserMessages: db
-      .select({ id: messages.id, text: messages.text })
-      .from(messages)
-      .where(and(eq(messages.conversationId, p('conversationId')), eq(messages.sender, 'user'), gte(messages.createdAt, p('sinceMs'))))
-      .orderBy(desc(messages.id))
-      .limit(p('limit'))
-      .prepare(),
-    recordUnanswered: db
-      .insert(unansweredQuestions)
-      .values({ channel: p('channel'), text: p('text'), lang: p('lang'), intent: p('intent'), confidence: p('confidence'), reason: p('reason'), createdAt: p('now') })
-      .prepare(),
+    ),
+    history: engine.prepare('conversations_history', (db, { messages }) =>
+      db
+        .select({ sender: messages.sender, text: messages.text, agent: messages.agent, at: messages.createdAt })
+        .from(messages)
+        .where(eq(messages.conversationId, p('conversationId')))
+        .orderBy(desc(messages.id))
+        .limit(p('limit')),
+    ),
+    recentUserMessages: engine.prepare('conversations_recent_user_messages', (db, { messages }) =>
+      db
+        .select({ id: messages.id, text: messages.text })
+        .from(messages)
+        .where(and(eq(messages.conversationId, p('conversationId')), eq(messages.sender, 'user'), gte(messages.createdAt, p('since'))))
+        .orderBy(desc(messages.id))
+        .limit(p('limit')),
+    ),
+    recordUnanswered: engine.prepare('conversations_record_unanswered', (db, { unansweredQuestions }) =>
+      db.insert(unansweredQuestions).values({ channel: p('channel'), text: p('text'), lang: p('lang'), intent: p('intent'), confidence: p('confidence'), reason: p('reason'), createdAt: p('now') }),
+    ),
   };
 }
 
 /**
  * Reads and writes users, conversations, messages and unanswered questions; the one writer of
- * dialogue state. Call inside a transaction. Its statements are prepared once, when it is made.
+ * dialogue state. A turn calls it inside one transaction ({@link Engine.transaction}). Its
+ * statements are prepared once, when it is made.
  */
 export class ConversationStore {
   readonly #statements: ReturnType<typeof prepareStatements>;
-  readonly #transaction: Sqlite.Transaction<(work: () => unknown) => unknown>;
 
-  constructor(private readonly db: Database) {
-    this.#statements = prepareStatements(db);
-    // drizzle's handle carries its driver as `$client` (the shared `Database` type leaves it out).
-    // The driver's transaction function, made once: drizzle's `transaction` builds a session object on every call.
-    this.#transaction = (db as Database & { $client: Sqlite.Database }).$client.transaction((work: () => unknown) => work());
-  }
-
-  /** Runs `work` in one transaction (a savepoint inside another one), committed when it returns and rolled back when it throws. */
-  inTransaction<T>(work: () => T): T {
-    return this.#transaction(work) as T;
+  constructor(private readonly engine: Engine) {
+    this.#statements = prepareStatements(engine);
   }
 
   /**
@@ -172,24 +174,24 @@ export class ConversationStore {
    * written for an existing one: the turn stores the new `reference` with its state
    * ({@link saveState}) or alone ({@link saveReference}), one update per turn.
    */
-  open(channel: ChannelName, channelUserId: string, reference: ConversationRef, displayName: string | undefined, now: Date): ConversationRecord {
+  async open(channel: ChannelName, channelUserId: string, reference: ConversationRef, displayName: string | undefined, now: Date): Promise<ConversationRecord> {
     const key = userKey(channel, channelUserId);
-    this.#statements.upsertUser.run({ key, channel, channelUserId, displayName: displayName ?? null, now });
-    const existing = this.#statements.stateOfUser.get({ key });
+    await this.#statements.upsertUser({ key, channel, channelUserId, displayName: displayName ?? null, now });
+    const [existing] = await this.#statements.stateOfUser({ key });
     if (existing) {
       return { id: existing.id, userKey: key, channel, channelUserId, displayName, reference, state: { ...INITIAL_STATE, ...(existing.state as Partial<DialogueState>) } };
     }
-    const created = this.#statements.createConversation.get({ key, channel, reference: { ...reference }, state: { ...INITIAL_STATE }, now });
+    const [created] = await this.#statements.createConversation({ key, channel, reference: { ...reference }, state: { ...INITIAL_STATE }, now });
     if (!created) throw new Error(`conversation of ${key} not created`);
     return { id: created.id, userKey: key, channel, channelUserId, displayName, reference, state: INITIAL_STATE };
   }
 
   /** The conversation of a channel user, if they ever wrote. */
-  find(channel: ChannelName, channelUserId: string): ConversationRecord | undefined {
+  async find(channel: ChannelName, channelUserId: string): Promise<ConversationRecord | undefined> {
     const key = userKey(channel, channelUserId);
-    const row = this.#statements.conversationOfUser.get({ key });
+    const [row] = await this.#statements.conversationOfUser({ key });
     if (!row) return undefined;
-    const user = this.#statements.userById.get({ key });
+    const [user] = await this.#statements.userById({ key });
     return {
       id: row.id,
       userKey: key,
@@ -202,20 +204,21 @@ export class ConversationStore {
   }
 
   /** A conversation's dialogue state, by conversation id (the initial state if it has none). */
-  stateOf(conversationId: number): DialogueState {
-    const row = this.#statements.stateOf.get({ id: conversationId });
+  async stateOf(conversationId: number): Promise<DialogueState> {
+    const [row] = await this.#statements.stateOf({ id: conversationId });
     return { ...INITIAL_STATE, ...(row?.state as Partial<DialogueState> | undefined) };
   }
 
   /** Replaces a conversation's dialogue state, and its reference when given (the pipeline, at the end of a turn). */
-  saveState(conversationId: number, state: DialogueState, now: Date, reference?: ConversationRef): void {
-    if (reference) this.#statements.saveStateAndReference.run({ id: conversationId, state: JSON.stringify(state), reference: JSON.stringify(reference), nowMs: now.getTime() });
-    else this.#statements.saveState.run({ id: conversationId, state: JSON.stringify(state), nowMs: now.getTime() });
+  async saveState(conversationId: number, state: DialogueState, now: Date, reference?: ConversationRef): Promise<void> {
+    const at = this.engine.sql.time(now);
+    if (reference) await this.#statements.saveStateAndReference({ id: conversationId, state: JSON.stringify(state), reference: JSON.stringify(reference), now: at });
+    else await this.#statements.saveState({ id: conversationId, state: JSON.stringify(state), now: at });
   }
 
   /** Refreshes where to write back to a conversation (a turn that ends without changing its state). */
-  saveReference(conversationId: number, reference: ConversationRef, now: Date): void {
-    this.#statements.saveReference.run({ id: conversationId, reference: JSON.stringify(reference), nowMs: now.getTime() });
+  async saveReference(conversationId: number, reference: ConversationRef, now: Date): Promise<void> {
+    await this.#statements.saveReference({ id: conversationId, reference: JSON.stringify(reference), now: this.engine.sql.time(now) });
   }
 
   /**
@@ -223,18 +226,18 @@ export class ConversationStore {
    * next message may rate it), `escalated` once reopened (messages go to the ticket again).
    * Any hand-off questions in progress are dropped.
    */
-  followTicket(conversationId: number, mode: 'rating' | 'escalated', escalationId: number, now: Date): void {
-    this.saveState(conversationId, { ...this.stateOf(conversationId), mode, escalationId, handoff: undefined }, now);
+  async followTicket(conversationId: number, mode: 'rating' | 'escalated', escalationId: number, now: Date): Promise<void> {
+    await this.saveState(conversationId, { ...(await this.stateOf(conversationId)), mode, escalationId, handoff: undefined }, now);
   }
 
   /** Whether a platform message id was already handled in this conversation (a redelivered update). */
-  seen(conversationId: number, platformMessageId: string): boolean {
-    return !!this.#statements.seen.get({ conversationId, platformMessageId });
+  async seen(conversationId: number, platformMessageId: string): Promise<boolean> {
+    return (await this.#statements.seen({ conversationId, platformMessageId })).length > 0;
   }
 
   /** Appends a message to the conversation. */
-  append(conversationId: number, message: MessageRecord, now: Date): void {
-    this.#statements.append.run({
+  async append(conversationId: number, message: MessageRecord, now: Date): Promise<void> {
+    await this.#statements.append({
       conversationId,
       sender: message.sender,
       text: message.text,
@@ -249,51 +252,42 @@ export class ConversationStore {
   }
 
   /** Attaches the recent messages of a conversation that belong to no ticket yet to a new ticket (its transcript), in one statement. */
-  attachRecent(conversationId: number, escalationId: number, limit = 30): void {
-    this.#statements.attachRecent.run({ conversationId, escalationId, limit });
+  async attachRecent(conversationId: number, escalationId: number, limit = 30): Promise<void> {
+    await this.#statements.attachRecent({ conversationId, escalationId, limit });
   }
 
   /** The last `limit` messages of a conversation, oldest first. */
-  history(conversationId: number, limit = 50): { sender: Sender; text: string; agent: string | null; at: Date }[] {
-    return this.#statements.history.all({ conversationId, limit }).reverse();
+  async history(conversationId: number, limit = 50): Promise<{ sender: Sender; text: string; agent: string | null; at: Date }[]> {
+    return (await this.#statements.history({ conversationId, limit })).reverse();
   }
 
   /** The user's own messages of a conversation written at or after `since`, the newest `limit`, oldest first (ids and stored texts). */
-  recentUserMessages(conversationId: number, since: Date, limit: number): { id: number; text: string }[] {
-    return this.#statements.recentUserMessages.all({ conversationId, sinceMs: since.getTime(), limit }).reverse();
+  async recentUserMessages(conversationId: number, since: Date, limit: number): Promise<{ id: number; text: string }[]> {
+    return (await this.#statements.recentUserMessages({ conversationId, since: this.engine.sql.time(since), limit })).reverse();
   }
 
   /**
    * Rewrites messages of a conversation (a secret recognised only later) and the unanswered
    * questions on the channel that copied their text.
    */
-  rewrite(conversationId: number, channel: ChannelName, rewrites: readonly { readonly id: number; readonly before: string; readonly after: string }[]): void {
-    for (const { id, before, after } of rewrites) {
-      this.db
-        .update(messages)
-        .set({ text: after })
-        .where(and(eq(messages.id, id), eq(messages.conversationId, conversationId)))
-        .run();
-      this.db
-        .update(unansweredQuestions)
-        .set({ text: sql`replace(${unansweredQuestions.text}, ${before}, ${after})` })
-        .where(and(eq(unansweredQuestions.channel, channel), sql`instr(${unansweredQuestions.text}, ${before}) > 0`))
-        .run();
-    }
-  }
-
-  /**
-   * Makes overwritten text unrecoverable from the files: with `secure_delete` the old rows are
-   * zeroed in the database file, and a checkpoint moves the write-ahead log's copies there and
-   * truncates it. Call after the transaction that rewrote them has committed.
-   */
-  purgeOverwritten(): void {
-    this.db.run(sql`PRAGMA wal_checkpoint(TRUNCATE)`);
+  async rewrite(conversationId: number, channel: ChannelName, rewrites: readonly { readonly id: number; readonly before: string; readonly after: string }[]): Promise<void> {
+    await this.engine.run(async (db, { messages, unansweredQuestions }) => {
+      for (const { id, before, after } of rewrites) {
+        await db
+          .update(messages)
+          .set({ text: after })
+          .where(and(eq(messages.id, id), eq(messages.conversationId, conversationId)));
+        await db
+          .update(unansweredQuestions)
+          .set({ text: sql`replace(${unansweredQuestions.text}, ${before}, ${after})` })
+          .where(and(eq(unansweredQuestions.channel, channel), this.engine.sql.contains(unansweredQuestions.text, before)));
+      }
+    });
   }
 
   /** Records a question the bot could not answer (text already redacted), for the FAQ to grow from. */
-  recordUnanswered(entry: { channel: ChannelName; text: string; lang: Lang; intent?: string; confidence?: number; reason: 'fallback' | 'clarify' | 'not_helpful' }, now: Date): void {
-    this.#statements.recordUnanswered.run({
+  async recordUnanswered(entry: { channel: ChannelName; text: string; lang: Lang; intent?: string; confidence?: number; reason: 'fallback' | 'clarify' | 'not_helpful' }, now: Date): Promise<void> {
+    await this.#statements.recordUnanswered({
       channel: entry.channel,
       text: entry.text,
       lang: entry.lang,

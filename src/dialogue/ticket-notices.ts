@@ -25,8 +25,8 @@ export class TicketNotices {
   }
 
   /** The ticket is resolved: the user is asked for a rating, and their next message may give it. */
-  resolved(ticket: NoticeTarget, now: Date): Reply {
-    this.store.followTicket(ticket.conversationId, 'rating', ticket.id, now);
+  async resolved(ticket: NoticeTarget, now: Date): Promise<Reply> {
+    await this.store.followTicket(ticket.conversationId, 'rating', ticket.id, now);
     return { kind: 'prompt', text: say(ticket.lang, 'resolved', { number: ticket.number }), suggestions: ratingButtons() };
   }
 
@@ -34,15 +34,15 @@ export class TicketNotices {
    * The ticket was closed after waiting `hours` on the user: their conversation is back with the
    * bot (if it was still following the ticket), and "not solved" offers to reopen it.
    */
-  autoClosed(ticket: NoticeTarget, hours: number, now: Date): Reply {
-    const state = this.store.stateOf(ticket.conversationId);
-    if (state.escalationId === ticket.id) this.store.saveState(ticket.conversationId, { ...state, mode: 'bot', escalationId: undefined, resolvedTicketId: ticket.id }, now);
+  async autoClosed(ticket: NoticeTarget, hours: number, now: Date): Promise<Reply> {
+    const state = await this.store.stateOf(ticket.conversationId);
+    if (state.escalationId === ticket.id) await this.store.saveState(ticket.conversationId, { ...state, mode: 'bot', escalationId: undefined, resolvedTicketId: ticket.id }, now);
     return { kind: 'status', text: say(ticket.lang, 'autoClosed', { number: ticket.number, hours }) };
   }
 
   /** The ticket is open again: the user's messages go to it once more. */
-  reopened(ticket: NoticeTarget, now: Date): Reply {
-    this.store.followTicket(ticket.conversationId, 'escalated', ticket.id, now);
+  async reopened(ticket: NoticeTarget, now: Date): Promise<Reply> {
+    await this.store.followTicket(ticket.conversationId, 'escalated', ticket.id, now);
     return { kind: 'status', text: say(ticket.lang, 'reopened', { number: ticket.number }) };
   }
 }

@@ -1,4 +1,4 @@
-import type { Database } from '../db/index.js';
+import type { Engine } from '../db/index.js';
 import { ConversationStore } from '../dialogue/store.js';
 import type { TicketLifecycle } from '../escalation/lifecycle.js';
 import type { TicketQueue } from '../escalation/queue.js';
@@ -42,30 +42,32 @@ export class InboundMailbox {
   readonly #store: ConversationStore;
 
   constructor(
-    private readonly db: Database,
+    private readonly engine: Engine,
     private readonly parts: { readonly tokens: EmailTokens; readonly recipients: EmailRecipients; readonly tickets: TicketLifecycle; readonly queue: TicketQueue },
   ) {
-    this.#store = new ConversationStore(db);
+    this.#store = new ConversationStore(engine);
   }
 
-  /** Takes one inbound e-mail. */
-  receive(mail: InboundMail, now = new Date()): InboundResult {
+  /** Takes one inbound e-mail (a ticket's answer in one transaction, recorded once per Message-Id). */
+  async receive(mail: InboundMail, now = new Date()): Promise<InboundResult> {
     const token = this.parts.tokens.read(mail.recipient);
     if (!token) return { kind: 'ignored', reason: 'the recipient carries no token of ours' };
     if (token.kind === 'unsubscribe') {
-      this.parts.recipients.optOut(token.address, now);
+      await this.parts.recipients.optOut(token.address, now);
       return { kind: 'unsubscribed' };
     }
     const text = redactSecrets(ownWords(mail.text)).text.trim();
     if (!text) return { kind: 'ignored', reason: 'the e-mail has no text of its own' };
-    return this.db.transaction((): InboundResult => {
-      const ticket = this.parts.queue.view(token.ticketId);
-      const conversation = this.#store.find(ticket.channel, ticket.userId);
+    return this.engine.transaction(async (): Promise<InboundResult> => {
+      const ticket = await this.parts.queue.view(token.ticketId);
+      const conversation = await this.#store.find(ticket.channel, ticket.userId);
       if (!conversation) return { kind: 'ignored', reason: 'the ticket has no conversation' };
       const messageId = mail.messageId ? `email:${mail.messageId}` : undefined;
-      if (messageId && this.#store.seen(conversation.id, messageId)) return { kind: 'ticket', number: ticket.number };
-      this.#store.append(conversation.id, { sender: 'user', text, escalationId: ticket.id, platformMessageId: messageId }, now);
-      this.parts.tickets.userWrote(ticket.id, conversation, text, now);
+      // The same e-mail posted twice at once (to two instances): the second waits, then finds it seen.
+      await this.engine.lock(`conversation:${conversation.userKey}`);
+      if (messageId && (await this.#store.seen(conversation.id, messageId))) return { kind: 'ticket', number: ticket.number };
+      await this.#store.append(conversation.id, { sender: 'user', text, escalationId: ticket.id, platformMessageId: messageId }, now);
+      await this.parts.tickets.userWrote(ticket.id, conversation, text, now);
       return { kind: 'ticket', number: ticket.number };
     });
   }

@@ -12,20 +12,21 @@ import { smtpMailer } from './mailer.js';
 import { EmailNotifier } from './notifier.js';
 import { EmailRecipients } from './recipients.js';
 import { mountEmailRoutes } from './routes.js';
-import { loadEmailSecret } from './secret.js';
 import { EmailTokens } from './tokens.js';
 
 /**
  * The e-mail channel, or why it is off. With it on, mounts `POST /api/email/inbound` (when
- * `EMAIL_INBOUND_SECRET` is set) and `/email/unsubscribe` on `http`.
+ * `EMAIL_INBOUND_SECRET` is set) and `/email/unsubscribe` on `http`. Reply addresses and
+ * unsubscribe links are signed with the database's shared `email` key, so any instance sharing
+ * the database accepts what another one sent.
  */
-export function createEmailChannel(config: Config, services: Pick<Services, 'database' | 'tickets' | 'queue'>, http: Express, logger: Logger): EmailNotifier | { readonly off: string } {
+export async function createEmailChannel(config: Config, services: Pick<Services, 'engine' | 'tickets' | 'queue'>, http: Express, logger: Logger): Promise<EmailNotifier | { readonly off: string }> {
   const email = config.email;
   if (!email) return { off: 'SMTP_URL and EMAIL_FROM not set' };
-  const { db } = services.database;
-  const tokens = new EmailTokens(loadEmailSecret(config.databasePath), email.from);
-  const recipients = new EmailRecipients(db);
-  const inbox = new InboundMailbox(db, { tokens, recipients, tickets: services.tickets, queue: services.queue });
+  const { engine } = services;
+  const tokens = new EmailTokens(await engine.sharedSecret('email'), email.from);
+  const recipients = new EmailRecipients(engine);
+  const inbox = new InboundMailbox(engine, { tokens, recipients, tickets: services.tickets, queue: services.queue });
   mountEmailRoutes(http, { inbox, recipients, tokens, inboundSecret: email.inboundSecret, logger });
   const publicUrl = config.helpCentre.publicUrl;
   const host = email.smtpUrl.replace(/^smtps?:\/\/([^@/]*@)?/i, '').replace(/[/?].*$/, '');

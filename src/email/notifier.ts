@@ -46,16 +46,16 @@ export class EmailNotifier implements ChannelAdapter {
 
   /** Mails the ticket's user what this change means for them, if anything. */
   async onDeskEvent(event: DeskEvent): Promise<void> {
-    const mail = this.#mailFor(event);
+    const mail = await this.#mailFor(event);
     if (!mail) return;
     await this.deps.mailer.send(mail);
     this.deps.logger.info({ channel: 'email', ticket: event.ticket.number, change: event.type }, 'e-mail sent');
   }
 
-  #mailFor(event: DeskEvent): OutgoingMail | undefined {
+  async #mailFor(event: DeskEvent): Promise<OutgoingMail | undefined> {
     const { ticket } = event;
     const to = ticket.details.email;
-    if (!to || this.deps.recipients.hasOptedOut(to)) return undefined;
+    if (!to || (await this.deps.recipients.hasOptedOut(to))) return undefined;
     const lang = ticket.lang;
     switch (event.type) {
       case 'opened': {
@@ -64,7 +64,7 @@ export class EmailNotifier implements ChannelAdapter {
         return composeMail(ticket, to, { subject: say(lang, 'email.confirmation.subject', { number: ticket.number }), body }, this.deps.compose);
       }
       case 'agent_reply': {
-        if (!this.#away(ticket, new Date(event.at))) return undefined;
+        if (!(await this.#away(ticket, new Date(event.at)))) return undefined;
         const body = say(lang, 'email.reply.body', { number: ticket.number, agent: ticket.agent ?? 'Support', text: event.text });
         return composeMail(ticket, to, { subject: say(lang, 'email.reply.subject', { number: ticket.number }), body }, this.deps.compose);
       }
@@ -74,8 +74,8 @@ export class EmailNotifier implements ChannelAdapter {
   }
 
   /** Whether the ticket's user had not been seen on their channel for `afterMinutes` when the agent replied. */
-  #away(ticket: EscalationView, at: Date): boolean {
-    const seen = this.deps.recipients.lastSeen(`${ticket.channel}:${ticket.userId}`);
+  async #away(ticket: EscalationView, at: Date): Promise<boolean> {
+    const seen = await this.deps.recipients.lastSeen(`${ticket.channel}:${ticket.userId}`);
     return !seen || at.getTime() - seen.getTime() >= this.deps.afterMinutes * 60_000;
   }
 }

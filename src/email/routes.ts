@@ -56,14 +56,14 @@ function page(res: Response, status: number, lines: readonly string[], form?: st
 export function mountEmailRoutes(http: Express, deps: EmailRouteDeps): void {
   const { inboundSecret } = deps;
   if (inboundSecret) {
-    http.post('/api/email/inbound', express.urlencoded({ extended: false, limit: BODY_LIMIT }), express.json({ limit: BODY_LIMIT }), (req, res) => {
+    http.post('/api/email/inbound', express.urlencoded({ extended: false, limit: BODY_LIMIT }), express.json({ limit: BODY_LIMIT }), async (req, res) => {
       const key = req.get('x-inbound-secret') ?? (typeof req.query.key === 'string' ? req.query.key : undefined);
       if (!sameSecret(key, inboundSecret)) return void res.status(401).json({ error: 'wrong or missing inbound secret' });
       const body = (req.body ?? {}) as Record<string, unknown>;
       const recipient = field(body, 'recipient', 'to');
       const text = field(body, 'stripped-text', 'body-plain', 'text');
       if (!recipient || text === undefined) return void res.status(400).json({ error: 'expected recipient (or to) and stripped-text, body-plain or text' });
-      const result = deps.inbox.receive({ recipient, text, messageId: field(body, 'Message-Id', 'message-id', 'Message-ID') });
+      const result = await deps.inbox.receive({ recipient, text, messageId: field(body, 'Message-Id', 'message-id', 'Message-ID') });
       deps.logger.info({ channel: 'email', result: result.kind }, 'inbound e-mail');
       res.status(result.kind === 'ignored' ? 406 : 200).json(result);
     });
@@ -80,10 +80,10 @@ export function mountEmailRoutes(http: Express, deps: EmailRouteDeps): void {
     const form = `<form method="post"><button type="submit">${escapeHtml(say('en', 'email.unsubscribe.button'))} / ${escapeHtml(say('zh', 'email.unsubscribe.button'))}</button></form>`;
     page(res, 200, [say('en', 'email.unsubscribe.page', { address }), say('zh', 'email.unsubscribe.page', { address })], form);
   });
-  http.post('/email/unsubscribe', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+  http.post('/email/unsubscribe', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const address = signed(req);
     if (!address) return refused(res);
-    deps.recipients.optOut(address);
+    await deps.recipients.optOut(address);
     page(res, 200, [say('en', 'email.unsubscribed.page', { address }), say('zh', 'email.unsubscribed.page', { address })]);
   });
 }

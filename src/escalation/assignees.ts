@@ -1,6 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Database } from '../db/index.js';
-import { agentAccounts } from '../db/schema.js';
+import type { Engine } from '../db/index.js';
 
 /** A console account a ticket may be assigned to: the name users see and its role. */
 export interface Assignee {
@@ -15,15 +14,17 @@ export interface Assignee {
  * are managed by `agents …`; this only reads them.)
  */
 export class Assignees {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly engine: Engine) {}
 
-  /** The enabled account with this login, if any. */
-  find(login: string): Assignee | undefined {
-    const row = this.db
-      .select({ login: agentAccounts.login, name: agentAccounts.name, role: agentAccounts.role })
-      .from(agentAccounts)
-      .where(and(eq(agentAccounts.login, login), isNull(agentAccounts.disabledAt)))
-      .get();
+  /** The enabled account with this login, if any (inside the caller's transaction when there is one). */
+  async find(login: string): Promise<Assignee | undefined> {
+    const [row] = await this.engine.run((db, t) =>
+      db
+        .select({ login: t.agentAccounts.login, name: t.agentAccounts.name, role: t.agentAccounts.role })
+        .from(t.agentAccounts)
+        .where(and(eq(t.agentAccounts.login, login), isNull(t.agentAccounts.disabledAt)))
+        .limit(1),
+    );
     return row && { login: row.login, name: row.name, admin: row.role === 'admin' };
   }
 }

@@ -1,6 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
-import type { Database } from '../db/index.js';
-import { deskCards, deskCursors } from '../db/schema.js';
+import type { Engine } from '../db/index.js';
 import type { ChannelName } from '../contracts/index.js';
 
 /**
@@ -8,40 +7,45 @@ import type { ChannelName } from '../contracts/index.js';
  * desk has mirrored the audit trail: what a desk needs to find its way back after a restart.
  */
 export class DeskBindings {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly engine: Engine) {}
 
-  /** Remembers where a ticket is shown on a platform (a card message, a thread). */
-  attachCard(escalationId: number, channel: ChannelName, cardRef: string, now = new Date()): void {
-    this.db.insert(deskCards).values({ escalationId, channel, cardRef, createdAt: now }).onConflictDoNothing().run();
+  /** Remembers where a ticket is shown on a platform (a card message, a thread); a place already known is kept. */
+  async attachCard(escalationId: number, channel: ChannelName, cardRef: string, now = new Date()): Promise<void> {
+    await this.engine.run((db, t) => db.insert(t.deskCards).values({ escalationId, channel, cardRef, createdAt: now }).onConflictDoNothing());
   }
 
   /** The id of the ticket a platform card or thread belongs to. */
-  ticketIdForCard(channel: ChannelName, cardRef: string): number | undefined {
-    return this.db
-      .select()
-      .from(deskCards)
-      .where(and(eq(deskCards.channel, channel), eq(deskCards.cardRef, cardRef)))
-      .get()?.escalationId;
+  async ticketIdForCard(channel: ChannelName, cardRef: string): Promise<number | undefined> {
+    const [row] = await this.engine.run((db, t) =>
+      db
+        .select({ escalationId: t.deskCards.escalationId })
+        .from(t.deskCards)
+        .where(and(eq(t.deskCards.channel, channel), eq(t.deskCards.cardRef, cardRef)))
+        .limit(1),
+    );
+    return row?.escalationId;
   }
 
   /** Where a ticket is shown on a platform, oldest first. */
-  cardsOf(escalationId: number, channel: ChannelName): string[] {
-    return this.db
-      .select({ cardRef: deskCards.cardRef })
-      .from(deskCards)
-      .where(and(eq(deskCards.escalationId, escalationId), eq(deskCards.channel, channel)))
-      .orderBy(asc(deskCards.id))
-      .all()
-      .map((row) => row.cardRef);
+  async cardsOf(escalationId: number, channel: ChannelName): Promise<string[]> {
+    const rows = await this.engine.run((db, t) =>
+      db
+        .select({ cardRef: t.deskCards.cardRef })
+        .from(t.deskCards)
+        .where(and(eq(t.deskCards.escalationId, escalationId), eq(t.deskCards.channel, channel)))
+        .orderBy(asc(t.deskCards.id)),
+    );
+    return rows.map((row) => row.cardRef);
   }
 
   /** The last audit event a channel's desk has mirrored (undefined: never started). */
-  deskCursor(channel: ChannelName): number | undefined {
-    return this.db.select().from(deskCursors).where(eq(deskCursors.channel, channel)).get()?.lastEventId;
+  async deskCursor(channel: ChannelName): Promise<number | undefined> {
+    const [row] = await this.engine.run((db, t) => db.select({ lastEventId: t.deskCursors.lastEventId }).from(t.deskCursors).where(eq(t.deskCursors.channel, channel)).limit(1));
+    return row?.lastEventId;
   }
 
   /** Records how far a channel's desk has mirrored. */
-  setDeskCursor(channel: ChannelName, lastEventId: number): void {
-    this.db.insert(deskCursors).values({ channel, lastEventId }).onConflictDoUpdate({ target: deskCursors.channel, set: { lastEventId } }).run();
+  async setDeskCursor(channel: ChannelName, lastEventId: number): Promise<void> {
+    await this.engine.run((db, t) => db.insert(t.deskCursors).values({ channel, lastEventId }).onConflictDoUpdate({ target: t.deskCursors.channel, set: { lastEventId } }));
   }
 }

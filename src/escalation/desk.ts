@@ -1,4 +1,4 @@
-import type { Database } from '../db/index.js';
+import type { Engine } from '../db/index.js';
 import type { AgentIdentity } from '../config/index.js';
 import { DeskError, type AgentActor, type ChannelName, type DeskAction, type EscalationDetail, type EscalationView, type QueueFilter } from '../contracts/index.js';
 import { ConversationStore } from '../dialogue/store.js';
@@ -18,7 +18,7 @@ const NOTE_PREFIX = /^\s*(?:note\s*[:：]|!note\s)\s*/i;
  * The agents' desk: what every desk (the CLI, a Telegram group, a Discord channel) works tickets
  * through. Reads come from the queue, actions go to the ticket lifecycle (which checks
  * `AGENT_IDS` on every one: `DeskError` 'forbidden'), card places to the desk bindings. Every
- * method but `isAgent` (configuration only) is asynchronous, so the stores behind it may be.
+ * method but `isAgent` (configuration only) is asynchronous, as the stores behind it are.
  */
 export class TicketDesk {
   constructor(private readonly parts: { readonly lifecycle: TicketLifecycle; readonly queue: TicketQueue; readonly bindings: DeskBindings; readonly tags: TicketTags }) {}
@@ -113,12 +113,12 @@ export class TicketDesk {
 
   /** Remembers where a ticket is shown on a platform (card message id, thread id). */
   async attachCard(escalationId: number, channel: ChannelName, cardRef: string): Promise<void> {
-    this.parts.bindings.attachCard(escalationId, channel, cardRef);
+    await this.parts.bindings.attachCard(escalationId, channel, cardRef);
   }
 
   /** The ticket a card or thread belongs to. */
   async ticketForCard(channel: ChannelName, cardRef: string): Promise<EscalationView | undefined> {
-    const id = this.parts.bindings.ticketIdForCard(channel, cardRef);
+    const id = await this.parts.bindings.ticketIdForCard(channel, cardRef);
     return id === undefined ? undefined : this.parts.queue.view(id);
   }
 
@@ -148,12 +148,12 @@ export interface Tickets {
   readonly desk: TicketDesk;
 }
 
-/** Wires the ticket lifecycle (with the dialogue's notices to users), the queue, the desk bindings, the tags and the desk. */
-export function assembleTickets(db: Database, options: TicketOptions): Tickets {
-  const conversations = new ConversationStore(db);
-  const queue = new TicketQueue(db);
-  const bindings = new DeskBindings(db);
-  const lifecycle = new TicketLifecycle({ db, conversations, queue, notices: new TicketNotices(conversations), ...options });
-  const tags = new TicketTags(db, queue);
+/** Wires the ticket lifecycle (with the dialogue's notices to users), the queue, the desk bindings, the tags and the desk over one database. */
+export function assembleTickets(engine: Engine, options: TicketOptions): Tickets {
+  const conversations = new ConversationStore(engine);
+  const queue = new TicketQueue(engine);
+  const bindings = new DeskBindings(engine);
+  const lifecycle = new TicketLifecycle({ engine, conversations, queue, notices: new TicketNotices(conversations), ...options });
+  const tags = new TicketTags(engine, queue);
   return { lifecycle, queue, bindings, tags, desk: new TicketDesk({ lifecycle, queue, bindings, tags }) };
 }

@@ -54,6 +54,8 @@ export class OutboxDispatcher {
   /** Delivered rows not yet marked (written together, right after the sends). */
   #unmarked: number[] = [];
   #flushing: NodeJS.Immediate | undefined;
+  /** The marks being written (each write waits for the one before it). */
+  #marking: Promise<void> = Promise.resolve();
   #deliveredCount = 0;
   #moreDue = false;
   #leaseRenewedAt = 0;
@@ -72,7 +74,12 @@ export class OutboxDispatcher {
     const { observer, ...rest } = options;
     this.#options = { ...DEFAULTS, ...rest };
     this.#observe = observer ?? (() => undefined);
-    this.#task = new PeriodicTask(async () => this.#claim(), intervalMs);
+    this.#task = new PeriodicTask(
+      () => this.#claim(),
+      intervalMs,
+      // #claim catches the database's failures itself; this is the backstop.
+      (error) => this.logger.error({ reason: String(error) }, 'outbox: a claim failed; will retry'),
+    );
   }
 
   /** Starts claiming on a timer. */
@@ -96,28 +103,41 @@ export class OutboxDispatcher {
   async drain(): Promise<number> {
     const before = this.#deliveredCount;
     while (!this.#stopping) {
-      const claimed = this.#claim();
+      const claimed = await this.#claim();
       await this.#settled();
       if (claimed === 0) break;
     }
     return this.#deliveredCount - before;
   }
 
-  /** Claims due rows into lanes (renewing the lease of rows held); returns how many were claimed. */
-  #claim(): number {
+  /** Claims due rows into lanes (renewing the lease of rows held); resolves with how many were claimed (never rejects). */
+  async #claim(): Promise<number> {
     if (this.#stopping) return 0;
-    this.#flush();
+    // Marks first: a delivered row not yet marked would hold the rest of its lane back.
+    await this.#flush();
     const now = new Date();
-    const limit = this.#options.maxHeld - this.#held.size;
     const names = this.channels.all().map((adapter) => adapter.name);
     const owns = (item: Pick<OutboxItem, 'channel' | 'reference'>) => this.channels.get(item.channel)?.owns?.(item.reference) ?? true;
+    let limit: number;
     let items: OutboxItem[];
     try {
-      this.#renewLeases(now);
-      items = this.outbox.claimDue(names, now, { leaseMs: this.#options.leaseMs, limit, owns });
+      await this.#renewLeases(now);
+      // After the awaits: lanes may have finished meanwhile.
+      limit = this.#options.maxHeld - this.#held.size;
+      items = await this.outbox.claimDue(names, now, { leaseMs: this.#options.leaseMs, limit, owns });
     } catch (error) {
-      // The database is busy (another process writing, or claiming the same rows): try again at the next tick.
+      // The database is busy (another process writing) or unreachable: try again at the next tick.
       this.logger.warn({ reason: String(error) }, 'outbox: could not claim due rows; will retry');
+      return 0;
+    }
+    if (this.#stopping) {
+      // stop() began while the claim ran: give the rows back at once rather than start lanes.
+      await this.outbox
+        .release(
+          items.map((item) => item.id),
+          new Date(),
+        )
+        .catch((error: unknown) => this.logger.warn({ rows: items.length, reason: String(error) }, 'outbox: could not give back rows claimed at shutdown; their lease runs out'));
       return 0;
     }
     this.#moreDue = limit > 0 && items.length === limit;
@@ -130,10 +150,10 @@ export class OutboxDispatcher {
     return items.length;
   }
 
-  #renewLeases(now: Date): void {
+  async #renewLeases(now: Date): Promise<void> {
     if (this.#held.size === 0 || now.getTime() - this.#leaseRenewedAt < this.#options.leaseMs / 3) return;
     this.#leaseRenewedAt = now.getTime();
-    this.outbox.extendLease([...this.#held.keys()], new Date(now.getTime() + this.#options.leaseMs));
+    await this.outbox.extendLease([...this.#held.keys()], new Date(now.getTime() + this.#options.leaseMs));
   }
 
   #startLane(key: string, queue: OutboxItem[]): void {
@@ -144,7 +164,7 @@ export class OutboxDispatcher {
       .finally(() => {
         this.#running.delete(running);
         // A full claim left due rows behind: fetch more once half the room is free, not only at the next tick.
-        if (this.#moreDue && !this.#stopping && this.#held.size <= this.#options.maxHeld / 2) void this.#task.run();
+        if (this.#moreDue && !this.#stopping && this.#held.size <= this.#options.maxHeld / 2) this.#task.runQuietly();
       });
     this.#running.add(running);
   }
@@ -159,7 +179,7 @@ export class OutboxDispatcher {
           const waiting = queue.splice(0).map((next) => next.id);
           for (const id of waiting) this.#held.delete(id);
           // Due again, but the claim skips them while the failed row waits for its retry.
-          this.outbox.release(waiting, new Date());
+          await this.outbox.release(waiting, new Date());
         }
       }
     } finally {
@@ -195,7 +215,7 @@ export class OutboxDispatcher {
     } catch (error) {
       if (this.#closed) return false;
       this.#held.delete(item.id);
-      return this.#failed(item, error);
+      return await this.#failed(item, error);
     } finally {
       this.#calls.delete(call);
       slots.release();
@@ -203,16 +223,16 @@ export class OutboxDispatcher {
   }
 
   /** Records a failure: set aside when it can never succeed (then the lane goes on), else retried later. */
-  #failed(item: OutboxItem, error: unknown): boolean {
+  async #failed(item: OutboxItem, error: unknown): Promise<boolean> {
     const reason = error instanceof Error ? error.message : String(error);
     const context = { outboxId: item.id, channel: item.channel, attempts: item.attempts + 1, reason };
     if (error instanceof DeliveryError && error.permanent) {
-      this.outbox.abandon(item, reason, new Date());
+      await this.outbox.abandon(item, reason, new Date());
       this.#observe(item.channel, 'abandoned');
       this.logger.error(context, 'delivery impossible; set aside (see the ticket)');
       return true;
     }
-    this.outbox.failed(item, reason, new Date());
+    await this.outbox.failed(item, reason, new Date());
     this.#observe(item.channel, 'retry');
     this.logger.warn(context, 'delivery failed; will retry');
     return false;
@@ -221,17 +241,23 @@ export class OutboxDispatcher {
   /** Queues a delivered row's mark; the marks of one event-loop turn are written in one statement. */
   #mark(id: number): void {
     this.#unmarked.push(id);
-    this.#flushing ??= setImmediate(() => this.#flush());
+    this.#flushing ??= setImmediate(() => void this.#flush());
   }
 
-  #flush(): void {
+  /** Writes the queued marks after the writes already under way; resolves when they are written (never rejects). */
+  #flush(): Promise<void> {
     clearImmediate(this.#flushing);
     this.#flushing = undefined;
+    this.#marking = this.#marking.then(() => this.#writeMarks());
+    return this.#marking;
+  }
+
+  async #writeMarks(): Promise<void> {
     const ids = this.#unmarked;
     if (ids.length === 0) return;
     this.#unmarked = [];
     try {
-      this.outbox.delivered(ids, new Date());
+      await this.outbox.delivered(ids, new Date());
     } catch (error) {
       // Still leased (for `leaseMs`), so not sent again meanwhile; tried again with the next marks or claim.
       this.#unmarked.unshift(...ids);
@@ -242,7 +268,7 @@ export class OutboxDispatcher {
   /** Waits until no lane runs, then writes the pending marks. */
   async #settled(): Promise<void> {
     while (this.#running.size > 0) await Promise.all(this.#running);
-    this.#flush();
+    await this.#flush();
   }
 
   async #shutdown(): Promise<void> {
@@ -254,10 +280,16 @@ export class OutboxDispatcher {
     clearTimeout(timer);
     this.#closed = true;
     for (const call of this.#calls) call.abort();
-    this.#flush();
+    await this.#flush();
     const unfinished = [...this.#held.keys()];
     this.#held.clear();
-    this.outbox.release(unfinished, new Date());
+    try {
+      await this.outbox.release(unfinished, new Date());
+    } catch (error) {
+      // Their lease runs out instead: the next start (or another instance) sends them then.
+      this.logger.error({ rows: unfinished.length, reason: String(error) }, 'outbox: could not give back unfinished deliveries; they are retried once their lease ends');
+      return;
+    }
     if (unfinished.length > 0) {
       this.logger.warn({ rows: unfinished.length, gaveUpWaiting: outcome === 'deadline' }, 'outbox: unfinished deliveries given back for the next start');
     }

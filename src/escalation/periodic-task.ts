@@ -1,6 +1,8 @@
 /**
  * An async job run every `intervalMs` and on demand, never overlapping itself: a call while
- * a run is in progress shares that run. The timer does not keep the process alive.
+ * a run is in progress shares that run. The timer does not keep the process alive. A run the
+ * timer started that rejects is handed to `onError` (the job should catch and log its own
+ * failures; this is the backstop): no rejection escapes a timer tick.
  */
 export class PeriodicTask<T> {
   #timer: NodeJS.Timeout | undefined;
@@ -9,19 +11,20 @@ export class PeriodicTask<T> {
   constructor(
     private readonly job: () => Promise<T>,
     private readonly intervalMs: number,
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
   /** Starts the timer (idempotent). */
   start(): void {
-    this.#timer ??= setInterval(() => void this.run(), this.intervalMs);
+    this.#timer ??= setInterval(() => this.runQuietly(), this.intervalMs);
     this.#timer.unref();
   }
 
-  /** Stops the timer and waits for a run in progress. */
+  /** Stops the timer and waits for a run in progress (whether it succeeds or not). */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#running;
+    await this.#running?.catch(() => undefined);
   }
 
   /** Runs the job now, or joins the run in progress. */
@@ -30,5 +33,10 @@ export class PeriodicTask<T> {
       this.#running = undefined;
     });
     return this.#running;
+  }
+
+  /** {@link run}, for callers that do not wait (a timer, a nudge): a rejection goes to `onError`. */
+  runQuietly(): void {
+    this.run().catch((error: unknown) => this.onError(error));
   }
 }

@@ -1,6 +1,5 @@
 import { and, asc, count, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { Database } from '../db/index.js';
-import { escalationEvents, escalations, messages } from '../db/schema.js';
+import type { Engine, Tables } from '../db/index.js';
 import {
   DeskError,
   type AuditAction,
@@ -20,9 +19,13 @@ import { parseActor } from './actors.js';
 import type { OverdueTicket } from './sla-rules.js';
 import { toView, type EscalationRow } from './view.js';
 
-const PRIORITY_RANK = sql<number>`case ${escalations.priority} when 'urgent' then 0 when 'high' then 1 else 2 end`;
-const STATUS_RANK = sql<number>`case ${escalations.status} when 'open' then 0 when 'claimed' then 1 when 'resolved' then 2 else 3 end`;
+/** A ticket's priority as its rank in the queue (urgent first). */
+const priorityRank = ({ escalations }: Tables) => sql<number>`case ${escalations.priority} when 'urgent' then 0 when 'high' then 1 else 2 end`;
+/** A ticket's status as its rank in the queue (open first). */
+const statusRank = ({ escalations }: Tables) => sql<number>`case ${escalations.status} when 'open' then 0 when 'claimed' then 1 when 'resolved' then 2 else 3 end`;
 const TICKET_NUMBER = /^T-?(\d+)$/i;
+/** The largest id a ticket may have (ids are 32-bit integers on Postgres). */
+const MAX_ID = 2 ** 31 - 1;
 
 /** The agents' console's inbox filters and search; every one optional, all of them must hold. */
 export interface InboxFilter extends QueueFilter {
@@ -80,17 +83,17 @@ export interface TranscriptLine extends TranscriptMessage {
 /**
  * Reading tickets: the agents' queue, one ticket, its transcript and audit trail, and the
  * changes since a desk last looked. Queue positions come from one query per read, never one
- * per ticket.
+ * per ticket. Every read runs inside the caller's transaction when there is one.
  */
 export class TicketQueue {
   readonly #statements: ReturnType<typeof prepareStatements>;
 
-  constructor(private readonly db: Database) {
-    this.#statements = prepareStatements(db);
+  constructor(private readonly engine: Engine) {
+    this.#statements = prepareStatements(engine);
   }
 
   /** The queue: open first by priority (urgent, high, normal), then oldest first. */
-  list(filter: QueueFilter = {}): EscalationView[] {
+  async list(filter: QueueFilter = {}): Promise<EscalationView[]> {
     return this.inbox(filter);
   }
 
@@ -99,95 +102,87 @@ export class TicketQueue {
    * and where this page ends when more may follow. Pages follow the queue's order by key, so a
    * ticket opened meanwhile does not shift the pages after it.
    */
-  page(filter: QueueFilter, limit: number, after?: QueueCursor): { readonly tickets: EscalationView[]; readonly next?: QueueCursor } {
-    const tickets = this.inbox(filter, { limit, after });
+  async page(filter: QueueFilter, limit: number, after?: QueueCursor): Promise<{ readonly tickets: EscalationView[]; readonly next?: QueueCursor }> {
+    const tickets = await this.inbox(filter, { limit, after });
     const last = tickets.at(-1);
     return tickets.length === limit && last ? { tickets, next: cursorAfter(last) } : { tickets };
   }
 
   /** The console's inbox: {@link list}'s order, with the console's filters and search (optionally one page of it). */
-  inbox(filter: InboxFilter = {}, page: { readonly limit?: number; readonly after?: QueueCursor } = {}): EscalationView[] {
-    const conditions = [
-      filter.status?.length ? inArray(escalations.status, [...filter.status] as TicketStatus[]) : undefined,
-      filter.priority ? eq(escalations.priority, filter.priority) : undefined,
-      filter.channel ? eq(escalations.channel, filter.channel) : undefined,
-      filter.agent ? eq(escalations.agent, filter.agent) : undefined,
-      filter.lang ? eq(escalations.lang, filter.lang) : undefined,
-      filter.agentId ? eq(escalations.agentId, filter.agentId) : undefined,
-      filter.unassigned ? isNull(escalations.agentId) : undefined,
-      filter.search?.trim() ? searchCondition(filter.search.trim()) : undefined,
-      page.after
-        ? sql`(${STATUS_RANK}, ${PRIORITY_RANK}, ${escalations.createdAt}, ${escalations.id}) > (${page.after.statusRank}, ${page.after.priorityRank}, ${page.after.createdAtMs}, ${page.after.id})`
-        : undefined,
-    ].filter((condition) => condition !== undefined);
-    const query = this.db
-      .select()
-      .from(escalations)
-      .where(conditions.length ? and(...conditions) : undefined)
-      .orderBy(STATUS_RANK, PRIORITY_RANK, asc(escalations.createdAt), asc(escalations.id));
-    return this.#views(page.limit === undefined ? query.all() : query.limit(page.limit).all());
+  async inbox(filter: InboxFilter = {}, page: { readonly limit?: number; readonly after?: QueueCursor } = {}): Promise<EscalationView[]> {
+    const { engine } = this;
+    const rows = await engine.run((db, t) => {
+      const { escalations } = t;
+      const after = page.after;
+      const conditions = [
+        filter.status?.length ? inArray(escalations.status, [...filter.status] as TicketStatus[]) : undefined,
+        filter.priority ? eq(escalations.priority, filter.priority) : undefined,
+        filter.channel ? eq(escalations.channel, filter.channel) : undefined,
+        filter.agent ? eq(escalations.agent, filter.agent) : undefined,
+        filter.lang ? eq(escalations.lang, filter.lang) : undefined,
+        filter.agentId ? eq(escalations.agentId, filter.agentId) : undefined,
+        filter.unassigned ? isNull(escalations.agentId) : undefined,
+        filter.search?.trim() ? searchCondition(engine, t, filter.search.trim()) : undefined,
+        after
+          ? sql`(${statusRank(t)}, ${priorityRank(t)}, ${escalations.createdAt}, ${escalations.id}) > (${after.statusRank}, ${after.priorityRank}, ${engine.sql.time(new Date(after.createdAtMs))}, ${after.id})`
+          : undefined,
+      ].filter((condition) => condition !== undefined);
+      const query = db
+        .select()
+        .from(escalations)
+        .where(conditions.length ? and(...conditions) : undefined)
+        .orderBy(statusRank(t), priorityRank(t), asc(escalations.createdAt), asc(escalations.id));
+      return page.limit === undefined ? query : query.limit(page.limit);
+    });
+    return this.#views(rows);
   }
 
   /** A ticket's transcript with the bot's decisions, oldest first. */
-  transcript(ticketId: number): TranscriptLine[] {
-    return this.db
-      .select()
-      .from(messages)
-      .where(eq(messages.escalationId, ticketId))
-      .orderBy(asc(messages.id))
-      .all()
-      .map((row) => ({
-        from: row.sender,
-        ...(row.agent ? { agent: row.agent } : {}),
-        text: row.text,
-        at: row.createdAt.toISOString(),
-        intent: row.intent,
-        confidence: row.confidence,
-        action: row.action,
-      }));
+  async transcript(ticketId: number): Promise<TranscriptLine[]> {
+    const rows = await this.engine.run((db, { messages }) => db.select().from(messages).where(eq(messages.escalationId, ticketId)).orderBy(asc(messages.id)));
+    return rows.map((row) => ({
+      from: row.sender,
+      ...(row.agent ? { agent: row.agent } : {}),
+      text: row.text,
+      at: row.createdAt.toISOString(),
+      intent: row.intent,
+      confidence: row.confidence,
+      action: row.action,
+    }));
   }
 
   /** One ticket by id (`12`) or number (`T-1012`). @throws DeskError not_found */
-  view(ref: number | string): EscalationView {
-    const row = this.row(ref);
-    return toView(row, this.#queuePosition(row));
+  async view(ref: number | string): Promise<EscalationView> {
+    const row = await this.row(ref);
+    return toView(row, await this.#queuePosition(row));
   }
 
   /** A ticket with its transcript and audit trail. @throws DeskError not_found */
-  detail(ref: number | string): EscalationDetail {
-    const view = this.view(ref);
-    const transcript: TranscriptMessage[] = this.db
-      .select()
-      .from(messages)
-      .where(eq(messages.escalationId, view.id))
-      .orderBy(asc(messages.id))
-      .all()
-      .map((row) => ({ from: row.sender, ...(row.agent ? { agent: row.agent } : {}), text: row.text, at: row.createdAt.toISOString() }));
-    const events: AuditEntry[] = this.db
-      .select()
-      .from(escalationEvents)
-      .where(eq(escalationEvents.escalationId, view.id))
-      .orderBy(asc(escalationEvents.id))
-      .all()
-      .map((row) => ({ actor: row.actor, action: row.action, note: row.note, at: row.createdAt.toISOString() }));
+  async detail(ref: number | string): Promise<EscalationDetail> {
+    const view = await this.view(ref);
+    const messageRows = await this.engine.run((db, { messages }) => db.select().from(messages).where(eq(messages.escalationId, view.id)).orderBy(asc(messages.id)));
+    const eventRows = await this.engine.run((db, { escalationEvents }) => db.select().from(escalationEvents).where(eq(escalationEvents.escalationId, view.id)).orderBy(asc(escalationEvents.id)));
+    const transcript: TranscriptMessage[] = messageRows.map((row) => ({ from: row.sender, ...(row.agent ? { agent: row.agent } : {}), text: row.text, at: row.createdAt.toISOString() }));
+    const events: AuditEntry[] = eventRows.map((row) => ({ actor: row.actor, action: row.action, note: row.note, at: row.createdAt.toISOString() }));
     return { ...view, messages: transcript, events };
   }
 
   /** The ticket a conversation is escalated to, if it is still open or claimed. */
-  activeFor(conversationId: number): EscalationView | undefined {
-    const row = this.#statements.activeFor.get({ conversationId });
-    return row ? toView(row, this.#queuePosition(row)) : undefined;
+  async activeFor(conversationId: number): Promise<EscalationView | undefined> {
+    const [row] = await this.#statements.activeFor({ conversationId });
+    return row ? toView(row, await this.#queuePosition(row)) : undefined;
   }
 
   /**
    * Ticket changes after audit event `afterId`, oldest first, for the desks that mirror the
    * queue: three queries however many events (the events, their tickets, the queue positions).
    */
-  eventsSince(afterId: number, limit = 100): DeskEvent[] {
-    const rows = this.db.select().from(escalationEvents).where(gt(escalationEvents.id, afterId)).orderBy(asc(escalationEvents.id)).limit(limit).all();
+  async eventsSince(afterId: number, limit = 100): Promise<DeskEvent[]> {
+    const rows = await this.engine.run((db, { escalationEvents }) => db.select().from(escalationEvents).where(gt(escalationEvents.id, afterId)).orderBy(asc(escalationEvents.id)).limit(limit));
     if (rows.length === 0) return [];
     const ids = [...new Set(rows.map((row) => row.escalationId))];
-    const tickets = new Map(this.#views(this.db.select().from(escalations).where(inArray(escalations.id, ids)).all()).map((view) => [view.id, view]));
+    const ticketRows = await this.engine.run((db, { escalations }) => db.select().from(escalations).where(inArray(escalations.id, ids)));
+    const tickets = new Map((await this.#views(ticketRows)).map((view) => [view.id, view]));
     return rows.flatMap((row) => {
       const change = changeOf(row.action as AuditAction, row.note);
       const ticket = tickets.get(row.escalationId);
@@ -199,16 +194,20 @@ export class TicketQueue {
    * Open tickets nobody has taken (no claim, no reply) whose first reply was due by `now`, with
    * the SLA alert levels already raised for each: one query.
    */
-  overdue(now: Date): OverdueTicket[] {
+  async overdue(now: Date): Promise<OverdueTicket[]> {
     // Spelled out: drizzle leaves columns unqualified in a one-table select, which a subquery would misread.
-    const raised = sql<string | null>`(select group_concat(raised.note) from escalation_events as raised where raised.escalation_id = "escalations"."id" and raised.action = 'sla breached')`;
-    return this.db
-      .select({ id: escalations.id, createdAt: escalations.createdAt, slaDueAt: escalations.slaDueAt, raised })
-      .from(escalations)
-      .where(and(eq(escalations.status, 'open'), isNull(escalations.claimedAt), lte(escalations.slaDueAt, now)))
-      .orderBy(asc(escalations.id))
-      .all()
-      .map((row) => ({ ...row, raised: (row.raised ?? '').split(',').flatMap((level): SlaLevel[] => (level === '1' || level === '2' ? [Number(level) as SlaLevel] : [])) }));
+    const raised = (level: SlaLevel) =>
+      sql<number>`(select count(*) from escalation_events as raised where raised.escalation_id = "escalations"."id" and raised.action = 'sla breached' and raised.note = ${String(level)})`.mapWith(
+        Number,
+      );
+    const rows = await this.engine.run((db, { escalations }) =>
+      db
+        .select({ id: escalations.id, createdAt: escalations.createdAt, slaDueAt: escalations.slaDueAt, level1: raised(1), level2: raised(2) })
+        .from(escalations)
+        .where(and(eq(escalations.status, 'open'), isNull(escalations.claimedAt), lte(escalations.slaDueAt, now)))
+        .orderBy(asc(escalations.id)),
+    );
+    return rows.map(({ level1, level2, ...ticket }) => ({ ...ticket, raised: [...(level1 > 0 ? [1 as const] : []), ...(level2 > 0 ? [2 as const] : [])] }));
   }
 
   /**
@@ -216,63 +215,75 @@ export class TicketQueue {
    * wrote to the user is from then, and the user has written nothing since (bot notices do not
    * count). The ids, oldest first.
    */
-  waitingOnUser(cutoff: Date): number[] {
+  async waitingOnUser(cutoff: Date): Promise<number[]> {
     const lastAgentMessage = sql`(select max(agent.id) from messages as agent where agent.escalation_id = "escalations"."id" and agent.sender = 'agent')`;
-    return this.db
-      .select({ id: escalations.id })
-      .from(escalations)
-      .innerJoin(messages, eq(messages.id, lastAgentMessage))
-      .where(
-        and(
-          eq(escalations.status, 'claimed'),
-          lte(messages.createdAt, cutoff),
-          sql`not exists (select 1 from messages as later where later.conversation_id = "escalations"."conversation_id" and later.sender = 'user' and later.id > "messages"."id")`,
-        ),
-      )
-      .orderBy(asc(escalations.id))
-      .all()
-      .map((row) => row.id);
+    const rows = await this.engine.run((db, { escalations, messages }) =>
+      db
+        .select({ id: escalations.id })
+        .from(escalations)
+        .innerJoin(messages, eq(messages.id, lastAgentMessage))
+        .where(
+          and(
+            eq(escalations.status, 'claimed'),
+            lte(messages.createdAt, cutoff),
+            sql`not exists (select 1 from messages as later where later.conversation_id = "escalations"."conversation_id" and later.sender = 'user' and later.id > "messages"."id")`,
+          ),
+        )
+        .orderBy(asc(escalations.id)),
+    );
+    return rows.map((row) => row.id);
   }
 
   /** The id of the newest audit event (a desk starts mirroring from here). */
-  lastEventId(): number {
-    return (
-      this.db
-        .select({ id: sql<number>`coalesce(max(${escalationEvents.id}), 0)` })
-        .from(escalationEvents)
-        .get()?.id ?? 0
-    );
+  async lastEventId(): Promise<number> {
+    const [row] = await this.engine.run((db, { escalationEvents }) => db.select({ id: sql<number>`coalesce(max(${escalationEvents.id}), 0)`.mapWith(Number) }).from(escalationEvents));
+    return row?.id ?? 0;
   }
 
   /** The stored row of a ticket by id or number, for the ticket lifecycle. @throws DeskError not_found */
-  row(ref: number | string): EscalationRow {
+  async row(ref: number | string): Promise<EscalationRow> {
     const text = String(ref).trim();
     const byNumber = TICKET_NUMBER.exec(text);
-    const row = byNumber ? this.#statements.byNumber.get({ number: `T-${byNumber[1]}` }) : /^\d+$/.test(text) ? this.#statements.byId.get({ id: Number(text) }) : undefined;
+    // An id past the columns' 32-bit range (Postgres's `integer`) is no ticket, rather than an error.
+    const id = /^\d+$/.test(text) && Number(text) <= MAX_ID ? Number(text) : undefined;
+    const [row] = byNumber ? await this.#statements.byNumber({ number: `T-${byNumber[1]}` }) : id !== undefined ? await this.#statements.byId({ id }) : [];
     if (!row) throw new DeskError({ code: 'not_found', reason: 'no_ticket', ref: text });
     return row;
   }
 
+  /**
+   * {@link row}, held for the caller's transaction: another change to the ticket (from another
+   * instance too) waits until that transaction ends, and the row returned is read after any change
+   * that ran first. Call inside a transaction. @throws DeskError not_found
+   */
+  async rowForChange(ref: number | string): Promise<EscalationRow> {
+    const { id } = await this.row(ref);
+    await this.engine.lock(`escalation:${id}`);
+    // Read again once held: a change that held it before may have committed since the first read.
+    return this.row(id);
+  }
+
   /** Rows as views, with the queue positions of the open ones from one query. */
-  #views(rows: readonly EscalationRow[]): EscalationView[] {
-    const positions = rows.some((row) => row.status === 'open') ? this.#queuePositions() : new Map<number, number>();
+  async #views(rows: readonly EscalationRow[]): Promise<EscalationView[]> {
+    const positions = rows.some((row) => row.status === 'open') ? await this.#queuePositions() : new Map<number, number>();
     return rows.map((row) => toView(row, positions.get(row.id) ?? null));
   }
 
   /** Every open ticket's place in the queue, in one query (a COUNT per ticket grows with the square of the queue). */
-  #queuePositions(): Map<number, number> {
-    const rows = this.db
-      .select({ id: escalations.id, position: sql<number>`row_number() over (order by ${PRIORITY_RANK}, ${escalations.createdAt}, ${escalations.id})` })
-      .from(escalations)
-      .where(eq(escalations.status, 'open'))
-      .all();
+  async #queuePositions(): Promise<Map<number, number>> {
+    const rows = await this.engine.run((db, t) =>
+      db
+        .select({ id: t.escalations.id, position: sql<number>`row_number() over (order by ${priorityRank(t)}, ${t.escalations.createdAt}, ${t.escalations.id})`.mapWith(Number) })
+        .from(t.escalations)
+        .where(eq(t.escalations.status, 'open')),
+    );
     return new Map(rows.map((row) => [row.id, row.position]));
   }
 
   /** One open ticket's place in the queue: the tickets ahead of it, counted. */
-  #queuePosition(row: EscalationRow): number | null {
+  async #queuePosition(row: EscalationRow): Promise<number | null> {
     if (row.status !== 'open') return null;
-    const ahead = this.#statements.ahead.get({ rank: rankOf(row.priority), priority: row.priority, createdAt: row.createdAt.getTime(), id: row.id });
+    const [ahead] = await this.#statements.ahead({ rank: rankOf(row.priority), priority: row.priority, createdAt: this.engine.sql.time(row.createdAt), id: row.id });
     return (ahead?.n ?? 0) + 1;
   }
 }
@@ -280,52 +291,60 @@ export class TicketQueue {
 const p = sql.placeholder;
 
 /** The reads of a turn (a user's active ticket and its place), prepared once per queue. */
-function prepareStatements(db: Database) {
+function prepareStatements(engine: Engine) {
   return {
-    activeFor: db
-      .select()
-      .from(escalations)
-      .where(and(eq(escalations.conversationId, p('conversationId')), inArray(escalations.status, ['open', 'claimed'])))
-      .orderBy(asc(escalations.id))
-      .limit(1)
-      .prepare(),
-    byId: db
-      .select()
-      .from(escalations)
-      .where(eq(escalations.id, p('id')))
-      .prepare(),
-    byNumber: db
-      .select()
-      .from(escalations)
-      .where(eq(escalations.number, p('number')))
-      .prepare(),
-    ahead: db
-      .select({ n: count() })
-      .from(escalations)
-      .where(
-        and(
-          eq(escalations.status, 'open'),
-          or(
-            lt(PRIORITY_RANK, p('rank')),
-            and(eq(escalations.priority, p('priority')), or(lt(escalations.createdAt, p('createdAt')), and(eq(escalations.createdAt, p('createdAt')), lt(escalations.id, p('id'))))),
+    activeFor: engine.prepare('ticket_queue_active_for', (db, { escalations }) =>
+      db
+        .select()
+        .from(escalations)
+        .where(and(eq(escalations.conversationId, p('conversationId')), inArray(escalations.status, ['open', 'claimed'])))
+        .orderBy(asc(escalations.id))
+        .limit(1),
+    ),
+    byId: engine.prepare('ticket_queue_by_id', (db, { escalations }) =>
+      db
+        .select()
+        .from(escalations)
+        .where(eq(escalations.id, p('id'))),
+    ),
+    byNumber: engine.prepare('ticket_queue_by_number', (db, { escalations }) =>
+      db
+        .select()
+        .from(escalations)
+        .where(eq(escalations.number, p('number'))),
+    ),
+    // `createdAt` is bound as given: engine.sql.time of the ticket's creation.
+    ahead: engine.prepare('ticket_queue_ahead', (db, t) =>
+      db
+        .select({ n: count() })
+        .from(t.escalations)
+        .where(
+          and(
+            eq(t.escalations.status, 'open'),
+            or(
+              lt(priorityRank(t), p('rank')),
+              and(eq(t.escalations.priority, p('priority')), or(lt(t.escalations.createdAt, p('createdAt')), and(eq(t.escalations.createdAt, p('createdAt')), lt(t.escalations.id, p('id'))))),
+            ),
           ),
         ),
-      )
-      .prepare(),
+    ),
   };
 }
 
-/** A search: the ticket's number, or a part of the user's id or name, the transaction ID or the e-mail (LIKE, wildcards escaped). */
-function searchCondition(text: string): SQL | undefined {
+/**
+ * A search: the ticket's number, or a part of the user's id or name, the transaction ID or the
+ * e-mail, ignoring ASCII case on every engine (LIKE, wildcards escaped).
+ */
+function searchCondition(engine: Engine, { escalations }: Tables, text: string): SQL | undefined {
   const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-  const contains = (column: SQLWrapper) => sql`${column} like ${pattern} escape '\\'`;
+  const contains = (column: SQLWrapper) => engine.sql.likeIgnoringCase(column, pattern);
   const number = TICKET_NUMBER.exec(text) ?? /^(\d+)$/.exec(text);
   return or(
     number ? eq(escalations.number, `T-${number[1]}`) : undefined,
     contains(escalations.userId),
     contains(escalations.displayName),
-    contains(sql`json_extract(${escalations.details}, '$.transactionId')`),
-    contains(sql`json_extract(${escalations.details}, '$.email')`),
+    contains(engine.sql.jsonText(escalations.details, 'transactionId')),
+    contains(engine.sql.jsonText(escalations.details, 'email')),
   );
 }
 

@@ -22,7 +22,9 @@ export interface SlaMonitorOptions {
  * The bot process's SLA job: every ~30 s raises the first-reply alerts that came due and closes
  * tickets that waited on their user too long. The ticket lifecycle writes both as audit events
  * in one transaction with the check, so a restart neither repeats nor loses one; the desk feed
- * shows them on the desks and the outbox tells the users.
+ * shows them on the desks and the outbox tells the users. Several instances may run it on one
+ * database: the lifecycle takes each step's lock, so the instances take turns and the second
+ * sees what the first wrote (an alert is raised, a ticket closed, once).
  */
 export class SlaMonitor {
   readonly #task: PeriodicTask<SlaCheck>;
@@ -32,7 +34,12 @@ export class SlaMonitor {
     private readonly logger: Logger,
     private readonly options: SlaMonitorOptions,
   ) {
-    this.#task = new PeriodicTask(async () => this.check(), options.intervalMs ?? 30_000);
+    this.#task = new PeriodicTask(
+      () => this.check(),
+      options.intervalMs ?? 30_000,
+      // check() catches the database's failures itself; this is the backstop.
+      (error) => this.logger.warn({ reason: String(error) }, 'SLA check failed; will retry'),
+    );
   }
 
   /** Starts checking on a timer. */
@@ -45,11 +52,11 @@ export class SlaMonitor {
     return this.#task.stop();
   }
 
-  /** Checks as of `now` (tests pass the moment they want; the timer passes the time it is). */
-  check(now = new Date()): SlaCheck {
+  /** Checks as of `now` (tests pass the moment they want; the timer passes the time it is). Never rejects: a failed check is logged and counts nothing. */
+  async check(now = new Date()): Promise<SlaCheck> {
     try {
-      const alerts = this.lifecycle.raiseSlaAlerts(now);
-      const closed = this.lifecycle.autoCloseWaiting(this.options.autoCloseHours, now);
+      const alerts = await this.lifecycle.raiseSlaAlerts(now);
+      const closed = await this.lifecycle.autoCloseWaiting(this.options.autoCloseHours, now);
       if (alerts || closed) this.logger.info({ alerts, closed }, 'SLA check: alerts raised, tickets closed');
       return { alerts, closed };
     } catch (error) {

@@ -20,30 +20,30 @@ export interface KnowledgeOperationsDeps {
  * are marked handled and the running bot picks the edit up as after `kb add-phrase`.
  */
 export function createKnowledgeOperations({ store, unanswered, brains, now = () => new Date() }: KnowledgeOperationsDeps) {
-  const handled = (ids: readonly number[], actor: string) => {
-    if (ids.length > 0) unanswered.dismiss(ids, actor, now());
+  const handled = async (ids: readonly number[], actor: string) => {
+    if (ids.length > 0) await unanswered.dismiss(ids, actor, now());
   };
   return {
     /** The questions missed since `since`, grouped, largest group first. */
-    review: async (since: Date): Promise<MissedGroup[]> => reviewMissed(unanswered.open(since), brains.current),
+    review: async (since: Date): Promise<MissedGroup[]> => reviewMissed(await unanswered.open(since), brains.current),
     /** Dismisses questions (by id) as `actor`; how many were still open. */
-    dismiss: async (ids: readonly number[], actor: string): Promise<number> => unanswered.dismiss(ids, actor, now()),
+    dismiss: (ids: readonly number[], actor: string): Promise<number> => unanswered.dismiss(ids, actor, now()),
     /** Adds a training phrase; marks the questions `ids` handled. */
     async addPhrase(ids: readonly number[], edit: { readonly intent: string; readonly lang: Lang; readonly text: string }, actor: string): Promise<void> {
-      store.addPhrase({ ...edit, actor }, now());
-      handled(ids, actor);
+      await store.addPhrase({ ...edit, actor }, now());
+      await handled(ids, actor);
     },
     /** Adds a question to a FAQ entry; marks the questions `ids` handled. */
     async addFaqQuestion(ids: readonly number[], edit: { readonly entryId: string; readonly lang: Lang; readonly text: string }, actor: string): Promise<void> {
-      store.faq.addQuestion({ ...edit, actor }, now());
-      handled(ids, actor);
+      await store.faq.addQuestion({ ...edit, actor }, now());
+      await handled(ids, actor);
     },
     /** Creates a FAQ entry; marks the questions `ids` handled. */
     async createFaqEntry(ids: readonly number[], entry: Omit<NewEntry, 'actor'>, actor: string): Promise<void> {
-      store.faq.createEntry({ ...entry, actor }, now());
-      handled(ids, actor);
+      await store.faq.createEntry({ ...entry, actor }, now());
+      await handled(ids, actor);
     },
     /** The FAQ entries' ids and intents, in order. */
-    faqEntries: async (): Promise<{ id: string; intent: string }[]> => store.faq.entries().map(({ id, intent }) => ({ id, intent })),
+    faqEntries: async (): Promise<{ id: string; intent: string }[]> => (await store.faq.entries()).map(({ id, intent }) => ({ id, intent })),
   };
 }

@@ -1,6 +1,5 @@
 import { desc } from 'drizzle-orm';
-import type { Database } from '../db/index.js';
-import { knowledgeRetrains } from '../db/schema.js';
+import type { Engine } from '../db/index.js';
 import type { RetrainScores } from './retrain-worker.js';
 
 /** A retrain of the running bot as recorded: its version, both dev-set scores, its size and time. */
@@ -16,20 +15,21 @@ export interface RetrainRecord {
 
 /** The running bot's retrains and their dev-set scores, for `kb status`. */
 export class RetrainLog {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly engine: Engine) {}
 
   /** Records a scored retrain. */
-  record(retrain: Omit<RetrainRecord, 'worse'>): void {
+  async record(retrain: Omit<RetrainRecord, 'worse'>): Promise<void> {
     const { version, scores, examples, trainMs, at } = retrain;
-    this.db
-      .insert(knowledgeRetrains)
-      .values({ version, candidateScore: scores.candidate.overall, currentScore: scores.current.overall, details: JSON.stringify(scores), examples, trainMs: Math.round(trainMs), createdAt: at })
-      .run();
+    await this.engine.run((db, { knowledgeRetrains }) =>
+      db
+        .insert(knowledgeRetrains)
+        .values({ version, candidateScore: scores.candidate.overall, currentScore: scores.current.overall, details: JSON.stringify(scores), examples, trainMs: Math.round(trainMs), createdAt: at }),
+    );
   }
 
   /** The latest scored retrain, if any. */
-  last(): RetrainRecord | undefined {
-    const row = this.db.select().from(knowledgeRetrains).orderBy(desc(knowledgeRetrains.id)).limit(1).get();
+  async last(): Promise<RetrainRecord | undefined> {
+    const [row] = await this.engine.run((db, { knowledgeRetrains }) => db.select().from(knowledgeRetrains).orderBy(desc(knowledgeRetrains.id)).limit(1));
     if (!row) return undefined;
     return {
       version: row.version,

@@ -27,18 +27,25 @@ export interface KnowledgeWatcherDeps {
   readonly devSet?: URL;
 }
 
+/** How a check ended: whether a new brain went live, and the error that stopped it reading the knowledge base, if one did. */
+interface CheckOutcome {
+  readonly swapped: boolean;
+  readonly error?: Error;
+}
+
 /**
  * Keeps the running bot's brain up to date with the knowledge base: every `pollMs` it reads the
  * version row (one indexed read); when another process (`kb add-phrase`, `kb faq edit`, the
- * console) has raised it, the phrases and FAQ are read. When the classifier's training set
- * changed, a classifier is trained in the worker and scored there against the current one on the
- * dev set (a warning is logged when it scores lower, and the scores are recorded) before the brain
- * is swapped in whole; when only answers changed, the brain is rebuilt with the same classifier.
- * Messages keep being answered by the previous brain meanwhile; a failed retrain keeps it and is
- * logged, and is tried again only after the next edit.
+ * console, another instance) has raised it, the phrases and FAQ are read. When the classifier's
+ * training set changed, a classifier is trained in the worker and scored there against the current
+ * one on the dev set (a warning is logged when it scores lower, and the scores are recorded) before
+ * the brain is swapped in whole; when only answers changed, the brain is rebuilt with the same
+ * classifier. Messages keep being answered by the previous brain meanwhile; a failed retrain keeps
+ * it and is logged, and is tried again only after the next edit. A database that cannot be read is
+ * logged and read again at the next poll (the poll's timer never sees a rejection).
  */
 export class KnowledgeWatcher {
-  readonly #task: PeriodicTask<boolean>;
+  readonly #task: PeriodicTask<CheckOutcome>;
   #loaded: number;
   #failed: number | undefined;
   /** A digest of the training set the current classifier was trained on. */
@@ -47,7 +54,7 @@ export class KnowledgeWatcher {
   constructor(private readonly deps: KnowledgeWatcherDeps) {
     this.#loaded = deps.snapshot.version;
     this.#trainedOn = digest(liveKnowledge(deps.snapshot.phrases, deps.snapshot.faq, deps.settings.links).examples);
-    this.#task = new PeriodicTask(() => this.#refresh(), deps.pollMs);
+    this.#task = new PeriodicTask(() => this.#poll(), deps.pollMs);
   }
 
   /** The version of the brain in use. */
@@ -69,23 +76,40 @@ export class KnowledgeWatcher {
   /**
    * Checks now, until the brain is that of the latest version (a check in progress, which this
    * joins, may have read the knowledge before the latest edit); true when a new brain was swapped in.
+   * Rejects when the knowledge base cannot be read.
    */
   async check(): Promise<boolean> {
     let swapped = false;
-    while (this.#behind()) swapped = (await this.#task.run()) || swapped;
+    while (await this.#behind()) {
+      const outcome = await this.#task.run();
+      if (outcome.error) throw outcome.error;
+      swapped = outcome.swapped || swapped;
+    }
     return swapped;
   }
 
   /** Whether the knowledge base has a version newer than the brain's that has not failed to load. */
-  #behind(): boolean {
-    const version = this.deps.store.version();
+  async #behind(): Promise<boolean> {
+    const version = await this.deps.store.version();
     return version > this.#loaded && version !== this.#failed;
   }
 
+  /** One poll: never rejects (the timer would not hear it); a database error is logged and returned. */
+  async #poll(): Promise<CheckOutcome> {
+    try {
+      return { swapped: await this.#refresh() };
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.deps.logger.error({ reason: failure.message }, 'knowledge base: could not read it; trying again at the next poll');
+      return { swapped: false, error: failure };
+    }
+  }
+
+  /** Reads the knowledge when it is newer and swaps a brain of it in; rejects only when the database cannot be read. */
   async #refresh(): Promise<boolean> {
     const { store, holder, retrainer, retrains, logger, settings } = this.deps;
-    if (!this.#behind()) return false;
-    const snapshot = store.snapshot();
+    if (!(await this.#behind())) return false;
+    const snapshot = await store.snapshot();
     const { version } = snapshot;
     if (version <= this.#loaded || version === this.#failed) return false;
     try {
@@ -104,7 +128,10 @@ export class KnowledgeWatcher {
         const fields = { version, newScore: scores.candidate.overall, currentScore: scores.current.overall };
         if (isWorse(scores.candidate.overall, scores.current.overall))
           logger.warn(fields, `knowledge base v${version}: the retrained brain scores worse on the dev set (${scores.candidate.overall} < ${scores.current.overall}); swapping it in anyway`);
-        retrains.record({ version, scores, examples: examples.length, trainMs, at: new Date() });
+        await retrains.record({ version, scores, examples: examples.length, trainMs, at: new Date() }).catch((error: unknown) => {
+          // The brain is good to go: only `kb status` misses this retrain's scores.
+          logger.error({ version, reason: error instanceof Error ? error.message : String(error) }, `knowledge base v${version}: the retrain's scores could not be recorded`);
+        });
       }
       holder.swap(brainOf(classifier, knowledgeBase, settings.policy, holder.current.topics));
       this.#loaded = version;

@@ -1,6 +1,5 @@
 import { and, count, eq, gt, lte, sql } from 'drizzle-orm';
-import type { Database } from '../db/index.js';
-import { escalationEvents, escalations } from '../db/schema.js';
+import type { Engine } from '../db/index.js';
 import type { AuditAction, Priority, SlaLevel } from '../contracts/index.js';
 
 /** The priorities, most pressing first: every one is reported, at zero when no ticket has it. */
@@ -16,15 +15,19 @@ const SLA_BREACHED: AuditAction = 'sla breached';
  * breaches recorded so far. Both come from the database, so every instance on it reports the same.
  */
 export class TicketFigures {
-  /** The audit events read so far: each scrape counts only the breaches recorded after it. */
-  #cursor = 0;
-  readonly #breaches = new Map<SlaLevel, number>(SLA_LEVELS.map((level) => [level, 0]));
+  /** The audit events counted for good: every breach up to this id is in {@link #settled}. */
+  #settledTo = 0;
+  readonly #settled = new Map<SlaLevel, number>(SLA_LEVELS.map((level) => [level, 0]));
+  /** The newest event id at the previous scrape: settled at this one. */
+  #seenTo = 0;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly engine: Engine) {}
 
   /** Tickets waiting for an agent (status open), by priority. */
-  openByPriority(): ReadonlyMap<Priority, number> {
-    const rows = this.db.select({ priority: escalations.priority, n: count() }).from(escalations).where(eq(escalations.status, 'open')).groupBy(escalations.priority).all();
+  async openByPriority(): Promise<ReadonlyMap<Priority, number>> {
+    const rows = await this.engine.run((db, t) =>
+      db.select({ priority: t.escalations.priority, n: count() }).from(t.escalations).where(eq(t.escalations.status, 'open')).groupBy(t.escalations.priority),
+    );
     const counts = new Map<Priority, number>(PRIORITIES.map((priority) => [priority, 0]));
     for (const row of rows) counts.set(row.priority, row.n);
     return counts;
@@ -32,28 +35,45 @@ export class TicketFigures {
 
   /**
    * SLA breach events (`sla breached` in the audit trail) ever recorded, by level. The first call
-   * reads the whole trail, later ones only the events after the last it read (the audit trail is
-   * append-only and SQLite commits its ids in order).
+   * reads the whole trail, later ones only the events after those counted for good. An event is
+   * counted for good one scrape after it was first possible to see it: on Postgres ids are drawn
+   * at insert, not commit, so an event with a lower id may appear after a higher one (it must
+   * commit within a scrape interval); the events since are recounted at each scrape.
    */
-  slaBreaches(): ReadonlyMap<SlaLevel, number> {
+  async slaBreaches(): Promise<ReadonlyMap<SlaLevel, number>> {
     // Up to the newest event now: one recorded while this reads is counted at the next scrape, not skipped.
-    const newest = this.db
-      .select({ id: sql<number>`coalesce(max(${escalationEvents.id}), 0)` })
-      .from(escalationEvents)
-      .get()!.id;
-    if (newest <= this.#cursor) return this.#breaches;
-    const rows = this.db
-      .select({ note: escalationEvents.note, n: count() })
-      .from(escalationEvents)
-      .where(and(gt(escalationEvents.id, this.#cursor), lte(escalationEvents.id, newest), eq(escalationEvents.action, SLA_BREACHED)))
-      .groupBy(escalationEvents.note)
-      .all();
+    const [newestRow] = await this.engine.run((db, t) => db.select({ id: sql<number>`coalesce(max(${t.escalationEvents.id}), 0)`.mapWith(Number) }).from(t.escalationEvents));
+    const newest = newestRow?.id ?? 0;
+    const horizon = Math.min(this.#seenTo, newest);
+    if (horizon > this.#settledTo) {
+      add(this.#settled, await this.#breaches(this.#settledTo, horizon));
+      this.#settledTo = horizon;
+    }
+    this.#seenTo = newest;
+    const total = new Map(this.#settled);
+    if (newest > this.#settledTo) add(total, await this.#breaches(this.#settledTo, newest));
+    return total;
+  }
+
+  /** Breach events with ids in (`after`, `upTo`], by level. */
+  async #breaches(after: number, upTo: number): Promise<ReadonlyMap<SlaLevel, number>> {
+    const rows = await this.engine.run((db, t) =>
+      db
+        .select({ note: t.escalationEvents.note, n: count() })
+        .from(t.escalationEvents)
+        .where(and(gt(t.escalationEvents.id, after), lte(t.escalationEvents.id, upTo), eq(t.escalationEvents.action, SLA_BREACHED)))
+        .groupBy(t.escalationEvents.note),
+    );
+    const counts = new Map<SlaLevel, number>();
     for (const row of rows) {
       const level = Number(row.note) as SlaLevel;
-      const counted = this.#breaches.get(level);
-      if (counted !== undefined) this.#breaches.set(level, counted + row.n);
+      if (SLA_LEVELS.includes(level)) counts.set(level, (counts.get(level) ?? 0) + row.n);
     }
-    this.#cursor = newest;
-    return this.#breaches;
+    return counts;
   }
+}
+
+/** Adds `more`'s counts into `into`. */
+function add(into: Map<SlaLevel, number>, more: ReadonlyMap<SlaLevel, number>): void {
+  for (const [level, n] of more) into.set(level, (into.get(level) ?? 0) + n);
 }

@@ -1,4 +1,4 @@
-import type { Database } from '../db/index.js';
+import type { Engine } from '../db/index.js';
 import type { KnowledgeBase } from '../nlu/knowledge-base.js';
 import { readHistory } from './history.js';
 import type { Period } from './period.js';
@@ -9,7 +9,7 @@ export type { Report } from './report.js';
 export { parsePeriod, type Period } from './period.js';
 export { toCsv } from './csv.js';
 
-/** The operators' report of `period`, read from the database; `knowledgeBase` names the FAQ entries answered. */
-export function reportFor(db: Database, period: Period, knowledgeBase: KnowledgeBase): Report {
-  return buildReport(readHistory(db, period), period, new BotSignals(knowledgeBase));
+/** The operators' report of `period`, read from the database (either engine, the same figures); `knowledgeBase` names the FAQ entries answered. */
+export async function reportFor(engine: Engine, period: Period, knowledgeBase: KnowledgeBase): Promise<Report> {
+  return buildReport(await readHistory(engine, period), period, new BotSignals(knowledgeBase));
 }

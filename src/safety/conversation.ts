@@ -70,11 +70,30 @@ const CHAT_WORDS = new Set(
  *   (and in anything copied from them), each with its new text.
  */
 export function redactAcrossMessages(previous: readonly StoredMessage[] | (() => readonly StoredMessage[]), current: string, context: RedactionContext = {}): ConversationRedaction {
+  const pending = startConversationRedaction(current, context);
+  return pending.finish(pending.needsEarlier ? (typeof previous === 'function' ? previous() : previous) : []);
+}
+
+/** {@link redactAcrossMessages} in two steps, for a caller that reads the earlier messages asynchronously. */
+export interface PendingConversationRedaction {
+  /** Whether the current message could finish a phrase sent in pieces: only then are earlier messages needed. */
+  readonly needsEarlier: boolean;
+  /** The result, given the earlier messages (as {@link redactAcrossMessages}'s `previous`; ignored when not needed). */
+  finish(previous: readonly StoredMessage[]): ConversationRedaction;
+}
+
+/** Redacts `current` on its own and says whether the conversation's earlier messages are needed to finish ({@link redactAcrossMessages}). */
+export function startConversationRedaction(current: string, context: RedactionContext = {}): PendingConversationRedaction {
   const alone = redactSecrets(current, context);
   const currentPiece = alone.found.length === 0 ? phrasePiece(detectionView(current).text) : undefined;
   const anchoredAfter = !currentPiece && STARTS_WITH_PHRASE.test(alone.text);
-  if (!currentPiece && !anchoredAfter) return { ...alone, rewrites: [] };
-  const recent = (typeof previous === 'function' ? previous() : previous).slice(-MAX_PREVIOUS_MESSAGES);
+  const needsEarlier = currentPiece !== undefined || anchoredAfter;
+  return { needsEarlier, finish: (previous) => (needsEarlier ? withEarlier(previous, current, alone, currentPiece, anchoredAfter) : { ...alone, rewrites: [] }) };
+}
+
+/** The run of phrase pieces ending with the current message, judged as one phrase. */
+function withEarlier(previous: readonly StoredMessage[], current: string, alone: Redaction, currentPiece: PhrasePiece | undefined, anchoredAfter: boolean): ConversationRedaction {
+  const recent = previous.slice(-MAX_PREVIOUS_MESSAGES);
 
   // The run of pieces just before the current message, in the current piece's language.
   const lang = currentPiece?.lang;

@@ -82,7 +82,7 @@ describe('an announcement on every channel', { timeout: 60_000 }, () => {
     await vi.waitFor(
       async () => {
         await app.drainOutbox();
-        expect(app.services.outbox.pendingCount()).toBe(0);
+        expect(await app.services.outbox.pendingCount()).toBe(0);
         expect(hanaPage.events.length).toBeGreaterThan(0);
       },
       { timeout: 10_000 },

@@ -65,8 +65,11 @@ describe('an announcement survives the bot being killed half-way', { timeout: 90
     // Kill once the bot has marked what the platform answered and is waiting on the rest.
     const database = openDatabase(databasePath);
     try {
-      const outbox = new Outbox(database.db);
-      await vi.waitFor(() => expect([telegram!.held, outbox.pendingCount()]).toEqual([SUBSCRIBERS - ANSWERED_BEFORE_KILL, SUBSCRIBERS - ANSWERED_BEFORE_KILL]), { timeout: 20_000, interval: 20 });
+      const outbox = new Outbox(database.engine);
+      await vi.waitFor(async () => expect([telegram!.held, await outbox.pendingCount()]).toEqual([SUBSCRIBERS - ANSWERED_BEFORE_KILL, SUBSCRIBERS - ANSWERED_BEFORE_KILL]), {
+        timeout: 20_000,
+        interval: 20,
+      });
     } finally {
       database.close();
     }
@@ -81,7 +84,7 @@ describe('an announcement survives the bot being killed half-way', { timeout: 90
       await vi.waitFor(
         async () => {
           await restarted.drainOutbox();
-          expect(restarted.services.outbox.pendingCount()).toBe(0);
+          expect(await restarted.services.outbox.pendingCount()).toBe(0);
         },
         { timeout: 20_000, interval: 100 },
       );

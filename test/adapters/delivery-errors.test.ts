@@ -4,6 +4,7 @@ import { tables } from '../../src/db/index.js';
 import { startTestApp } from '../support/app.js';
 import { FakeDiscord } from '../support/fake-discord.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
+import { sqliteOf } from '../support/sqlite.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -22,7 +23,7 @@ async function ticketFor(app: App, channel: ChannelName, userId: string, convers
 async function replyAndDrain(app: App, ticketId: number) {
   await app.services.desk.reply(ticketId, AGENT, 'Are you still there?');
   await app.drainOutbox();
-  app.services.database.db
+  sqliteOf(app.services)
     .update(tables.outbox)
     .set({ nextAttemptAt: new Date(Date.now() - 1) })
     .run();
@@ -32,7 +33,7 @@ async function replyAndDrain(app: App, ticketId: number) {
 
 /** The newest outbox row queued for a ticket. */
 function lastOutboxRow(app: App, ticketId: number) {
-  return app.services.database.db
+  return sqliteOf(app.services)
     .select()
     .from(tables.outbox)
     .all()

@@ -7,6 +7,7 @@ import { createServices } from '../../src/services.js';
 import { newVisitor, startTestApp, testConfig, webSay } from '../support/app.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { tempDir } from '../support/temp.js';
+import { sqliteOf } from '../support/sqlite.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const AGENT = { channel: 'cli' as const, userId: 'alice', name: 'alice' };
@@ -75,13 +76,13 @@ describe('a Teams connector that accepts the connection and never answers', () =
     console.log(`web reply latency while Teams hangs: ${webLatencyMs.toFixed(0)} ms; in-process shutdown with the Teams call hanging: ${shutdownMs.toFixed(0)} ms`);
 
     // The Teams reply was not lost: it waits, due at once, for the next start.
-    const services = createServices(testConfig(temp.dir));
+    const services = await createServices(testConfig(temp.dir));
     try {
-      const rows = services.database.db.select().from(tables.outbox).all();
+      const rows = sqliteOf(services).select().from(tables.outbox).all();
       expect(rows.filter((row) => row.channel === 'teams').at(-1)).toMatchObject({ status: 'pending', attempts: 0 });
       expect(rows.filter((row) => row.channel === 'web').every((row) => row.status === 'delivered')).toBe(true);
     } finally {
-      services.close();
+      await services.close();
       connector.hang(false);
       temp.cleanup();
     }
@@ -94,9 +95,9 @@ describe('a Teams connector that accepts the connection and never answers', () =
     expect((await chat.send(first.url, chat.message(HACKED))).status).toBe(200);
     const ticket = (await first.services.desk.list({ channel: 'teams' }))[0]!;
     await first.dispose();
-    const desk = createServices(testConfig(temp.dir));
+    const desk = await createServices(testConfig(temp.dir));
     await desk.desk.reply(ticket.id, AGENT, 'Sent while Teams hangs.');
-    desk.close();
+    await desk.close();
 
     connector.hang();
     const hungBefore = connector.hung;
@@ -129,7 +130,7 @@ describe('a Teams connector that accepts the connection and never answers', () =
           .slice(before)
           .map((reply) => reply.text),
       ).toEqual(['alice has joined the conversation.', 'alice: Sent while Teams hangs.']);
-      expect(second.services.outbox.pendingCount()).toBe(0);
+      expect(await second.services.outbox.pendingCount()).toBe(0);
     } finally {
       await second.dispose();
       temp.cleanup();

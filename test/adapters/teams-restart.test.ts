@@ -51,7 +51,7 @@ describe('Teams proactive delivery across a restart', () => {
           .slice(sentBefore)
           .map((reply) => reply.text),
       ).toEqual(['alice has joined the conversation.', 'alice: Sorry for the wait, I am on it.']);
-      expect(second.services.outbox.pendingCount()).toBe(0);
+      expect(await second.services.outbox.pendingCount()).toBe(0);
 
       await second.services.desk.resolve(ticket!.id, { channel: 'cli', userId: 'alice', name: 'alice' });
       await second.drainOutbox();

@@ -32,9 +32,9 @@ async function say(app: App, chat: FakeConversation, activity: Record<string, un
 }
 
 /** Waits for a condition that a background timer makes true (the outbox's retry), with a deadline. */
-async function eventually(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+async function eventually(condition: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -143,7 +143,7 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
     await app.services.desk.reply(ticket.id, AGENT, 'We froze withdrawals on your account.');
     await app.drainOutbox();
     expect(connector.refused).toBe(refused + 1);
-    expect(app.services.outbox.pendingCount()).toBe(0);
+    expect(await app.services.outbox.pendingCount()).toBe(0);
     expect(chat.replies().filter((reply) => reply.text === 'Alice: We froze withdrawals on your account.')).toHaveLength(1);
   });
 
@@ -156,11 +156,11 @@ describe('Microsoft Teams over the Bot Framework protocol', () => {
     connector.failNext(1, 429);
     await app.services.desk.reply(ticket.id, AGENT, 'Your withdrawals are frozen.');
     expect(await app.drainOutbox()).toBe(0);
-    expect(app.services.outbox.pendingCount()).toBe(1);
+    expect(await app.services.outbox.pendingCount()).toBe(1);
     const delivered = () => chat.replies().filter((reply) => reply.text === 'Alice: Your withdrawals are frozen.');
     expect(delivered()).toHaveLength(0);
     // The outbox's own timer retries after its backoff.
-    await eventually(() => app.services.outbox.pendingCount() === 0, 'the retried delivery');
+    await eventually(async () => (await app.services.outbox.pendingCount()) === 0, 'the retried delivery');
     await app.drainOutbox();
     expect(delivered()).toHaveLength(1);
     expect(chat.replies().filter((reply) => reply.text === 'Alice has joined the conversation.')).toHaveLength(1);

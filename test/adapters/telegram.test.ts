@@ -273,10 +273,10 @@ describe('Telegram channel (long polling)', () => {
     const hal = user(1010, 'Hal');
     const ticket = await urgentTicket(hal);
     fake.block(hal.id);
-    const pending = app.services.outbox.pendingCount();
+    const pending = await app.services.outbox.pendingCount();
     await app.services.desk.reply(ticket.id, { channel: 'cli', userId: 'carol', name: 'carol' }, 'Are you there?');
     expect(await app.drainOutbox()).toBe(0);
-    expect(app.services.outbox.pendingCount()).toBe(pending);
+    expect(await app.services.outbox.pendingCount()).toBe(pending);
     const adapter = app.channels.get('telegram')!;
     await expect(adapter.deliver({ chatId: hal.id }, [{ kind: 'status', text: 'hi' }])).rejects.toThrow(DeliveryError);
     await expect(adapter.deliver({ chatId: hal.id }, [{ kind: 'status', text: 'hi' }])).rejects.toThrow(/403 Forbidden: bot was blocked by the user/);

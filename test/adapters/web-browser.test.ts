@@ -112,10 +112,10 @@ describe('web live chat in a real browser, across a restart of the bot', () => {
     await app.dispose();
     app = undefined;
     // While the bot is down, the agent answers from another process on the same database.
-    const desk = createServices(testConfig(temp.dir));
+    const desk = await createServices(testConfig(temp.dir));
     await desk.desk.reply(ticket!.id, agent, 'While you were away: withdrawals are frozen.');
     await desk.desk.reply(ticket!.id, agent, 'Please change your password now.');
-    desk.close();
+    await desk.close();
     // Back on the same address; the outbox delivers the queued replies as it starts.
     app = await startTestApp({ PORT: port }, temp.dir);
     await app.drainOutbox();

@@ -259,16 +259,16 @@ describe('web live chat across a restart of the bot', () => {
     await first.dispose();
 
     // While the bot is down, an agent answers from another process on the same database.
-    const desk = createServices(testConfig(temp.dir));
+    const desk = await createServices(testConfig(temp.dir));
     const [ticket] = (await desk.desk.list({ status: ['open'] })).filter((t) => t.userId === visitor);
     await desk.desk.reply(ticket!.id, alice, 'Sent while the bot was down.');
-    desk.close();
+    await desk.close();
 
     const second = await startTestApp({}, temp.dir);
     try {
       // Delivered at start-up, before any page could connect: kept for the page all the same.
       await second.drainOutbox();
-      expect(second.services.outbox.pendingCount()).toBe(0);
+      expect(await second.services.outbox.pendingCount()).toBe(0);
       const events = await openEvents(second.url, visitor, { lastEventId: lastSeen });
       try {
         const missed = await events.next();

@@ -1,14 +1,17 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { tempDir } from '../support/temp.js';
+import { describeEachEngine } from '../support/engines.js';
 
-describe('announce (command line)', { timeout: 30_000 }, () => {
-  const temp = tempDir();
-  const env = { DATABASE_PATH: `${temp.dir}/cli.sqlite` };
-  afterAll(() => temp.cleanup());
+describeEachEngine('announce (command line)', (engine) => {
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    // A fresh database of this engine: DATABASE_URL selects Postgres.
+    const config = await engine.config();
+    env = { DATABASE_PATH: config.databasePath, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}) };
+  });
   const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
-  it('publishes a notice with both texts and its window, and prints it as JSON', async () => {
+  it('publishes a notice with both texts and its window, and prints it as JSON', { timeout: 30_000 }, async () => {
     const from = new Date(Date.now() + 60_000).toISOString();
     const until = inAnHour();
     const run = await runCli(['announce', '--kind', 'update', '--en', 'Version 2.0 is out', '--zh', '2.0 版已发布', '--from', from, '--until', until, '--json'], env);
@@ -16,7 +19,7 @@ describe('announce (command line)', { timeout: 30_000 }, () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'update', text: { en: 'Version 2.0 is out', zh: '2.0 版已发布' }, startsAt: from, endsAt: until, recipients: 0 });
   });
 
-  it('refuses an unknown kind, a missing end, a time without its zone and an end before the start (exit code 2)', async () => {
+  it('refuses an unknown kind, a missing end, a time without its zone and an end before the start (exit code 2)', { timeout: 30_000 }, async () => {
     const base = ['--en', 'x', '--zh', 'x'];
     const runs = await Promise.all([
       runCli(['announce', '--kind', 'party', ...base, '--until', inAnHour()], env),

@@ -1,25 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoticeBoard, NoticeError } from '../../src/announcements/notice-board.js';
 import { asksIfDown } from '../../src/announcements/relevance.js';
-import { loadConfig } from '../../src/config/index.js';
 import { decodePayload, encodePayload, say, type IncomingMessage } from '../../src/contracts/index.js';
 import { parseCommand } from '../../src/dialogue/commands.js';
-import { createServices } from '../../src/services.js';
-import { tempDir } from '../support/temp.js';
+import { createServices, type Services } from '../../src/services.js';
+import { describeEachEngine } from '../support/engines.js';
 
 const HOUR = 60 * 60_000;
 
-describe('announcements in the pipeline', () => {
-  const temp = tempDir();
-  const services = createServices(loadConfig({ DATABASE_PATH: `${temp.dir}/bot.sqlite` }));
-  const board = new NoticeBoard(services.database.db);
-  afterAll(() => {
-    services.close();
-    temp.cleanup();
-  });
-  const message = (userId: string, text: string, extra: Partial<IncomingMessage> = {}): IncomingMessage => ({ channel: 'web', userId, conversation: { visitorId: userId }, text, ...extra });
-  const texts = (userId: string, text: string, extra: Partial<IncomingMessage> = {}) => services.bot.handle(message(userId, text, extra));
-
+describe('announcement commands and questions', () => {
   it('reads /subscribe and /unsubscribe, full-width too, and the buttons through the codec', () => {
     expect(parseCommand('/subscribe')).toEqual({ name: 'subscribe', argument: '' });
     expect(parseCommand('／ｕｎｓｕｂｓｃｒｉｂｅ')).toEqual({ name: 'unsubscribe', argument: '' });
@@ -27,27 +16,46 @@ describe('announcements in the pipeline', () => {
     expect(decodePayload('unsubscribe')).toEqual({ kind: 'unsubscribe' });
   });
 
+  it('recognises "is it down?" in both languages, and not an ordinary question', () => {
+    expect(['is the site down', 'the app is not loading', 'outage?', '平台挂了吗', '无法访问']).toSatisfy((all: string[]) => all.every(asksIfDown));
+    expect(asksIfDown('how do I withdraw to my bank')).toBe(false);
+  });
+});
+
+describeEachEngine('announcements in the pipeline', (engine) => {
+  let services: Services;
+  let board: NoticeBoard;
+  beforeAll(async () => {
+    services = await createServices(await engine.config());
+    board = new NoticeBoard(services.engine);
+  });
+  afterAll(async () => {
+    await services?.close();
+  });
+  const message = (userId: string, text: string, extra: Partial<IncomingMessage> = {}): IncomingMessage => ({ channel: 'web', userId, conversation: { visitorId: userId }, text, ...extra });
+  const texts = (userId: string, text: string, extra: Partial<IncomingMessage> = {}) => services.bot.handle(message(userId, text, extra));
+
   it('subscribes and unsubscribes a user, once however often they ask', async () => {
     expect((await texts('ann', '/subscribe')).map((reply) => reply.text)).toEqual([say('en', 'subscribed')]);
     await texts('ann', '／subscribe');
-    const subscribers = () => board.publish({ kind: 'update', text: { en: 'New app version', zh: '新版本' }, startsAt: new Date(), endsAt: new Date(Date.now() + HOUR) }).recipients;
-    expect(subscribers()).toBe(1);
+    const subscribers = async () => (await board.publish({ kind: 'update', text: { en: 'New app version', zh: '新版本' }, startsAt: new Date(), endsAt: new Date(Date.now() + HOUR) })).recipients;
+    expect(await subscribers()).toBe(1);
     expect((await texts('ann', '/unsubscribe')).map((reply) => reply.text)).toEqual([say('en', 'unsubscribed')]);
-    expect(subscribers()).toBe(0);
+    expect(await subscribers()).toBe(0);
   });
 
-  it('counts as in force only the notices that have started and not ended, the latest first', () => {
+  it('counts as in force only the notices that have started and not ended, the latest first', async () => {
     const at = new Date('2031-03-01T12:00:00Z');
-    const publish = (en: string, startsAt: Date, endsAt: Date) => board.publish({ kind: 'incident', text: { en, zh: en }, startsAt, endsAt }, new Date(startsAt.getTime() - HOUR)).id;
-    const ended = publish('ended', new Date(at.getTime() - 3 * HOUR), at);
-    const earlier = publish('earlier', new Date(at.getTime() - 2 * HOUR), new Date(at.getTime() + HOUR));
-    const later = publish('later', new Date(at.getTime() - HOUR), new Date(at.getTime() + HOUR));
-    const upcoming = publish('upcoming', new Date(at.getTime() + 1), new Date(at.getTime() + HOUR));
-    const inForce = board.active(at).map((notice) => notice.id);
+    const publish = async (en: string, startsAt: Date, endsAt: Date) => (await board.publish({ kind: 'incident', text: { en, zh: en }, startsAt, endsAt }, new Date(startsAt.getTime() - HOUR))).id;
+    const ended = await publish('ended', new Date(at.getTime() - 3 * HOUR), at);
+    const earlier = await publish('earlier', new Date(at.getTime() - 2 * HOUR), new Date(at.getTime() + HOUR));
+    const later = await publish('later', new Date(at.getTime() - HOUR), new Date(at.getTime() + HOUR));
+    const upcoming = await publish('upcoming', new Date(at.getTime() + 1), new Date(at.getTime() + HOUR));
+    const inForce = (await board.active(at)).map((notice) => notice.id);
     expect(inForce).toEqual([later, earlier]);
     expect(inForce).not.toContain(ended);
     expect(inForce).not.toContain(upcoming);
-    expect(board.active(new Date(at.getTime() + 1)).map((notice) => notice.id)).toEqual([upcoming, later, earlier]);
+    expect((await board.active(new Date(at.getTime() + 1))).map((notice) => notice.id)).toEqual([upcoming, later, earlier]);
   });
 
   it('offers the subscription button after a maintenance answer, and pressing it subscribes', async () => {
@@ -55,11 +63,11 @@ describe('announcements in the pipeline', () => {
     const offered = replies.flatMap((reply) => reply.suggestions ?? []).find((suggestion) => suggestion.payload === 'subscribe');
     expect(offered?.label).toBe(say('en', 'button.subscribe'));
     expect((await texts('bo', '', { payload: offered!.payload })).map((reply) => reply.text)).toEqual([say('en', 'subscribed')]);
-    expect(board.isSubscribed('web:bo')).toBe(true);
+    expect(await board.isSubscribed('web:bo')).toBe(true);
   });
 
   it('answers maintenance, "is it down" and pending-transaction questions with the active maintenance notice first; /status shows it', async () => {
-    const notice = board.publish({
+    const notice = await board.publish({
       kind: 'maintenance',
       text: { en: 'Withdrawals are paused for a wallet upgrade.', zh: '钱包升级期间暂停提现。' },
       startsAt: new Date(Date.now() - HOUR),
@@ -77,14 +85,9 @@ describe('announcements in the pipeline', () => {
     expect(status.at(-1)).toBe(say('en', 'noTicket'));
   });
 
-  it('refuses a notice that has ended, ends before it starts, or has no text', () => {
+  it('refuses a notice that has ended, ends before it starts, or has no text', async () => {
     const now = new Date();
-    expect(() => board.publish({ kind: 'incident', text: { en: 'x', zh: 'x' }, startsAt: now, endsAt: new Date(now.getTime() - 1) })).toThrow(NoticeError);
-    expect(() => board.publish({ kind: 'incident', text: { en: ' ', zh: 'x' }, startsAt: now, endsAt: new Date(now.getTime() + HOUR) })).toThrow(/en text is empty/);
-  });
-
-  it('recognises "is it down?" in both languages, and not an ordinary question', () => {
-    expect(['is the site down', 'the app is not loading', 'outage?', '平台挂了吗', '无法访问']).toSatisfy((all: string[]) => all.every(asksIfDown));
-    expect(asksIfDown('how do I withdraw to my bank')).toBe(false);
+    await expect(board.publish({ kind: 'incident', text: { en: 'x', zh: 'x' }, startsAt: now, endsAt: new Date(now.getTime() - 1) })).rejects.toThrow(NoticeError);
+    await expect(board.publish({ kind: 'incident', text: { en: ' ', zh: 'x' }, startsAt: now, endsAt: new Date(now.getTime() + HOUR) })).rejects.toThrow(/en text is empty/);
   });
 });

@@ -83,11 +83,12 @@ export async function benchConsole(options: Partial<ConsoleBenchOptions> = {}) {
   const { openTickets, inboxRequests, agents, fanOuts } = { ...DEFAULTS, ...options };
   const app = await startTestApp({ AGENT_IDS: 'web:bench,cli:bench' });
   try {
-    const { db } = app.services.database;
+    const { engine } = app.services;
     insertOpenTickets(`${app.dir}/bot.sqlite`, openTickets);
-    const account = await new AgentAccounts(db).add({ login: 'bench', name: 'Bench', role: 'agent', password: 'bench password long enough' });
-    const sessions = new AgentSessions(db, SESSION_POLICY);
-    const cookies = Array.from({ length: agents }, () => `desk_session=${sessions.open(account.id)}`);
+    const account = await new AgentAccounts(engine).add({ login: 'bench', name: 'Bench', role: 'agent', password: 'bench password long enough' });
+    const sessions = new AgentSessions(engine, SESSION_POLICY);
+    const cookies: string[] = [];
+    for (let n = 0; n < agents; n++) cookies.push(`desk_session=${await sessions.open(account.id)}`);
 
     const inbox: number[] = [];
     let bytes = 0;
@@ -105,7 +106,7 @@ export async function benchConsole(options: Partial<ConsoleBenchOptions> = {}) {
     for (let n = 0; n < fanOuts; n++) {
       const started = performance.now();
       await app.services.desk.note('T-1000', { channel: 'cli', userId: 'bench', name: 'Bench' }, `bench note ${n}`);
-      const eventId = app.services.queue.lastEventId();
+      const eventId = await app.services.queue.lastEventId();
       await app.pollDesks();
       await Promise.all(streams.map((stream) => stream.waitFor(eventId)));
       fanOut.push(performance.now() - started);

@@ -1,8 +1,9 @@
 /**
- * The load generator of the `http` bench, run in a child process (`node --import tsx
+ * The load generator of the `http` and `engines` benches, run in a child process (`node --import tsx
  * test/bench/http-load.ts`, the request as JSON on standard input) so it does not share the server's event loop. Posts JSON
  * bodies to one URL with autocannon, rotating over the given bodies, and prints one JSON line:
- * requests/s, latency percentiles (ms), non-2xx and error counts.
+ * requests/s, latency percentiles (ms), non-2xx and error counts. Given an array of requests (one per
+ * server), it loads them all at once and prints an array of results in the same order.
  */
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
@@ -60,6 +61,7 @@ export async function generateLoad(request: LoadRequest): Promise<LoadResult> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   let input = '';
   for await (const chunk of process.stdin) input += String(chunk);
-  const request = JSON.parse(input) as LoadRequest;
-  process.stdout.write(`${JSON.stringify(await generateLoad(request))}\n`);
+  const request = JSON.parse(input) as LoadRequest | LoadRequest[];
+  const result = Array.isArray(request) ? await Promise.all(request.map((one) => generateLoad(one))) : await generateLoad(request);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -30,8 +30,13 @@ export interface HttpBenchOptions {
 
 const DEFAULTS: HttpBenchOptions = { connections: 50, durationS: 5, visitors: 2_000, warmupS: 1 };
 
-/** Runs the load generator in a child `node` process against `url`. */
-function load(request: LoadRequest): Promise<LoadResult> {
+/**
+ * Runs the load generator in a child `node` process against `url`; given several requests (one
+ * per server), loads them all at once and resolves with their results in the same order.
+ */
+export function load(request: LoadRequest): Promise<LoadResult>;
+export function load(request: readonly LoadRequest[]): Promise<LoadResult[]>;
+export function load(request: LoadRequest | readonly LoadRequest[]): Promise<LoadResult | LoadResult[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     let output = '';
@@ -39,7 +44,7 @@ function load(request: LoadRequest): Promise<LoadResult> {
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`http load generator exited with ${code}`));
-      resolve(JSON.parse(output) as LoadResult);
+      resolve(JSON.parse(output) as LoadResult | LoadResult[]);
     });
     child.stdin.end(JSON.stringify(request));
   });
@@ -66,7 +71,7 @@ async function startBareExpress(): Promise<{ url: string; stop: () => Promise<vo
 }
 
 /** Issues `count` visitor ids from the running app, `parallel` requests at a time. */
-async function issueVisitors(baseUrl: string, count: number, parallel = 50): Promise<string[]> {
+export async function issueVisitors(baseUrl: string, count: number, parallel = 50): Promise<string[]> {
   const ids: string[] = [];
   while (ids.length < count) {
     const batch = await Promise.all(

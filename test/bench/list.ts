@@ -4,28 +4,38 @@ import { createServices } from '../../src/services.js';
 import { tempDir } from '../support/temp.js';
 
 /** Milliseconds of `escalations list` (the desk's `list()`, every ticket as a view with its queue position): median of 3. */
-function timeList(list: () => unknown[]): { ms: number; rows: number } {
+async function timeList(list: () => Promise<unknown[]>): Promise<{ ms: number; rows: number }> {
   const runs: number[] = [];
   let rows = 0;
   for (let n = 0; n < 3; n++) {
     const started = performance.now();
-    rows = list().length;
+    rows = (await list()).length;
     runs.push(performance.now() - started);
   }
   return { ms: Math.round(runs.sort((a, b) => a - b)[1]! * 10) / 10, rows };
+}
+
+/** One size of the `escalationsList` section. */
+interface ListResult {
+  tickets: number;
+  openMs: number;
+  noneOpenMs: number;
+  openCostMs: number;
+  firstPageMs: number;
+  middlePageMs: number;
 }
 
 /**
  * `escalations list` over 1k, 10k and 100k tickets, with 3,000 of them open (all of the 1k) and with none open;
  * and a page of 100 (`--limit 100`), the first and one in the middle of the queue (`--cursor`).
  */
-export function benchList(
-  sizes: readonly number[] = [1_000, 10_000, 100_000],
-): { tickets: number; openMs: number; noneOpenMs: number; openCostMs: number; firstPageMs: number; middlePageMs: number }[] {
-  return sizes.map((tickets) => {
+export async function benchList(sizes: readonly number[] = [1_000, 10_000, 100_000]): Promise<ListResult[]> {
+  const results: ListResult[] = [];
+  // One size after the other: sizes measured at once would share the machine.
+  for (const tickets of sizes) {
     const { dir, cleanup } = tempDir();
     const path = `${dir}/list.sqlite`;
-    const services = createServices(loadConfig({ DATABASE_PATH: path }));
+    const services = await createServices(loadConfig({ DATABASE_PATH: path }));
     try {
       const sqlite = new Sqlite(path);
       const old = Date.now() - 86_400_000;
@@ -40,27 +50,28 @@ export function benchList(
         );
         for (let n = 0; n < tickets; n++) insert.run(`T-${1000 + n}`, priorities[n % 4], conversation, old + n, old + n, old + n);
       })();
-      const noneOpen = timeList(() => services.queue.list());
+      const noneOpen = await timeList(() => services.queue.list());
       // 3,000 tickets spread over the table, open.
       const step = Math.max(1, Math.floor(tickets / 3000));
       sqlite.prepare(`update escalations set status = 'open' where id in (select id from escalations where id % ${step} = 0 limit 3000)`).run();
       sqlite.close();
-      const open = timeList(() => services.queue.list());
-      const firstPage = timeList(() => services.queue.page({}, 100).tickets);
+      const open = await timeList(() => services.queue.list());
+      const firstPage = await timeList(async () => (await services.queue.page({}, 100)).tickets);
       // The cursor of the ticket halfway down the queue: where a desk paging through it would be.
-      const middle = services.queue.page({}, Math.floor(tickets / 2)).next;
-      const middlePage = timeList(() => services.queue.page({}, 100, middle).tickets);
-      return {
+      const { next: middle } = await services.queue.page({}, Math.floor(tickets / 2));
+      const middlePage = await timeList(async () => (await services.queue.page({}, 100, middle)).tickets);
+      results.push({
         tickets,
         openMs: open.ms,
         noneOpenMs: noneOpen.ms,
         openCostMs: Math.round((open.ms - noneOpen.ms) * 10) / 10,
         firstPageMs: firstPage.ms,
         middlePageMs: middlePage.ms,
-      };
+      });
     } finally {
-      services.close();
+      await services.close();
       cleanup();
     }
-  });
+  }
+  return results;
 }

@@ -15,12 +15,12 @@ const acceptingChannel: ChannelAdapter = { name: 'web', start: async () => {}, s
  */
 export async function benchOutbox(rows = 20_000, conversations = 1_000): Promise<{ rows: number; conversations: number; drainMs: number; deliveriesPerS: number }> {
   const { dir, cleanup } = tempDir();
-  const services = createServices(loadConfig({ DATABASE_PATH: `${dir}/outbox.sqlite` }));
+  const services = await createServices(loadConfig({ DATABASE_PATH: `${dir}/outbox.sqlite` }));
   try {
     const now = new Date();
-    services.database.db.transaction(() => {
+    await services.engine.transaction(async () => {
       for (let n = 0; n < rows; n++) {
-        services.outbox.enqueue({ channel: 'web', reference: { visitorId: `bench-${n % conversations}` }, replies: [{ kind: 'agent', text: `reply ${n}`, agentName: 'alice' }] }, now);
+        await services.outbox.enqueue({ channel: 'web', reference: { visitorId: `bench-${n % conversations}` }, replies: [{ kind: 'agent', text: `reply ${n}`, agentName: 'alice' }] }, now);
       }
     });
     const channels = new ChannelRegistry();
@@ -30,10 +30,10 @@ export async function benchOutbox(rows = 20_000, conversations = 1_000): Promise
     const delivered = await dispatcher.drain();
     const drainMs = performance.now() - started;
     await dispatcher.stop();
-    if (delivered !== rows || services.outbox.pendingCount() !== 0) throw new Error(`outbox bench: ${delivered} of ${rows} delivered`);
+    if (delivered !== rows || (await services.outbox.pendingCount()) !== 0) throw new Error(`outbox bench: ${delivered} of ${rows} delivered`);
     return { rows, conversations, drainMs: Math.round(drainMs), deliveriesPerS: Math.round(rows / (drainMs / 1000)) };
   } finally {
-    services.close();
+    await services.close();
     cleanup();
   }
 }

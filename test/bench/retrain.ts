@@ -19,7 +19,7 @@ import { tempDir } from '../support/temp.js';
 export async function benchRetrain() {
   const { dir, cleanup } = tempDir();
   const config = loadConfig({ DATABASE_PATH: `${dir}/retrain.sqlite` });
-  const services = createServices(config);
+  const services = await createServices(config);
   const retrainer = new Retrainer();
   const queries = loadDevSet().map((query) => query.text);
   let turn = 0;
@@ -32,7 +32,7 @@ export async function benchRetrain() {
     return Number(process.hrtime.bigint() - started) / 1e6;
   };
   try {
-    const examples = trainingExamples(services.knowledge.phrases(), services.brain.knowledgeBase);
+    const examples = trainingExamples(await services.knowledge.phrases(), services.brain.knowledgeBase);
     let started = performance.now();
     const local = IntentClassifier.train(examples);
     const mainThreadTrainMs = performance.now() - started;
@@ -53,7 +53,7 @@ export async function benchRetrain() {
     let done = false;
     started = performance.now();
     // As the running bot retrains: scored on the dev set against the classifier in use, before it goes live.
-    const scoring = { policy: config.nlu, links: config.links, faq: services.knowledge.faq.entries(), current: services.brain.classifier.toModel(), devSet: DEV_SET_PATH.href };
+    const scoring = { policy: config.nlu, links: config.links, faq: await services.knowledge.faq.entries(), current: services.brain.classifier.toModel(), devSet: DEV_SET_PATH.href };
     const retrain = retrainer.train(examples, scoring).then((result) => {
       done = true;
       return result;
@@ -76,7 +76,7 @@ export async function benchRetrain() {
     };
   } finally {
     await retrainer.stop();
-    services.close();
+    await services.close();
     cleanup();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: BANKING77 (ours vs nlp.js and natural on the same split, the unknown-intent
  * protocol, calibration), the bilingual dev sets and out-of-scope set under the bot's decisions,
- * full-pipeline latency with the database, start-up time, and HTTP chat throughput beside bare express. Prints one JSON object.
+ * full-pipeline latency with the database, start-up time, HTTP chat throughput beside bare express, and the
+ * pipeline on SQLite beside Postgres with one and two instances (`engines`, skipped without a Postgres URL). Prints one JSON object.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import { tempDir } from '../support/temp.js';
 import { benchBanking77 } from './banking77.js';
 import { benchHttp } from './http.js';
 import { benchConsole } from './console.js';
+import { benchEngines } from './engines.js';
 import { benchList } from './list.js';
 import { benchOutbox } from './outbox.js';
 import { benchRetrain } from './retrain.js';
@@ -89,7 +91,7 @@ function benchDevSets() {
 
 async function benchPipeline() {
   const { dir, cleanup } = tempDir();
-  const services = createServices(loadConfig({ DATABASE_PATH: `${dir}/bench.sqlite` }));
+  const services = await createServices(loadConfig({ DATABASE_PATH: `${dir}/bench.sqlite` }));
   const queries = loadDevSet().map((query) => query.text);
   const timings: number[] = [];
   try {
@@ -101,7 +103,7 @@ async function benchPipeline() {
       timings.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
   } finally {
-    services.close();
+    await services.close();
     cleanup();
   }
   timings.sort((a, b) => a - b);
@@ -145,9 +147,10 @@ const result = {
   pipeline: await benchPipeline(),
   turnCost: await benchTurnCost(),
   escalatedTurn: await benchEscalatedTurn(),
-  escalationsList: benchList(),
+  escalationsList: await benchList(),
   startup: await benchStartup(),
   http: await benchHttp(),
+  engines: await benchEngines(),
   banking77: await benchBanking77(),
   outbox: await benchOutbox(),
   retrain: await benchRetrain(),

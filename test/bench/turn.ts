@@ -34,7 +34,7 @@ async function microsPerCall(texts: readonly string[], passes: number, run: (tex
 export async function benchTurnCost(): Promise<{ classifyUs: number; turnUs: number; turnsPerClassification: number; rounds: number[]; classificationsPerTurn: number }> {
   const { dir, cleanup } = tempDir();
   // Opened as the server opens it: checkpoints in a worker thread, not inside a turn's commit.
-  const services = createServices(loadConfig({ DATABASE_PATH: `${dir}/turn.sqlite` }), undefined, SERVER_DATABASE);
+  const services = await createServices(loadConfig({ DATABASE_PATH: `${dir}/turn.sqlite` }), undefined, SERVER_DATABASE);
   const texts = loadDevSet().map((query) => query.text);
   // The per-user flood limit would refuse (cheaply) some turns; the bench measures answered ones.
   const bot = unlimitedBot(services);
@@ -55,7 +55,7 @@ export async function benchTurnCost(): Promise<{ classifyUs: number; turnUs: num
       classificationsPerTurn: await countClassifications(services, (text, n) => bot.handle({ channel: 'web', userId: `turn-${n % 400}`, conversation: { visitorId: `turn-${n % 400}` }, text }), texts),
     };
   } finally {
-    services.close();
+    await services.close();
     cleanup();
   }
 }
@@ -68,13 +68,13 @@ export async function benchTurnCost(): Promise<{ classifyUs: number; turnUs: num
 export async function benchEscalatedTurn(messages = 1_000_000): Promise<{ messages: number; tickets: number; p50Ms: number; p95Ms: number }> {
   const { dir, cleanup } = tempDir();
   const path = `${dir}/escalated.sqlite`;
-  const services = createServices(loadConfig({ DATABASE_PATH: path }), undefined, SERVER_DATABASE);
+  const services = await createServices(loadConfig({ DATABASE_PATH: path }), undefined, SERVER_DATABASE);
   const bot = unlimitedBot(services);
   try {
     const user = { channel: 'web' as const, userId: 'escalated', conversation: { visitorId: 'escalated' } };
     const first = await bot.process({ ...user, text: 'someone stole all the funds from my wallet, my account was hacked' });
     if (!first.escalation) throw new Error('escalated-turn bench: the first message did not open a ticket');
-    const conversationId = services.queue.row(first.escalation.id).conversationId;
+    const { conversationId } = await services.queue.row(first.escalation.id);
     const sqlite = new Sqlite(path);
     const old = Date.now() - 30 * 86_400_000;
     sqlite.transaction(() => {
@@ -100,12 +100,12 @@ export async function benchEscalatedTurn(messages = 1_000_000): Promise<{ messag
       await bot.handle({ ...user, text: texts[n % texts.length]! });
       if (n >= 20) timings.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
-    if (!services.queue.activeFor(conversationId)) throw new Error('escalated-turn bench: the ticket is no longer active');
+    if (!(await services.queue.activeFor(conversationId))) throw new Error('escalated-turn bench: the ticket is no longer active');
     timings.sort((a, b) => a - b);
     const at = (p: number) => Math.round(timings[Math.min(timings.length - 1, Math.floor(p * timings.length))]! * 1000) / 1000;
     return { messages, tickets: 10_001, p50Ms: at(0.5), p95Ms: at(0.95) };
   } finally {
-    services.close();
+    await services.close();
     cleanup();
   }
 }
@@ -130,7 +130,7 @@ async function countClassifications(services: Services, run: (text: string, n: n
 /** The pipeline over `services` without the per-user flood limit, which would refuse (cheaply) some of a bench's turns. */
 function unlimitedBot(services: Services): SupportBot {
   return new SupportBot({
-    db: services.database.db,
+    engine: services.engine,
     brain: services.brain,
     tickets: services.tickets,
     queue: services.queue,

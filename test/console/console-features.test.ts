@@ -52,12 +52,12 @@ describe('console: assignment', () => {
   it('the claiming agent hands a ticket on: audited, the user hears who joined, every desk follows it as a claim', async () => {
     const ticket = await openTicket(app);
     expect((await post(app, carol, `/desk/tickets/${ticket}/claim`)).status).toBe(303);
-    const before = app.services.queue.lastEventId();
+    const before = await app.services.queue.lastEventId();
     const done = await post(app, carol, `/desk/tickets/${ticket}/assign`, { to: 'dave' });
     expect([done.status, done.headers.get('location')]).toEqual([303, `/desk/tickets/${ticket}?done=assign`]);
     expect(await app.services.desk.view(ticket)).toMatchObject({ status: 'claimed', agentId: 'web:dave', agent: 'Dave' });
     expect((await app.services.desk.detail(ticket)).events.at(-1)).toMatchObject({ actor: 'web:dave', action: 'claim', note: 'assigned by web:carol' });
-    expect(app.services.queue.eventsSince(before)).toMatchObject([{ type: 'claimed', actor: { kind: 'agent', channel: 'web', userId: 'dave' }, ticket: { number: ticket, agent: 'Dave' } }]);
+    expect(await app.services.queue.eventsSince(before)).toMatchObject([{ type: 'claimed', actor: { kind: 'agent', channel: 'web', userId: 'dave' }, ticket: { number: ticket, agent: 'Dave' } }]);
     expect((await app.services.desk.detail(ticket)).messages.at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Dave') });
     expect(await page(app, dave, `/desk/tickets/${ticket}`)).toContain('assigned by web:carol');
   });

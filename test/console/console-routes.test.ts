@@ -30,7 +30,7 @@ const SESSION_POLICY = { idleMs: 3_600_000, absoluteMs: 3_600_000 };
 /** Every `/desk` route the console mounts, read from the router of a console started on a bare app (so a new route is in the table without being listed). */
 async function consoleRoutes(app: App): Promise<Route[]> {
   const http = express();
-  const backend = createConsoleBackend(app.services.database.db, app.services.queue, SESSION_POLICY, app.services.brains);
+  const backend = createConsoleBackend(app.services.engine, app.services.queue, SESSION_POLICY, app.services.brains);
   const console = createConsole(testConfig(app.dir), { http, desk: app.services.desk, backend, operations: {} as ConsoleOperations, logger: createLogger('silent') });
   await console.start();
   console.stop();
@@ -75,7 +75,7 @@ describe('console: every /desk route refuses who may not use it', () => {
     const visitor = await newVisitor(app.url);
     const replies = await webSay(app.url, visitor, { text: 'my account was hacked and my USDT is gone', lang: 'en' });
     ticket = replies.find((reply) => reply.escalation)!.escalation!.number;
-    const backend = createConsoleBackend(app.services.database.db, app.services.queue, SESSION_POLICY, app.services.brains);
+    const backend = createConsoleBackend(app.services.engine, app.services.queue, SESSION_POLICY, app.services.brains);
     cannedId = (await backend.canned.create({ title: 'Greeting', en: 'Hello', zh: '您好' }, 'web:alice')).id;
     routes = await consoleRoutes(app);
   });
@@ -108,10 +108,10 @@ describe('console: every /desk route refuses who may not use it', () => {
 
   it('answers 403 on every route to a signed-in account that AGENT_IDS does not name (even an admin)', async () => {
     // Sign-in refuses bob, so his session is opened as the console would have.
-    const bob = new AgentAccounts(app.services.database.db).list().find((account) => account.login === 'bob')!;
-    const sessions = new AgentSessions(app.services.database.db, SESSION_POLICY);
-    const token = sessions.open(bob.id);
-    const csrf = sessions.find(token)!.csrfToken;
+    const bob = (await new AgentAccounts(app.services.engine).list()).find((account) => account.login === 'bob')!;
+    const sessions = new AgentSessions(app.services.engine, SESSION_POLICY);
+    const token = await sessions.open(bob.id);
+    const csrf = (await sessions.find(token))!.csrfToken;
     for (const route of routes.filter((route) => !PUBLIC_ROUTES.has(`${route.method} ${route.path}`))) {
       for (const path of urlsOf(route, ticket, cannedId)) expect([route.method, path, await request(app, route.method, path, `desk_session=${token}`, csrf)]).toEqual([route.method, path, 403]);
     }
@@ -125,7 +125,7 @@ describe('console: every /desk route refuses who may not use it', () => {
     for (const route of adminRoutes) {
       for (const path of urlsOf(route, ticket, cannedId)) expect([route.method, path, await request(app, route.method, path, cookie, csrf)]).toEqual([route.method, path, 403]);
     }
-    const backend = createConsoleBackend(app.services.database.db, app.services.queue, SESSION_POLICY, app.services.brains);
+    const backend = createConsoleBackend(app.services.engine, app.services.queue, SESSION_POLICY, app.services.brains);
     expect(await backend.canned.list()).toMatchObject([{ id: cannedId, title: 'Greeting', text: { en: 'Hello', zh: '您好' } }]);
   });
 });

@@ -48,7 +48,7 @@ try {
   const en = await openTicket(app.url, ['my account was hacked and my USDT is gone', 'It happened last night; I saw a login from another country and a transfer 0x9f2c4e1d7b3a'], 'en');
   const zh = await openTicket(app.url, ['我的账户被盗了，币全没了', '昨晚发现有陌生设备登录'], 'zh');
   await app.services.desk.tag(en, agent, 'stolen-usdt');
-  await new CannedReplies(app.services.database.db).create(
+  await new CannedReplies(app.services.engine).create(
     { title: 'Account frozen', en: 'I have frozen your account; no one can withdraw from it now.', zh: '我已冻结您的账户，现在任何人都无法从中提币。' },
     'web:alice',
   );

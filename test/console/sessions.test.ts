@@ -1,46 +1,51 @@
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { beforeAll, expect, it } from 'vitest';
 import { AgentAccounts } from '../../src/agents/accounts.js';
 import { AgentSessions, isCsrfToken } from '../../src/agents/sessions.js';
-import { openDatabase } from '../../src/db/index.js';
-import { tempDir } from '../support/temp.js';
+import type { Engine } from '../../src/db/index.js';
+import { describeEachEngine } from '../support/engines.js';
 import { PASSWORD } from './helpers.js';
 
-describe('console sessions', () => {
-  const temp = tempDir();
-  const database = openDatabase(join(temp.dir, 'bot.sqlite'));
+describeEachEngine('console sessions', (engineUnderTest) => {
+  let engine: Engine;
+  let sessions: AgentSessions;
+  let accounts: AgentAccounts;
   let now = new Date('2026-05-01T08:00:00Z');
   const clock = () => now;
-  const sessions = new AgentSessions(database.db, { idleMs: 30 * 60_000, absoluteMs: 8 * 3_600_000 }, clock);
-  const accounts = new AgentAccounts(database.db, clock);
+  beforeAll(async () => {
+    engine = await engineUnderTest.open();
+    sessions = new AgentSessions(engine, { idleMs: 30 * 60_000, absoluteMs: 8 * 3_600_000 }, clock);
+    accounts = new AgentAccounts(engine, clock);
+  });
+  const rowsWithHash = (hash: string) => engine.run((db, t) => db.select().from(t.agentSessions).where(eq(t.agentSessions.tokenHash, hash)));
 
   it('ends after the idle time, and after the absolute time however busy; stores only a hash of the token', async () => {
     const { id } = await accounts.add({ login: 'alice', name: 'Alice', role: 'agent', password: PASSWORD });
-    const idle = sessions.open(id);
-    expect(database.sqlite.prepare('select count(*) as n from agent_sessions where token_hash = ?').get(idle)).toEqual({ n: 0 });
+    const idle = await sessions.open(id);
+    expect(await rowsWithHash(idle)).toEqual([]);
+    expect(await rowsWithHash(createHash('sha256').update(idle).digest('hex'))).toHaveLength(1);
     now = new Date(now.getTime() + 29 * 60_000);
-    expect(sessions.find(idle)?.accountId).toBe(id);
+    expect((await sessions.find(idle))?.accountId).toBe(id);
     now = new Date(now.getTime() + 31 * 60_000);
-    expect(sessions.find(idle)).toBeUndefined();
+    expect(await sessions.find(idle)).toBeUndefined();
 
-    const busy = sessions.open(id);
+    const busy = await sessions.open(id);
     // Used every 20 minutes: alive for its 8 hours, then over.
     for (let step = 0; step < 24; step++) {
       now = new Date(now.getTime() + 20 * 60_000);
-      expect(sessions.find(busy)).toBeDefined();
+      expect(await sessions.find(busy)).toBeDefined();
     }
     now = new Date(now.getTime() + 20 * 60_000);
-    expect(sessions.find(busy)).toBeUndefined();
+    expect(await sessions.find(busy)).toBeUndefined();
   });
 
   it('binds the CSRF token to its session', async () => {
     const { id } = await accounts.add({ login: 'bob', name: 'Bob', role: 'agent', password: PASSWORD });
-    const one = sessions.find(sessions.open(id))!;
-    const two = sessions.find(sessions.open(id))!;
+    const one = (await sessions.find(await sessions.open(id)))!;
+    const two = (await sessions.find(await sessions.open(id)))!;
     expect(isCsrfToken(one, one.csrfToken)).toBe(true);
     expect(isCsrfToken(one, two.csrfToken)).toBe(false);
     expect(isCsrfToken(one, undefined)).toBe(false);
-    database.close();
-    temp.cleanup();
   });
 });

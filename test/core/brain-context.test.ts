@@ -4,8 +4,8 @@ import { chatWorld, payloads, type ChatWorld } from '../dialogue/chat.js';
 // The brain's follow-up and two-question decisions, as a user meets them through the pipeline.
 describe('the pipeline with a conversation around each message', () => {
   let world: ChatWorld;
-  beforeAll(() => {
-    world = chatWorld();
+  beforeAll(async () => {
+    world = await chatWorld();
   });
   afterAll(() => world.close());
 

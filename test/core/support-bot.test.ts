@@ -5,21 +5,22 @@ import { createServices, type Services } from '../../src/services.js';
 import { testConfig } from '../support/app.js';
 import { tempDir } from '../support/temp.js';
 import type { IncomingMessage } from '../../src/contracts/index.js';
+import { sqliteEngineOf, sqliteOf } from '../support/sqlite.js';
 
 describe('SupportBot pipeline', () => {
   let services: Services;
   let cleanup: () => void;
   let dbPath: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const temp = tempDir();
     cleanup = temp.cleanup;
     const config = testConfig(temp.dir);
     dbPath = config.databasePath;
-    services = createServices(config);
+    services = await createServices(config);
   });
-  afterAll(() => {
-    services.close();
+  afterAll(async () => {
+    await services.close();
     cleanup();
   });
 
@@ -36,7 +37,7 @@ describe('SupportBot pipeline', () => {
     expect(replies[0]).toMatchObject({ kind: 'answer' });
     expect(replies[0]!.text).toMatch(/reset/i);
     expect(replies[1]?.suggestions?.map((s) => s.payload)).toEqual(expect.arrayContaining(['feedback:yes', 'feedback:no']));
-    const stored = services.database.db.select().from(tables.messages).all();
+    const stored = sqliteOf(services).select().from(tables.messages).all();
     expect(stored.map((row) => row.sender)).toEqual(['user', 'bot', 'bot']);
     expect(stored[0]!.text).toBe('I forgot my password, how do I reset it?');
     expect(stored[1]!.intent).toBe('account.forgot_password');
@@ -68,11 +69,11 @@ describe('SupportBot pipeline', () => {
   });
 
   it('refuses an over-long message without storing it', async () => {
-    const before = services.database.db.select().from(tables.messages).all().length;
+    const before = sqliteOf(services).select().from(tables.messages).all().length;
     const [reply] = await services.bot.handle(message('pipeline-4', 'x'.repeat(5000)));
     expect(reply).toMatchObject({ kind: 'warning' });
     expect(reply!.text).toMatch(/too long/);
-    expect(services.database.db.select().from(tables.messages).all().length).toBe(before);
+    expect(sqliteOf(services).select().from(tables.messages).all().length).toBe(before);
   });
 
   it('warns about a seed phrase and never writes it to the database file', async () => {
@@ -80,7 +81,7 @@ describe('SupportBot pipeline', () => {
     const replies = await services.bot.handle(message('pipeline-5', `my wallet is empty, here is my seed: ${phrase}`));
     expect(replies[0]).toMatchObject({ kind: 'warning' });
     expect(replies[0]!.text).toMatch(/never share/i);
-    services.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    sqliteEngineOf(services).connection.pragma('wal_checkpoint(TRUNCATE)');
     const bytes = readFileSync(dbPath).toString('utf8');
     expect(bytes).not.toContain('sausage worth useful');
     expect(bytes).toContain('[redacted: seed phrase]');

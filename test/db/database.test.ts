@@ -33,10 +33,10 @@ describe('database', () => {
     const handle = openDatabase(path, { checkpointInBackground: { onError: (error) => errors.push(error) } });
     expect(handle.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const before = statSync(path).size;
-    const store = new ConversationStore(handle.db);
-    const conversation = store.open('web', 'writer', { visitorId: 'writer' }, undefined, new Date());
+    const store = new ConversationStore(handle.engine);
+    const conversation = await store.open('web', 'writer', { visitorId: 'writer' }, undefined, new Date());
     // ~2 MB in 500 commits: without a checkpoint every page of it would stay in the -wal file.
-    for (let n = 0; n < 500; n++) store.append(conversation.id, { sender: 'user', text: `${n} ${'x'.repeat(4000)}` }, new Date());
+    for (let n = 0; n < 500; n++) await store.append(conversation.id, { sender: 'user', text: `${n} ${'x'.repeat(4000)}` }, new Date());
     await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 1_000_000), { timeout: 10_000, interval: 50 });
     expect(errors).toEqual([]);
     handle.close();
@@ -51,13 +51,13 @@ describe('database', () => {
     handle.close();
   });
 
-  it('round-trips a message, and it survives closing and reopening the file', () => {
+  it('round-trips a message, and it survives closing and reopening the file', async () => {
     const path = freshPath();
     const first = openDatabase(path);
-    const store = new ConversationStore(first.db);
+    const store = new ConversationStore(first.engine);
     const now = new Date('2026-11-25T10:00:00Z');
-    const conversation = store.open('web', 'visitor-1', { visitorId: 'visitor-1' }, 'Ann', now);
-    store.append(conversation.id, { sender: 'user', text: '我的提现还没到账', platformMessageId: 'm1' }, now);
+    const conversation = await store.open('web', 'visitor-1', { visitorId: 'visitor-1' }, 'Ann', now);
+    await store.append(conversation.id, { sender: 'user', text: '我的提现还没到账', platformMessageId: 'm1' }, now);
     first.close();
 
     const second = openDatabase(path);
@@ -65,9 +65,9 @@ describe('database', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ sender: 'user', text: '我的提现还没到账', platformMessageId: 'm1' });
     expect(rows[0]!.createdAt.toISOString()).toBe(now.toISOString());
-    const again = new ConversationStore(second.db);
-    expect(again.seen(conversation.id, 'm1')).toBe(true);
-    expect(again.find('web', 'visitor-1')?.reference).toEqual({ visitorId: 'visitor-1' });
+    const again = new ConversationStore(second.engine);
+    expect(await again.seen(conversation.id, 'm1')).toBe(true);
+    expect((await again.find('web', 'visitor-1'))?.reference).toEqual({ visitorId: 'visitor-1' });
     second.close();
   });
 });

@@ -268,6 +268,7 @@ const ROWS: { [Name in keyof Inserts<typeof sqliteSchema>]: Inserts<typeof sqlit
   agentSessions: [{ tokenHash: 'sha256-of-token', accountId: 1, createdAt: at('2026-11-29T07:10:00Z'), lastSeenAt: at('2026-11-29T07:20:00Z') }],
   ticketTags: [{ escalationId: 1, tag: '退款', createdAt: at('2026-11-29T10:04:00Z') }],
   cannedReplies: [{ title: 'Greeting', textEn: 'Hello!', textZh: '你好！', updatedBy: 'web:alice', createdAt: at('2026-11-29T07:00:00Z'), updatedAt: at('2026-11-29T07:00:00Z') }],
+  instanceSecrets: [{ name: 'visitor', value: 'c2VjcmV0LWtleS1ieXRlcw', createdAt: at('2026-11-29T06:00:00Z') }],
 };
 
 /** Every table's rows, read back in primary-key order. */

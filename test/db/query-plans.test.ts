@@ -1,43 +1,50 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/index.js';
 import { ConversationStore } from '../../src/dialogue/store.js';
+import { assembleTickets } from '../../src/escalation/desk.js';
 import { Outbox } from '../../src/escalation/outbox.js';
-import { TicketQueue } from '../../src/escalation/queue.js';
 import { tempDir } from '../support/temp.js';
 
 /**
  * Every query on the hot path of a turn (and the outbox's claim) is answered from an index:
  * `EXPLAIN QUERY PLAN` of the statements the stores actually prepare, so a dropped index or a
- * rewritten query that scans a table fails here rather than slowing down a busy bot.
+ * rewritten query that scans a table fails here rather than slowing down a busy bot. SQLite's
+ * plans only: the stores run on SQLite's engine over the file opened here.
  */
 describe('query plans of the hot queries', () => {
   const temp = tempDir();
   let handle: DatabaseHandle;
   const prepared: string[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     handle = openDatabase(`${temp.dir}/plans.sqlite`);
     const prepare = handle.sqlite.prepare.bind(handle.sqlite);
-    // Records what the stores prepare (at construction and per call), then prepares it as usual.
+    // Records what the stores prepare (when first run, and per call), then prepares it as usual.
     handle.sqlite.prepare = (source: string) => {
       prepared.push(source);
       return prepare(source);
     };
-    const store = new ConversationStore(handle.db);
-    const queue = new TicketQueue(handle.db);
-    const outbox = new Outbox(handle.db);
+    const { engine } = handle;
+    const store = new ConversationStore(engine);
+    const { lifecycle, queue } = assembleTickets(engine, { sla: { chatMinutes: 15, emailHours: 24 }, agents: [] });
+    const outbox = new Outbox(engine);
     const now = new Date();
-    handle.db.transaction(() => {
-      const conversation = store.open('web', 'visitor-1', { visitorId: 'visitor-1' }, 'Ann', now);
-      store.seen(conversation.id, 'm1');
-      store.recentUserMessages(conversation.id, new Date(now.getTime() - 60_000), 8);
-      store.append(conversation.id, { sender: 'user', text: 'hello', platformMessageId: 'm1' }, now);
-      queue.activeFor(conversation.id);
+    // Statements are prepared when first run: a turn that opens a ticket, and one that writes to it.
+    await engine.transaction(async () => {
+      const conversation = await store.open('web', 'visitor-1', { visitorId: 'visitor-1' }, 'Ann', now);
+      await store.seen(conversation.id, 'm1');
+      await store.recentUserMessages(conversation.id, new Date(now.getTime() - 60_000), 8);
+      await store.append(conversation.id, { sender: 'user', text: 'hello', platformMessageId: 'm1' }, now);
+      await queue.activeFor(conversation.id);
+      await lifecycle.create({ conversation, intent: 'agent.request', userText: 'hello', details: {}, lang: 'en' }, now);
     });
-    outbox.claimDue(['web', 'telegram'], now, { leaseMs: 1000, limit: 10 });
+    // The next turn of the escalated user: their conversation, their ticket and its place in the queue.
+    const escalated = await store.find('web', 'visitor-1');
+    await queue.activeFor(escalated!.id);
+    await outbox.claimDue(['web', 'telegram'], now, { leaseMs: 1000, limit: 10 });
   });
-  afterAll(() => {
-    handle.close();
+  afterAll(async () => {
+    await handle.engine.close();
     temp.cleanup();
   });
 

@@ -19,7 +19,7 @@ export interface ChatWorld {
   advance(ms: number): void;
   /** A web-chat user of this world. */
   user(id: string): ChatUser;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** One user talking to the bot: each call is one turn through `SupportBot.process`. */
@@ -34,13 +34,13 @@ export interface ChatUser {
 }
 
 /** Starts a world; `env` adds configuration (e.g. `BUSINESS_HOURS`). */
-export function chatWorld(env: Record<string, string> = {}): ChatWorld {
+export async function chatWorld(env: Record<string, string> = {}): Promise<ChatWorld> {
   const temp = tempDir();
   const config = testConfig(temp.dir, { AGENT_IDS: 'cli:alice', ...env });
-  const services = createServices(config);
+  const services = await createServices(config);
   let now = Date.now();
   const sla = { chatMinutes: config.sla.chatMinutes, emailHours: config.sla.emailHours, businessHours: config.businessHours };
-  const bot = new SupportBot({ db: services.database.db, brain: services.brain, tickets: services.tickets, queue: services.queue, sla, clock: () => new Date(now) });
+  const bot = new SupportBot({ engine: services.engine, brain: services.brain, tickets: services.tickets, queue: services.queue, sla, clock: () => new Date(now) });
   return {
     services,
     bot,
@@ -64,8 +64,8 @@ export function chatWorld(env: Record<string, string> = {}): ChatWorld {
         ticket: async () => (await services.desk.list({ status: ['open', 'claimed'] })).find((ticket) => ticket.channel === 'web' && ticket.userId === id),
       };
     },
-    close() {
-      services.close();
+    async close() {
+      await services.close();
       temp.cleanup();
     },
   };

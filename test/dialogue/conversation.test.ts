@@ -15,8 +15,8 @@ async function skipToTicket(user: ChatUser) {
 
 describe('conversation quality', () => {
   let world: ChatWorld;
-  beforeAll(() => {
-    world = chatWorld();
+  beforeAll(async () => {
+    world = await chatWorld();
   });
   afterAll(() => world.close());
 
@@ -338,9 +338,9 @@ describe('conversation quality', () => {
 
 describe('after hours', () => {
   let world: ChatWorld;
-  beforeAll(() => {
+  beforeAll(async () => {
     const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-    world = chatWorld({ BUSINESS_HOURS: `${days[(new Date().getUTCDay() + 2) % 7]} 09:00-17:00 UTC` });
+    world = await chatWorld({ BUSINESS_HOURS: `${days[(new Date().getUTCDay() + 2) % 7]} 09:00-17:00 UTC` });
   });
   afterAll(() => world.close());
 

@@ -61,8 +61,8 @@ function walk(world: ChatWorld, first: 'zh' | 'en') {
 
 describe('one language per conversation turn', () => {
   let world: ChatWorld;
-  beforeAll(() => {
-    world = chatWorld();
+  beforeAll(async () => {
+    world = await chatWorld();
   });
   afterAll(() => world.close());
 

@@ -1,13 +1,14 @@
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EscalationView } from '../../src/contracts/index.js';
+import { POSTGRES_SETTLE_MS } from '../../src/escalation/desk-feed.js';
 import { createLogger } from '../../src/log.js';
-import { startApp } from '../../src/main.js';
-import { newVisitor, startTestApp, testConfig, webSay } from '../support/app.js';
+import { startApp, type RunningApp } from '../../src/main.js';
+import { newVisitor, testConfig, webSay } from '../support/app.js';
+import { describeEachEngine } from '../support/engines.js';
 import { tempDir } from '../support/temp.js';
 import { startSmtp, type LocalSmtp, type ReceivedMail } from '../support/smtp.js';
-
-type App = Awaited<ReturnType<typeof startTestApp>>;
 
 const INBOUND_SECRET = 'inbound-secret-for-tests-0123456789';
 const PUBLIC_URL = 'https://support.example.com';
@@ -16,16 +17,17 @@ const SEED = 'legal winner thank year wave sausage worth useful legal winner tha
 const AGENT = { channel: 'cli' as const, userId: 'alice', name: 'Alice' };
 const MINUTE = 60_000;
 
-describe('e-mail through a local SMTP server', { timeout: 60_000 }, () => {
+describeEachEngine('e-mail through a local SMTP server', (engine) => {
   let smtp: LocalSmtp;
-  let app: App;
+  let app: RunningApp;
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    app = await startTestApp({ SMTP_URL: smtp.url, EMAIL_FROM: 'Wallet Support <support@example.com>', EMAIL_INBOUND_SECRET: INBOUND_SECRET, PUBLIC_URL, AGENT_IDS: 'cli:alice' });
+    const config = await engine.config({ SMTP_URL: smtp.url, EMAIL_FROM: 'Wallet Support <support@example.com>', EMAIL_INBOUND_SECRET: INBOUND_SECRET, PUBLIC_URL, AGENT_IDS: 'cli:alice' });
+    app = await startApp(config, createLogger('silent'));
   });
   afterAll(async () => {
-    await app?.dispose();
+    await app?.stop();
     await smtp?.close();
   });
 
@@ -40,19 +42,26 @@ describe('e-mail through a local SMTP server', { timeout: 60_000 }, () => {
     return (await app.services.desk.list()).find((ticket) => ticket.details.email === address)!;
   }
 
-  /** Mirrors new ticket changes (the e-mail notifier is one of the desk feed's consumers) and returns the e-mails sent meanwhile. */
+  /**
+   * Mirrors new ticket changes (the e-mail notifier is one of the desk feed's consumers) and returns the e-mails sent meanwhile.
+   * On Postgres the feed mirrors an event once it has been visible for its settling time: polled again after it.
+   */
   async function mailsAfter(change: () => unknown): Promise<ReceivedMail[]> {
     const before = smtp.received.length;
     await app.pollDesks();
     await change();
     await app.pollDesks();
+    if (engine.dialect === 'postgres') {
+      await sleep(POSTGRES_SETTLE_MS + 100);
+      await app.pollDesks();
+    }
     return smtp.received.slice(before);
   }
 
   const postInbound = (body: Record<string, string>, secret = INBOUND_SECRET) =>
     fetch(`${app.url}/api/email/inbound`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-inbound-secret': secret }, body: new URLSearchParams(body) });
 
-  it('confirms a new ticket to the address given in the hand-off, mails a reply to a user who is away, and threads the answer into the ticket', async () => {
+  it('confirms a new ticket to the address given in the hand-off, mails a reply to a user who is away, and threads the answer into the ticket', { timeout: 60_000 }, async () => {
     let ticket: EscalationView | undefined;
     const [confirmation] = await mailsAfter(async () => (ticket = await ticketWithEmail('ann@example.org')));
     expect(confirmation).toBeDefined();
@@ -100,7 +109,7 @@ describe('e-mail through a local SMTP server', { timeout: 60_000 }, () => {
     for (const mail of sentByTheBot) expect(mail.raw).not.toMatch(/sausage|legal winner/);
   });
 
-  it('stops e-mailing an address unsubscribed from the e-mail itself, by its link or by List-Unsubscribe mailto', async () => {
+  it('stops e-mailing an address unsubscribed from the e-mail itself, by its link or by List-Unsubscribe mailto', { timeout: 60_000 }, async () => {
     let ticket: EscalationView | undefined;
     const [confirmation] = await mailsAfter(async () => (ticket = await ticketWithEmail('bo@example.org')));
     const link = new URL(/<(https:[^>]+)>/.exec(confirmation!.headers.get('list-unsubscribe')!)![1]!);

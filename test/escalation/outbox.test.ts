@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asc } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ChannelRegistry } from '../../src/core/channel.js';
 import { DeliveryError, type ChannelAdapter } from '../../src/contracts/index.js';
 import type { ConversationRef, Reply } from '../../src/contracts/index.js';
-import { tables } from '../../src/db/index.js';
 import { OutboxDispatcher } from '../../src/escalation/dispatcher.js';
 import { createLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
-import { testConfig } from '../support/app.js';
-import { tempDir } from '../support/temp.js';
+import { describeEachEngine } from '../support/engines.js';
 
 /** A channel whose platform fails as told: the way a real adapter reports a refused send. */
 class FlakyChannel implements ChannelAdapter {
@@ -23,23 +22,21 @@ class FlakyChannel implements ChannelAdapter {
   }
 }
 
-describe('outbox delivery', () => {
-  const temp = tempDir();
+describeEachEngine('outbox delivery', (engine) => {
   let services: Services;
   let channel: FlakyChannel;
   let dispatcher: OutboxDispatcher;
   const agent = { channel: 'cli' as const, userId: 'ann', name: 'Ann' };
 
-  beforeAll(() => {
-    services = createServices(testConfig(temp.dir));
+  beforeAll(async () => {
+    services = await createServices(await engine.config());
     channel = new FlakyChannel();
     const channels = new ChannelRegistry();
     channels.register(channel);
     dispatcher = new OutboxDispatcher(services.outbox, channels, createLogger('silent'));
   });
-  afterAll(() => {
-    services.close();
-    temp.cleanup();
+  afterAll(async () => {
+    await services?.close();
   });
 
   async function openTicket(user: string): Promise<number> {
@@ -47,25 +44,22 @@ describe('outbox delivery', () => {
     return turn.escalation!.id;
   }
 
-  const outboxRows = () => services.database.db.select().from(tables.outbox).all();
+  const outboxRows = () => services.engine.run((db, t) => db.select().from(t.outbox).orderBy(asc(t.outbox.id)));
 
   it('retries a failed delivery later and delivers it once', async () => {
     const id = await openTicket('outbox-1');
     channel.failures = [new DeliveryError('cli', 'connector answered 503')];
     await services.desk.reply(id, agent, 'We are on it.');
     expect(await dispatcher.drain()).toBe(0);
-    expect(outboxRows().at(-1)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'cli: connector answered 503' });
+    expect((await outboxRows()).at(-1)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'cli: connector answered 503' });
     // Not due yet: the backoff holds it back.
     expect(await dispatcher.drain()).toBe(0);
-    const row = outboxRows().at(-1)!;
-    services.database.db
-      .update(tables.outbox)
-      .set({ nextAttemptAt: new Date(Date.now() - 1) })
-      .run();
+    const row = (await outboxRows()).at(-1)!;
+    await services.engine.run((db, t) => db.update(t.outbox).set({ nextAttemptAt: new Date(Date.now() - 1) }));
     expect(await dispatcher.drain()).toBe(1);
     expect(await dispatcher.drain()).toBe(0);
     expect(channel.delivered.flat().map((reply) => reply.text)).toEqual(['Ann has joined the conversation.', 'We are on it.']);
-    expect(outboxRows().find((r) => r.id === row.id)).toMatchObject({ status: 'delivered' });
+    expect((await outboxRows()).find((r) => r.id === row.id)).toMatchObject({ status: 'delivered' });
   });
 
   it('sets aside a delivery that can never succeed, and says so on the ticket', async () => {
@@ -73,7 +67,7 @@ describe('outbox delivery', () => {
     channel.failures = [new DeliveryError('cli', 'the conversation reference has no chat id', { permanent: true })];
     await services.desk.reply(id, agent, 'Hello?');
     expect(await dispatcher.drain()).toBe(0);
-    expect(outboxRows().at(-1)).toMatchObject({ status: 'failed', lastError: 'cli: the conversation reference has no chat id' });
+    expect((await outboxRows()).at(-1)).toMatchObject({ status: 'failed', lastError: 'cli: the conversation reference has no chat id' });
     const detail = await services.desk.detail(id);
     expect(detail.events.at(-1)).toMatchObject({ actor: 'system', action: 'delivery failed' });
     expect(detail.messages.at(-1)).toMatchObject({ from: 'agent', text: 'Hello?' });

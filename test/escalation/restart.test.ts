@@ -34,7 +34,7 @@ describe('restart safety', () => {
       expect(next.at(-1)!.text).toMatch(/error message/);
       expect((await second.services.desk.list({ status: ['claimed'] }))[0]).toMatchObject({ id: ticket!.id, agent: 'alice' });
       await second.drainOutbox();
-      expect(second.services.outbox.pendingCount()).toBe(0);
+      expect(await second.services.outbox.pendingCount()).toBe(0);
       const history = (await (await fetch(`${second.url}/api/chat/history?visitorId=${a}`)).json()).messages as { from: string; text: string }[];
       expect(history.at(-1)).toMatchObject({ from: 'agent', text: 'We locked your account to keep it safe.' });
     } finally {
@@ -62,7 +62,7 @@ describe('restart safety', () => {
       try {
         expect(await second.drainOutbox()).toBe(1);
         expect(telegram.callsOf('sendMessage').some((call) => call.ok && call.params.chat_id === 7301 && String(call.params.text).includes('We froze your account.'))).toBe(true);
-        expect(second.services.outbox.pendingCount()).toBe(0);
+        expect(await second.services.outbox.pendingCount()).toBe(0);
       } finally {
         await second.dispose();
       }

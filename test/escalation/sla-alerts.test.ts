@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { say } from '../../src/contracts/index.js';
+import { and, eq } from 'drizzle-orm';
+import { ChannelRegistry } from '../../src/core/channel.js';
+import { say, type ChannelAdapter, type ChannelName, type DeskEvent } from '../../src/contracts/index.js';
+import { DeskFeed } from '../../src/escalation/desk-feed.js';
+import { SlaMonitor } from '../../src/escalation/sla-monitor.js';
+import { createLogger } from '../../src/log.js';
+import { createServices, type Services } from '../../src/services.js';
 import { startTestApp } from '../support/app.js';
+import { describeEachEngine } from '../support/engines.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { FakeDiscord } from '../support/fake-discord.js';
 import { FakeTelegram, type TgChat, type TgUser } from '../support/fake-telegram.js';
@@ -88,9 +95,9 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     const window = Date.parse(ticket.slaDueAt) - created;
     const at = (fraction: number) => new Date(created + window * fraction);
 
-    expect(app.checkSla(at(0.9)).alerts).toBe(0);
-    expect(app.checkSla(at(1.1)).alerts).toBe(1);
-    expect(app.checkSla(at(1.5)).alerts).toBe(0);
+    expect((await app.checkSla(at(0.9))).alerts).toBe(0);
+    expect((await app.checkSla(at(1.1))).alerts).toBe(1);
+    expect((await app.checkSla(at(1.5))).alerts).toBe(0);
     await app.pollDesks();
     const first = await alertsShown(ticket.id);
     const level1 = say('en', 'desk.event.slaBreached', { time: `${ticket.slaDueAt.slice(0, 10)} ${ticket.slaDueAt.slice(11, 16)} UTC` });
@@ -98,7 +105,7 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     expect(first.discord).toEqual([{ content: `<@&${DISCORD_ROLE}> ${level1}`, allowed: { roles: [DISCORD_ROLE] } }]);
     expect(first.teams).toEqual([{ text: `<at>${say('en', 'desk.oncall')}</at> ${level1}`, mentioned: [TEAMS_ONCALL] }]);
 
-    expect(app.checkSla(at(2.1)).alerts).toBe(1);
+    expect((await app.checkSla(at(2.1))).alerts).toBe(1);
     await app.pollDesks();
     const second = await alertsShown(ticket.id);
     for (const desk of [second.telegram, second.discord, second.teams]) expect(desk).toHaveLength(2);
@@ -107,7 +114,7 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     // A restart on the same database: nothing is raised or shown twice.
     await app.dispose();
     app = await startTestApp(env, data.dir);
-    expect(app.checkSla(at(5)).alerts).toBe(0);
+    expect((await app.checkSla(at(5))).alerts).toBe(0);
     await app.pollDesks();
     expect(await alertsShown(ticket.id)).toEqual(second);
     expect((await app.services.desk.detail(ticket.id)).events.filter((event) => event.action === 'sla breached').map((event) => event.note)).toEqual(['1', '2']);
@@ -116,7 +123,7 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
   it('raises no alert for a ticket an agent took in time', async () => {
     const ticket = await urgentTicket({ id: 6102, is_bot: false, first_name: 'Xia', language_code: 'zh' });
     await app.services.desk.claim(ticket.id, CAROL);
-    expect(app.checkSla(new Date(Date.parse(ticket.slaDueAt) * 2)).alerts).toBe(0);
+    expect((await app.checkSla(new Date(Date.parse(ticket.slaDueAt) * 2))).alerts).toBe(0);
   });
 
   it('does not close a ticket whose user answered, nor one the agent answered less than AUTO_CLOSE_HOURS ago', async () => {
@@ -125,12 +132,12 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     await app.services.desk.reply(ticket.id, CAROL, '请确认您最后一次登录的时间。');
     const replied = Date.now();
     const hours = (n: number) => new Date(replied + n * 3_600_000);
-    expect(app.checkSla(hours(47)).closed).toBe(0);
+    expect((await app.checkSla(hours(47))).closed).toBe(0);
     // The user answers: the ticket waits on the agent now, however long it takes.
     const mark = telegram.mark();
     telegram.sendText(yan, '昨天晚上十点');
     await telegram.waitForCall('sendMessage', (params) => params.chat_id === yan.id, { after: mark });
-    expect(app.checkSla(hours(100)).closed).toBe(0);
+    expect((await app.checkSla(hours(100))).closed).toBe(0);
     expect((await app.services.desk.view(ticket.id)).status).toBe('claimed');
   });
 
@@ -138,12 +145,12 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     const zed: TgUser = { id: 6104, is_bot: false, first_name: 'Zed', language_code: 'zh' };
     const ticket = await urgentTicket(zed, 'zh');
     // The agent's last words were 49 hours ago (the lifecycle takes the moment; the job then runs now, so the notice is due now).
-    app.services.tickets.reply(ticket.id, CAROL, '好的，我们已冻结提现，请修改密码后告诉我们。', { now: new Date(Date.now() - 49 * 3_600_000) });
+    await app.services.tickets.reply(ticket.id, CAROL, '好的，我们已冻结提现，请修改密码后告诉我们。', { now: new Date(Date.now() - 49 * 3_600_000) });
     await app.drainOutbox();
 
     const mark = telegram.mark();
-    expect(app.checkSla().closed).toBe(1);
-    expect(app.checkSla().closed).toBe(0);
+    expect((await app.checkSla()).closed).toBe(1);
+    expect((await app.checkSla()).closed).toBe(0);
     expect((await app.services.desk.view(ticket.id)).status).toBe('closed');
     await app.drainOutbox();
     const notice = say('zh', 'autoClosed', { number: ticket.number, hours: 48 });
@@ -162,5 +169,125 @@ describe('SLA alerts and auto-close (the periodic job, driven with a clock)', ()
     telegram.sendText(zed, '我忘记密码了');
     await telegram.waitForCall('sendMessage', (params) => params.chat_id === zed.id, { after });
     expect((await app.services.desk.detail(ticket.id)).messages.at(-1)!.text).toBe(notice);
+  });
+});
+
+/** An agent desk that records the events it was handed (and refuses the ones it is told to, once each). */
+class RecordingDesk implements ChannelAdapter {
+  readonly seen: number[] = [];
+  readonly refuse = new Set<number>();
+
+  constructor(
+    readonly name: ChannelName,
+    private readonly all: number[],
+  ) {}
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  async deliver(): Promise<void> {}
+  async onDeskEvent(event: DeskEvent): Promise<void> {
+    if (this.refuse.delete(event.id)) throw new Error('desk unreachable');
+    this.seen.push(event.id);
+    this.all.push(event.id);
+  }
+}
+
+describeEachEngine('SLA alerts and desk events with two instances on one database', (engine) => {
+  const logger = createLogger('silent');
+  let first: Services;
+  let second: Services;
+
+  beforeAll(async () => {
+    const config = await engine.config({ AGENT_IDS: 'cli:*', AUTO_CLOSE_HOURS: '48' });
+    // SQLite (two connections in one process): a write that finds the other one writing fails at once and is retried.
+    first = await createServices(config, undefined, { busyTimeoutMs: 0 });
+    second = await createServices(config, first.brain, { busyTimeoutMs: 0 });
+  });
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+  });
+
+  const breaches = (services: Services, escalationId: number) =>
+    services.engine.run((db, t) =>
+      db
+        .select({ note: t.escalationEvents.note })
+        .from(t.escalationEvents)
+        .where(and(eq(t.escalationEvents.escalationId, escalationId), eq(t.escalationEvents.action, 'sla breached'))),
+    );
+
+  it('raises each alert once when both run the SLA check at the same moment', async () => {
+    const turn = await first.bot.process({ channel: 'cli', userId: 'sla-twice', conversation: { user: 'sla-twice' }, text: 'my account was hacked, funds stolen' });
+    const ticket = await first.queue.view(turn.escalation!.id);
+    const created = Date.parse(ticket.createdAt);
+    const window = Date.parse(ticket.slaDueAt) - created;
+    const monitors = [first, second, first, second].map((services) => new SlaMonitor(services.tickets, logger, { autoCloseHours: 48 }));
+    const raised = async (fraction: number) => {
+      let alerts = 0;
+      // SQLite: a check that found the other connection writing raised nothing and is run again (as the timer would).
+      for (let round = 0; round < 50 && (await breaches(first, ticket.id)).length < (fraction >= 2 ? 2 : 1); round++) {
+        const checks = await Promise.all(monitors.map((monitor) => monitor.check(new Date(created + window * fraction))));
+        alerts += checks.reduce((sum, check) => sum + check.alerts, 0);
+      }
+      return alerts;
+    };
+    expect(await raised(1.1)).toBe(1);
+    expect(await raised(2.1)).toBe(1);
+    expect(await Promise.all(monitors.map(async (monitor) => (await monitor.check(new Date(created + window * 3))).alerts))).toEqual([0, 0, 0, 0]);
+    expect((await breaches(second, ticket.id)).map((row) => row.note).sort()).toEqual(['1', '2']);
+  });
+
+  it('hands each audit event to a desk once, whichever instance polls, and retries one the desk refused', async () => {
+    const all: number[] = [];
+    const desks = [new RecordingDesk('teams', all), new RecordingDesk('teams', all)];
+    const feeds = [first, second].map((services, n) => {
+      const channels = new ChannelRegistry();
+      channels.register(desks[n]!);
+      // No settling delay: the test waits for its own writes.
+      return new DeskFeed(services.engine, services.queue, services.bindings, channels, logger, 60_000, 0);
+    });
+    for (const feed of feeds) await feed.start();
+    try {
+      const before = await first.queue.lastEventId();
+      for (let n = 0; n < 6; n++) {
+        const turn = await (n % 2 ? second : first).bot.process({ channel: 'cli', userId: `desk-${n}`, conversation: { user: `desk-${n}` }, text: 'my account was hacked, funds stolen' });
+        await (n % 2 ? first : second).desk.claim(turn.escalation!.id, { channel: 'cli', userId: 'carol', name: 'Carol' });
+        if (n === 2) {
+          // The first instance's desk refuses the newest event: it is handed over again later, by either instance.
+          desks[0]!.refuse.add(await first.queue.lastEventId());
+          await feeds[0]!.poll();
+          expect(desks[0]!.refuse.size).toBe(0);
+        }
+        await Promise.all([feeds[0]!.poll(), feeds[1]!.poll()]);
+      }
+      const events = (await first.queue.eventsSince(before, 1_000)).map((event) => event.id);
+      expect(events.length).toBeGreaterThanOrEqual(12);
+      for (let round = 0; round < 100 && all.length < events.length; round++) await Promise.all([feeds[0]!.poll(), feeds[1]!.poll()]);
+      expect([...all].sort((a, b) => a - b)).toEqual(events);
+    } finally {
+      for (const feed of feeds) await feed.stop();
+    }
+  });
+
+  it('mirrors an event only once it has been visible for the settling time (Postgres: ids are not committed in order)', async () => {
+    const all: number[] = [];
+    const desk = new RecordingDesk('discord', all);
+    const channels = new ChannelRegistry();
+    channels.register(desk);
+    const feed = new DeskFeed(first.engine, first.queue, first.bindings, channels, logger, 60_000, 300);
+    await feed.start();
+    try {
+      const turn = await first.bot.process({ channel: 'cli', userId: 'settle', conversation: { user: 'settle' }, text: 'my account was hacked, funds stolen' });
+      const newest = await first.queue.lastEventId();
+      await feed.poll();
+      expect(desk.seen).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      await feed.poll();
+      expect(desk.seen.at(-1)).toBe(newest);
+      expect(desk.seen.length).toBeGreaterThan(0);
+      expect(turn.escalation).toBeDefined();
+    } finally {
+      await feed.stop();
+    }
   });
 });

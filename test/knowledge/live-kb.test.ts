@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newVisitor, startTestApp, webSay } from '../support/app.js';
 import { runCli, spawnCli } from '../support/cli.js';
+import { describeEachEngine } from '../support/engines.js';
 import { tempDir } from '../support/temp.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -18,7 +19,7 @@ describe('live knowledge base', { timeout: 120_000 }, () => {
     app = await startTestApp({ KB_POLL_SECONDS: '1' });
     env = { DATABASE_PATH: `${app.dir}/bot.sqlite`, LOG_LEVEL: 'silent' };
   });
-  afterAll(() => app.dispose());
+  afterAll(() => app?.dispose());
 
   it('answers a question with a phrase an agent added, with no restart, while others keep chatting', async () => {
     const asker = await newVisitor(app.url);
@@ -81,12 +82,14 @@ describe('live knowledge base', { timeout: 120_000 }, () => {
   });
 });
 
-describe('kb export', { timeout: 60_000 }, () => {
+// The CLI on the configured database: the SQLite file, or Postgres with DATABASE_URL.
+describeEachEngine('kb export', (engine) => {
   const temp = tempDir();
-  const env = { DATABASE_PATH: `${temp.dir}/bot.sqlite` };
   afterAll(() => temp.cleanup());
 
-  it("round-trips: a fresh database exports the repository's files byte for byte, and an edit lands in its intent", async () => {
+  it("round-trips: a fresh database exports the repository's files byte for byte, and an edit lands in its intent", { timeout: 60_000 }, async () => {
+    const config = await engine.config();
+    const env = { DATABASE_PATH: config.databasePath, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}) };
     const out = `${temp.dir}/exported`;
     expect((await runCli(['kb', 'export', '--dir', out], env)).code).toBe(0);
     for (const lang of ['en', 'zh']) expect(readFileSync(`${out}/intents/${lang}.json`, 'utf8')).toBe(readFileSync(new URL(`../../intents/${lang}.json`, import.meta.url), 'utf8'));

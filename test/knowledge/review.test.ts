@@ -1,33 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/services.js';
-import { testConfig } from '../support/app.js';
 import { runCli } from '../support/cli.js';
-import { tempDir } from '../support/temp.js';
+import { describeEachEngine } from '../support/engines.js';
 
 /** Four ways of asking one question the bot cannot answer (loans against crypto). */
 const LOAN = ['can I get a loan against my crypto', 'do you offer crypto loans', 'do you do crypto loans', 'I want a loan using my crypto'];
 /** Misses about other things, one each. */
 const OTHERS = ['who won the football match yesterday', 'tell me a joke about cats', 'what is the weather tomorrow'];
 
-describe('kb review', { timeout: 60_000 }, () => {
-  const temp = tempDir();
-  const env = { DATABASE_PATH: `${temp.dir}/bot.sqlite`, LOG_LEVEL: 'silent' };
+describeEachEngine('kb review', (engine) => {
+  let env: Record<string, string>;
   let services: Services;
 
   beforeAll(async () => {
-    services = createServices(testConfig(temp.dir, env));
+    const config = await engine.config();
+    // The CLI on the same database: the SQLite file, or Postgres with DATABASE_URL.
+    env = { DATABASE_PATH: config.databasePath, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}), LOG_LEVEL: 'silent' };
+    services = await createServices(config);
     // Each asked by someone new on the web chat, through the real pipeline, which records the misses.
     for (const [i, text] of [...LOAN, ...OTHERS].entries()) {
       const { decision } = await services.bot.process({ channel: 'web', userId: `visitor-${i}`, conversation: { visitorId: `visitor-${i}` }, text });
       expect(['fallback', 'clarify']).toContain(decision?.action);
     }
-  });
-  afterAll(() => {
-    services.close();
-    temp.cleanup();
+  }, 60_000);
+  afterAll(async () => {
+    await services?.close();
   });
 
-  it('groups paraphrases of one missed question, with counts, examples and the closest intent', async () => {
+  it('groups paraphrases of one missed question, with counts, examples and the closest intent', { timeout: 60_000 }, async () => {
     const run = await runCli(['kb', 'review', '--json'], env);
     expect(run.code).toBe(0);
     const groups = JSON.parse(run.stdout) as { count: number; ids: number[]; examples: string[]; reasons: Record<string, number>; closestIntent: { intent: string } }[];

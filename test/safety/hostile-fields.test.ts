@@ -8,6 +8,7 @@ import { createServices, type Services } from '../../src/services.js';
 import { testConfig } from '../support/app.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
+import { sqliteEngineOf } from '../support/sqlite.js';
 
 /** A valid 12-word phrase made from fixed entropy (so the test is repeatable). */
 function phrase(seed: number, wordlist: string[] = englishWords): string[] {
@@ -36,15 +37,15 @@ describe('secrets in pieces and in fields other than the text', () => {
     // Well under the flood limit (a burst of 20 per user) and inside the 10-minute window.
     services.bot.process({ channel: 'web', userId, conversation: { visitorId: userId }, text: '', ...fields });
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const temp = tempDir();
     cleanup = temp.cleanup;
     const config = testConfig(temp.dir);
     dbPath = config.databasePath;
-    services = createServices(config);
+    services = await createServices(config);
   });
-  afterAll(() => {
-    services.close();
+  afterAll(async () => {
+    await services.close();
     cleanup();
   });
 
@@ -102,7 +103,7 @@ describe('secrets in pieces and in fields other than the text', () => {
     });
     expect(turn.replies.some((reply) => reply.reason === 'secret')).toBe(true);
     // The reference still works for writing back: only the free text in it changed.
-    const stored = services.database.sqlite.prepare("select reference from conversations where user_id = 'web:fields'").get() as { reference: string };
+    const stored = sqliteEngineOf(services).connection.prepare("select reference from conversations where user_id = 'web:fields'").get() as { reference: string };
     expect(JSON.parse(stored.reference)).toEqual({ serviceUrl: 'http://127.0.0.1:1/', conversation: { id: 'a:1', name: 'my private key is [redacted: private key]' } });
     const pressed = await send('fields', { payload: `faq:${key} private key` });
     expect(pressed.replies.some((reply) => reply.reason === 'secret')).toBe(true);

@@ -7,6 +7,7 @@ import { startApp, type RunningApp } from '../../src/main.js';
 import type { SecretKind } from '../../src/safety/redact.js';
 import { newVisitor, testConfig } from '../support/app.js';
 import { tempDir } from '../support/temp.js';
+import { sqliteEngineOf } from '../support/sqlite.js';
 
 /** A corpus message carrying a secret (see test/fixtures/secrets.json). */
 interface SecretCase {
@@ -172,7 +173,7 @@ describe('secrets through the whole pipeline', () => {
   });
 
   it('lets no secret reach the database file or the log, and keeps what support needs', () => {
-    app.services.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    sqliteEngineOf(app.services).connection.pragma('wal_checkpoint(TRUNCATE)');
     const files = [dbPath, `${dbPath}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path));
     const logs = logLines.join('');
     expect(logs).toContain('ready');

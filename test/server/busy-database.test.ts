@@ -45,11 +45,11 @@ describe('another process holding the database write lock', () => {
   it("keeps the agent desks' feed running: a poll during the lock logs and retries, and the next one catches up", async () => {
     const visitor = await newVisitor(app.url);
     await webSay(app.url, visitor, { text: 'my account was hacked, someone stole my coins' });
-    const [ticket] = app.services.queue.list();
+    const [ticket] = await app.services.queue.list();
     expect(ticket).toBeDefined();
     await app.pollDesks();
     const cursor = () => app.services.bindings.deskCursor('teams');
-    expect(cursor()).toBe(app.services.queue.lastEventId());
+    expect(await cursor()).toBe(await app.services.queue.lastEventId());
     const other = new Sqlite(dbPath);
     try {
       // No timer can run between these two: the note's event is new, and the Teams desk's cursor cannot be written.
@@ -63,8 +63,8 @@ describe('another process holding the database write lock', () => {
     }
     const logged = logLines.map((line) => JSON.parse(line) as { msg: string; channel?: string });
     expect(logged.some((line) => line.msg.startsWith('agent desk feed: could not read or record events') && line.channel === 'teams')).toBe(true);
-    expect(cursor()).toBeLessThan(app.services.queue.lastEventId());
+    expect(await cursor()).toBeLessThan(await app.services.queue.lastEventId());
     await app.pollDesks();
-    expect(cursor()).toBe(app.services.queue.lastEventId());
+    expect(await cursor()).toBe(await app.services.queue.lastEventId());
   });
 });

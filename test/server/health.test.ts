@@ -23,7 +23,7 @@ describe('GET /healthz', () => {
   });
 
   it('answers 503 "unreachable" once the database cannot be queried, while /metrics still answers without its figures', async () => {
-    app.services.database.close();
+    await app.services.engine.close();
     const response = await fetch(`${app.url}/healthz`);
     expect(response.status).toBe(503);
     const health = await response.json();

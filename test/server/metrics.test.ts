@@ -1,5 +1,9 @@
+import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/db/index.js';
+import { TicketFigures } from '../../src/metrics/ticket-figures.js';
+import { describeEachEngine } from '../support/engines.js';
 import type { ChannelName, ConversationRef } from '../../src/contracts/index.js';
 import { newVisitor, postChatMessage, startTestApp, webSay } from '../support/app.js';
 import { FakeTelegram, until } from '../support/fake-telegram.js';
@@ -90,7 +94,8 @@ describe('GET /metrics', () => {
   it('counts a turn that failed because another process held the database', async () => {
     const visitor = await newVisitor(app.url);
     const before = await scrape(app.url);
-    const other = new Sqlite(app.services.database.path);
+    // The app runs on SQLite here (startTestApp's database file): another connection takes its write lock.
+    const other = new Sqlite(join(app.dir, 'bot.sqlite'));
     other.exec('BEGIN IMMEDIATE');
     try {
       const response = await postChatMessage(app.url, visitor, { text: 'how do I deposit?' });
@@ -157,7 +162,7 @@ describe('GET /metrics', () => {
 
   it('counts SLA breach events by level', async () => {
     const before = await scrape(app.url);
-    const check = app.checkSla(new Date(Date.now() + 3 * 24 * 3_600_000));
+    const check = await app.checkSla(new Date(Date.now() + 3 * 24 * 3_600_000));
     expect(check.alerts).toBeGreaterThan(0);
     const after = await scrape(app.url);
     expect(after.value('support_bot_sla_breaches_total') - before.value('support_bot_sla_breaches_total')).toBe(check.alerts);
@@ -165,5 +170,119 @@ describe('GET /metrics', () => {
     // Counted once: a later scrape with no new breach shows the same totals.
     const again = await scrape(app.url);
     expect(again.value('support_bot_sla_breaches_total')).toBe(after.value('support_bot_sla_breaches_total'));
+  });
+});
+
+/** A ticket of `priority` (with its user and conversation), written straight to the tables. */
+async function ticketRow(engine: Engine, user: string, priority: 'urgent' | 'high' | 'normal', status: 'open' | 'claimed' = 'open'): Promise<number> {
+  const now = new Date();
+  return engine.transaction(async () => {
+    await engine.run((db, t) => db.insert(t.users).values({ id: `cli:${user}`, channel: 'cli', channelUserId: user, lastSeenAt: now }));
+    const [conversation] = await engine.run((db, t) =>
+      db
+        .insert(t.conversations)
+        .values({ userId: `cli:${user}`, channel: 'cli', reference: { user }, state: {}, updatedAt: now })
+        .returning({ id: t.conversations.id }),
+    );
+    const [row] = await engine.run((db, t) =>
+      db
+        .insert(t.escalations)
+        .values({
+          number: `T-${user}`,
+          status,
+          priority,
+          channel: 'cli',
+          userId: `cli:${user}`,
+          conversationId: conversation!.id,
+          reference: { user },
+          lang: 'en',
+          intent: 'other',
+          category: 'other',
+          userText: 'help',
+          summary: 'help',
+          details: {},
+          updatedAt: now,
+          slaDueAt: now,
+        })
+        .returning({ id: t.escalations.id }),
+    );
+    return row!.id;
+  });
+}
+
+describeEachEngine('ticket figures (read at each scrape)', (engine) => {
+  let e: Engine;
+  let figures: TicketFigures;
+  const breach = (escalationId: number, level: 1 | 2) =>
+    e.run((db, t) => db.insert(t.escalationEvents).values({ escalationId, actor: 'system', action: 'sla breached', note: String(level), createdAt: new Date() }));
+
+  beforeAll(async () => {
+    e = await engine.open();
+    figures = new TicketFigures(e);
+  });
+
+  it('counts open tickets by priority, as numbers, every priority present', async () => {
+    expect([...(await figures.openByPriority())]).toEqual([
+      ['urgent', 0],
+      ['high', 0],
+      ['normal', 0],
+    ]);
+    await ticketRow(e, 'u1', 'urgent');
+    await ticketRow(e, 'u2', 'urgent');
+    await ticketRow(e, 'u3', 'normal');
+    await ticketRow(e, 'u4', 'high', 'claimed');
+    expect([...(await figures.openByPriority())]).toEqual([
+      ['urgent', 2],
+      ['high', 0],
+      ['normal', 1],
+    ]);
+  });
+
+  it('counts SLA breach events by level across scrapes, each once', async () => {
+    const ticket = await ticketRow(e, 'u5', 'urgent');
+    expect([...(await figures.slaBreaches())]).toEqual([
+      [1, 0],
+      [2, 0],
+    ]);
+    await breach(ticket, 1);
+    await e.run((db, t) => db.insert(t.escalationEvents).values({ escalationId: ticket, actor: 'system', action: 'note', note: '1', createdAt: new Date() }));
+    expect([...(await figures.slaBreaches())]).toEqual([
+      [1, 1],
+      [2, 0],
+    ]);
+    await breach(ticket, 2);
+    await breach(ticket, 1);
+    for (let scrape = 0; scrape < 3; scrape++)
+      expect([...(await figures.slaBreaches())]).toEqual([
+        [1, 2],
+        [2, 1],
+      ]);
+    // Another instance's figures (a fresh reader) agree.
+    expect([...(await new TicketFigures(e).slaBreaches())]).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
+  });
+
+  it.runIf(engine.dialect === 'postgres')('counts a breach whose transaction committed after a later one was scraped', async () => {
+    const ticket = await ticketRow(e, 'u6', 'urgent');
+    const before = (await figures.slaBreaches()).get(1)!;
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let inserted!: () => void;
+    const insertedEarly = new Promise<void>((resolve) => (inserted = resolve));
+    // Takes the lower id, commits last.
+    const slow = e.transaction(async () => {
+      await breach(ticket, 1);
+      inserted();
+      await held;
+    });
+    await insertedEarly;
+    await breach(ticket, 1);
+    expect((await figures.slaBreaches()).get(1)).toBe(before + 1);
+    commit();
+    await slow;
+    expect((await figures.slaBreaches()).get(1)).toBe(before + 2);
+    expect((await figures.slaBreaches()).get(1)).toBe(before + 2);
   });
 });
