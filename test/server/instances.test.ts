@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ConversationStore } from '../../src/dialogue/store.js';
 import { openPostgres, type PostgresHandle } from '../../src/db/postgres.js';
 import { assembleTickets } from '../../src/escalation/desk.js';
