@@ -1,7 +1,7 @@
 import type { Engine } from '../db/index.js';
 import type { Brain, Decision, TurnContext } from '../nlu/brain.js';
 import type { BrainHolder } from '../knowledge/brain-holder.js';
-import { RateLimiter } from '../safety/rate-limit.js';
+import { floodLimiterFor, type FloodLimiter } from '../safety/shared-rate-limit.js';
 import { MAX_PREVIOUS_MESSAGES, startConversationRedaction } from '../safety/conversation.js';
 import { redactStrings, replaceInStrings } from '../safety/fields.js';
 import { redactSecrets } from '../safety/redact.js';
@@ -68,7 +68,7 @@ export interface SupportBotDeps {
   readonly sla: SlaPolicy;
   readonly clock?: () => Date;
   /** Per-user flood control (default: a burst of 20, then one message a second). */
-  readonly rateLimiter?: RateLimiter;
+  readonly rateLimiter?: FloodLimiter;
   /** Announcements: subscriptions and the notices in force (default: over {@link engine}). */
   readonly notices?: NoticeBoard;
 }
@@ -99,13 +99,13 @@ interface Turn {
 export class SupportBot {
   readonly #store: ConversationStore;
   readonly #clock: () => Date;
-  readonly #rateLimiter: RateLimiter;
+  readonly #rateLimiter: FloodLimiter;
   readonly #notices: NoticeBoard;
 
   constructor(private readonly deps: SupportBotDeps) {
     this.#store = new ConversationStore(deps.engine);
     this.#clock = deps.clock ?? (() => new Date());
-    this.#rateLimiter = deps.rateLimiter ?? new RateLimiter();
+    this.#rateLimiter = deps.rateLimiter ?? floodLimiterFor(deps.engine);
     this.#notices = deps.notices ?? new NoticeBoard(deps.engine);
   }
 
@@ -126,7 +126,7 @@ export class SupportBot {
     // Only the refusals below need it, before any conversation state is read.
     const quickLang = () => message.langHint ?? guessLang(message.text.slice(0, MAX_MESSAGE_LENGTH)) ?? 'en';
     // Floods are refused before any work or storage, so one user cannot slow down the others.
-    const verdict = this.#rateLimiter.take(`${message.channel}:${message.userId}`, now.getTime());
+    const verdict = await this.#rateLimiter.take(`${message.channel}:${message.userId}`, now.getTime());
     if (verdict !== 'ok') {
       // Refused unread and unstored, but a secret in it still earns the warning (and a public channel its deletion).
       if (redactSecrets(message.text.slice(0, MAX_MESSAGE_LENGTH * 2)).found.length > 0) return { replies: [secretWarning(quickLang())] };

@@ -5,6 +5,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Pool } from 'pg';
 import { ConfigError } from '../config/errors.js';
 import { PostgresEngine, type PostgresDatabase } from './postgres-engine.js';
+import { dropNulFromParameters } from './postgres-text.js';
 import * as schema from './pg-schema.js';
 
 export * as pgTables from './pg-schema.js';
@@ -50,6 +51,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   // A pooled connection the server closes while idle (a restart) is dropped by the pool and the next query
   // connects again; without a listener, node-postgres would throw the error out of the process.
   pool.on('error', () => {});
+  pool.on('connect', dropNulFromParameters);
   try {
     await migrateOnce(pool);
   } catch (error) {

@@ -307,6 +307,23 @@ export const emailOptOuts = sqliteTable('email_opt_outs', {
 });
 
 /**
+ * The flood limit's token buckets, one per user (`<channel>:<id>`), shared by the instances on one
+ * Postgres database; not used on SQLite (one instance keeps them in memory). `verdict` is the last
+ * message's; buckets idle for an hour are deleted.
+ */
+export const rateBuckets = sqliteTable(
+  'rate_buckets',
+  {
+    key: text('key').primaryKey(),
+    tokens: real('tokens').notNull(),
+    /** Epoch milliseconds of the last message. */
+    updatedAt: integer('updated_at').notNull(),
+    verdict: text('verdict', { enum: ['ok', 'limited', 'limited-again'] }).notNull(),
+  },
+  (table) => [index('rate_buckets_updated_idx').on(table.updatedAt)],
+);
+
+/**
  * Keys the instances sharing a Postgres database must agree on (signing visitor ids and e-mail links),
  * made by the first instance that needs one. Not used on SQLite (one instance keeps them in files beside
  * the database).

@@ -126,4 +126,19 @@ describeEachEngine('database engine', (engines) => {
     const [row] = await engine.run((db, { users }) => db.select({ name: users.displayName }).from(users).where(eq(users.id, 'counter')));
     expect(row!.name).toBe('8');
   });
+
+  it('stores text and JSON holding U+0000 (hostile input): Postgres, which refuses the character, gets it dropped', async () => {
+    const engine = await engines.open();
+    const now = new Date();
+    await addUser(engine, 'nul', 'before\u0000after');
+    await engine.run((db, { conversations }) =>
+      db.insert(conversations).values({ userId: 'nul', channel: 'cli', reference: { name: 'a\u0000b', path: 'c:\\u0000' }, state: {}, createdAt: now, updatedAt: now }),
+    );
+    const [user] = await engine.run((db, { users }) => db.select({ name: users.displayName }).from(users).where(eq(users.id, 'nul')));
+    const [conversation] = await engine.run((db, { conversations }) => db.select({ reference: conversations.reference }).from(conversations));
+    const kept = engines.dialect === 'sqlite';
+    expect(user!.name).toBe(kept ? 'before\u0000after' : 'beforeafter');
+    // An escaped backslash before "u0000" is text, not the character: it stays.
+    expect(conversation!.reference).toEqual({ name: kept ? 'a\u0000b' : 'ab', path: 'c:\\u0000' });
+  });
 });

@@ -19,6 +19,8 @@ const SAME_VALUES: Record<string, string> = {
   PgText: 'text',
   SQLiteInteger: 'integer',
   PgInteger: 'integer',
+  // Epoch milliseconds: past a 32-bit integer on Postgres; SQLite's integers are 64-bit already.
+  PgBigInt53: 'integer',
   SQLiteReal: 'double',
   PgDoublePrecision: 'double',
   SQLiteTimestamp: 'Date',
@@ -269,6 +271,7 @@ const ROWS: { [Name in keyof Inserts<typeof sqliteSchema>]: Inserts<typeof sqlit
   ticketTags: [{ escalationId: 1, tag: '退款', createdAt: at('2026-11-29T10:04:00Z') }],
   cannedReplies: [{ title: 'Greeting', textEn: 'Hello!', textZh: '你好！', updatedBy: 'web:alice', createdAt: at('2026-11-29T07:00:00Z'), updatedAt: at('2026-11-29T07:00:00Z') }],
   instanceSecrets: [{ name: 'visitor', value: 'c2VjcmV0LWtleS1ieXRlcw', createdAt: at('2026-11-29T06:00:00Z') }],
+  rateBuckets: [{ key: 'telegram:42', tokens: 18.25, updatedAt: 1_795_000_000_123, verdict: 'ok' }],
 };
 
 /** Every table's rows, read back in primary-key order. */
