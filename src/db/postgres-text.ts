@@ -1,6 +1,7 @@
 import type { ClientBase } from 'pg';
 
 /** U+0000 itself, or JSON's escape of it (after an even number of backslashes: not an escaped backslash). */
+// eslint-disable-next-line no-control-regex -- the control character is what this looks for
 const NUL = /\u0000|(?<!\\)((?:\\\\)*)\\u0000/g;
 
 /** `value` without U+0000 (in text, or escaped in JSON text), which Postgres refuses in text and jsonb; anything else as it is. */

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { say } from '../../src/contracts/index.js';
 import { openDatabase } from '../../src/db/index.js';
@@ -9,29 +8,12 @@ import { startTestApp } from '../support/app.js';
 import { runCli } from '../support/cli.js';
 import { FakeTelegram, type TgUser } from '../support/fake-telegram.js';
 import { tempDir } from '../support/temp.js';
+import { startBotProcess } from '../support/bot-process.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SUBSCRIBERS = 12;
 /** Notices the platform answers before it stalls and the bot is killed. */
 const ANSWERED_BEFORE_KILL = 5;
 const NOTICE = 'The exchange is down for maintenance until 06:00 UTC.';
-
-/** Starts the bot as its own process (`npm start`) and resolves once it logs that it is ready. */
-function startBot(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let log = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      log += chunk.toString('utf8');
-      if (log.includes('"ready: web chat')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`the bot exited (${code}) before it was ready:\n${log}`)));
-  });
-}
 
 describe('an announcement survives the bot being killed half-way', { timeout: 90_000 }, () => {
   const temp = tempDir();
@@ -48,7 +30,7 @@ describe('an announcement survives the bot being killed half-way', { timeout: 90
     const databasePath = join(temp.dir, 'bot.sqlite');
     // A short lease: the restarted bot retries the rows the killed one held after a second, not 15.
     const env = { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, OUTBOX_LEASE_SECONDS: '1' };
-    child = await startBot({ ...env, DATABASE_PATH: databasePath, PORT: '0', LOG_LEVEL: 'info' });
+    child = (await startBotProcess({ ...env, DATABASE_PATH: databasePath, PORT: '0', LOG_LEVEL: 'info' })).child;
     const users: TgUser[] = Array.from({ length: SUBSCRIBERS }, (_, n) => ({ id: 4000 + n, is_bot: false, first_name: `User ${n}`, language_code: 'en' }));
     for (const user of users) {
       const mark = telegram.mark();

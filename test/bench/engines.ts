@@ -21,14 +21,13 @@
  * the section says it was skipped and why.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Client } from 'pg';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createServices, type Services } from '../../src/services.js';
 import { loadDevSet } from '../support/devset.js';
+import { createPostgresDatabase } from '../support/postgres-databases.js';
 import { tempDir } from '../support/temp.js';
 import { issueVisitors, load } from './http.js';
 import type { LoadRequest, LoadResult } from './http-load.js';
@@ -90,33 +89,6 @@ export type EnginesResult =
         readonly twoOverOne: number;
       };
     };
-
-/** A database of its own on the bench's Postgres server, and how to drop it. */
-interface BenchDatabase {
-  readonly url: string;
-  drop(): Promise<void>;
-}
-
-/** Creates an empty database `bot_bench_<random>` on the server of `serverUrl`. */
-async function freshDatabase(serverUrl: string): Promise<BenchDatabase> {
-  const name = `bot_bench_${randomBytes(6).toString('hex')}`;
-  await onServer(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  // FORCE: a connection a failed run left open does not keep the database alive.
-  return { url: url.toString(), drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-/** Runs one statement on the server's own database (CREATE/DROP DATABASE cannot run in the database concerned). */
-async function onServer(serverUrl: string, statement: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Runs `run(0…count-1)` with `concurrency` calls in flight; resolves with each call's milliseconds. */
 async function inFlight(count: number, concurrency: number, run: (n: number) => Promise<unknown>): Promise<number[]> {
@@ -214,7 +186,7 @@ function startInstance(databaseUrl: string, id: string): Promise<Instance> {
 
 /** `count` instances on a fresh database, loaded through their web chats at once with the same total of connections. */
 async function benchInstances(serverUrl: string, count: number): Promise<InstancesResult> {
-  const database = await freshDatabase(serverUrl);
+  const database = await createPostgresDatabase(serverUrl, 'bot_bench');
   const instances: Instance[] = [];
   try {
     // One after the other: the first applies the migrations (the others would wait on its lock anyway).
@@ -259,7 +231,7 @@ export async function benchEngines(): Promise<EnginesResult> {
   let postgres: PipelineResult;
   try {
     sqlite = await benchPipelineOn(loadConfig({ DATABASE_PATH: `${dir}/engines.sqlite` }));
-    const database = await freshDatabase(serverUrl);
+    const database = await createPostgresDatabase(serverUrl, 'bot_bench');
     try {
       postgres = await benchPipelineOn(loadConfig({ DATABASE_PATH: `${dir}/unused.sqlite`, DATABASE_URL: database.url }));
     } finally {

@@ -5,6 +5,7 @@ import type { Engine } from '../../src/db/index.js';
 import { openEngine } from '../../src/db/open.js';
 import { Outbox, type ClaimOptions, type OutboxItem } from '../../src/escalation/outbox.js';
 import { describeEachEngine } from '../support/engines.js';
+import { insertTicketRow } from '../support/ticket-rows.js';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -12,42 +13,6 @@ const LEASE: ClaimOptions = { leaseMs: 10_000, limit: 100 };
 
 /** The rows as stored, in id order. */
 const rowsOf = (engine: Engine) => engine.run((db, t) => db.select().from(t.outbox).orderBy(asc(t.outbox.id)));
-
-/** A ticket (with its user and conversation) for rows that belong to one. */
-async function ticket(engine: Engine, user: string): Promise<number> {
-  return engine.transaction(async () => {
-    await engine.run((db, t) => db.insert(t.users).values({ id: `cli:${user}`, channel: 'cli', channelUserId: user, lastSeenAt: T0 }));
-    const [conversation] = await engine.run((db, t) =>
-      db
-        .insert(t.conversations)
-        .values({ userId: `cli:${user}`, channel: 'cli', reference: { user }, state: {}, updatedAt: T0 })
-        .returning({ id: t.conversations.id }),
-    );
-    const [row] = await engine.run((db, t) =>
-      db
-        .insert(t.escalations)
-        .values({
-          number: `T-${user}`,
-          status: 'open',
-          priority: 'normal',
-          channel: 'cli',
-          userId: `cli:${user}`,
-          conversationId: conversation!.id,
-          reference: { user },
-          lang: 'en',
-          intent: 'other',
-          category: 'other',
-          userText: 'help',
-          summary: 'help',
-          details: {},
-          updatedAt: T0,
-          slaDueAt: at(3_600_000),
-        })
-        .returning({ id: t.escalations.id }),
-    );
-    return row!.id;
-  });
-}
 
 describeEachEngine('outbox store', (engine) => {
   let e: Engine;
@@ -186,7 +151,7 @@ describeEachEngine('outbox store', (engine) => {
   });
 
   it('sets aside a row that can never be delivered, saying so on its ticket', async () => {
-    const escalationId = await ticket(e, 'gone');
+    const escalationId = await insertTicketRow(e, 'gone', { at: T0, slaAfterMs: 3_600_000 });
     await queue('web', { user: 'gone' }, 'lost', { escalationId });
     await queue('web', { user: 'nobody' }, 'lost too');
     const [lost, lostToo] = await outbox.claimDue(['web'], T0, LEASE);

@@ -22,7 +22,7 @@ describeEachEngine('flood limit', (engines) => {
     const engine = await engines.open();
     const [one, two] = [floodLimiterFor(engine, OPTIONS), floodLimiterFor(engine, OPTIONS)];
     const now = 1_800_000_000_000;
-    const verdicts = await Promise.all(Array.from({ length: 8 }, (_, n) => (n % 2 === 0 ? one : two).take('telegram:7', now)));
+    const verdicts = await Promise.all(Array.from({ length: 8 }, async (_, n) => (n % 2 === 0 ? one : two).take('telegram:7', now)));
     const passed = verdicts.filter((verdict) => verdict === 'ok').length;
     expect(passed).toBe(engines.dialect === 'postgres' ? OPTIONS.capacity : OPTIONS.capacity * 2);
     if (engines.dialect === 'postgres') expect(verdicts.filter((verdict) => verdict === 'limited')).toHaveLength(1);

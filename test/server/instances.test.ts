@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ConversationStore } from '../../src/dialogue/store.js';
@@ -10,8 +9,8 @@ import { newVisitor, startTestApp, webSay } from '../support/app.js';
 import { collectEvents } from '../support/event-stream.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { describeWithPostgres, freshPostgresDatabase, type TestPostgresDatabase } from '../support/postgres.js';
+import { startBotProcess } from '../support/bot-process.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const AGENT = { channel: 'cli', userId: 'alice', name: 'Alice' } as const;
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -89,23 +88,6 @@ describeWithPostgres('two instances on one Postgres', () => {
   });
 });
 
-/** Starts `npm start` as its own process and resolves once it logs that it is ready. */
-function startBot(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let log = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      log += chunk.toString('utf8');
-      if (log.includes('"ready: web chat')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`the bot exited (${code}) before it was ready:\n${log}`)));
-  });
-}
-
 const USERS = 40;
 const REPLIES_PER_USER = 25;
 /** Replies the killed process's platform answers before it stalls (the process is then killed). */
@@ -130,9 +112,9 @@ describeWithPostgres('1,000 agent replies through two bot processes, one killed 
     const [platformOfKilled, platformOfSurvivor] = await Promise.all([FakeTelegram.start({ chats }), FakeTelegram.start({ chats })]);
     fakes.push(platformOfKilled, platformOfSurvivor);
     const common = { DATABASE_URL: database.url, TELEGRAM_BOT_TOKEN: platformOfKilled.token, AGENT_IDS: 'cli:alice', OUTBOX_LEASE_SECONDS: '1', PORT: '0', LOG_LEVEL: 'info' };
-    const killed = await startBot({ ...common, TELEGRAM_API_ROOT: platformOfKilled.apiRoot, INSTANCE_ID: 'killed' });
+    const { child: killed } = await startBotProcess({ ...common, TELEGRAM_API_ROOT: platformOfKilled.apiRoot, INSTANCE_ID: 'killed' });
     children.push(killed);
-    children.push(await startBot({ ...common, TELEGRAM_API_ROOT: platformOfSurvivor.apiRoot, INSTANCE_ID: 'survivor' }));
+    children.push((await startBotProcess({ ...common, TELEGRAM_API_ROOT: platformOfSurvivor.apiRoot, INSTANCE_ID: 'survivor' })).child);
     const isReply = (text: unknown) => /reply \d+-\d+$/.test(String(text));
     // The killed process's platform stalls after a while: what it has not answered, it has not got.
     platformOfKilled.holdAfter(ANSWERED_BEFORE_KILL, (params) => isReply(params.text));

@@ -3,11 +3,13 @@ import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/db/index.js';
 import { TicketFigures } from '../../src/metrics/ticket-figures.js';
-import { describeEachEngine } from '../support/engines.js';
+import { describeEachEngine, engineUnderTest } from '../support/engines.js';
 import type { ChannelName, ConversationRef } from '../../src/contracts/index.js';
 import { newVisitor, postChatMessage, startTestApp, webSay } from '../support/app.js';
 import { FakeTelegram, until } from '../support/fake-telegram.js';
 import { scrape } from './prometheus.js';
+import { insertTicketRow } from '../support/ticket-rows.js';
+import { describeWithPostgres } from '../support/postgres.js';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -173,43 +175,6 @@ describe('GET /metrics', () => {
   });
 });
 
-/** A ticket of `priority` (with its user and conversation), written straight to the tables. */
-async function ticketRow(engine: Engine, user: string, priority: 'urgent' | 'high' | 'normal', status: 'open' | 'claimed' = 'open'): Promise<number> {
-  const now = new Date();
-  return engine.transaction(async () => {
-    await engine.run((db, t) => db.insert(t.users).values({ id: `cli:${user}`, channel: 'cli', channelUserId: user, lastSeenAt: now }));
-    const [conversation] = await engine.run((db, t) =>
-      db
-        .insert(t.conversations)
-        .values({ userId: `cli:${user}`, channel: 'cli', reference: { user }, state: {}, updatedAt: now })
-        .returning({ id: t.conversations.id }),
-    );
-    const [row] = await engine.run((db, t) =>
-      db
-        .insert(t.escalations)
-        .values({
-          number: `T-${user}`,
-          status,
-          priority,
-          channel: 'cli',
-          userId: `cli:${user}`,
-          conversationId: conversation!.id,
-          reference: { user },
-          lang: 'en',
-          intent: 'other',
-          category: 'other',
-          userText: 'help',
-          summary: 'help',
-          details: {},
-          updatedAt: now,
-          slaDueAt: now,
-        })
-        .returning({ id: t.escalations.id }),
-    );
-    return row!.id;
-  });
-}
-
 describeEachEngine('ticket figures (read at each scrape)', (engine) => {
   let e: Engine;
   let figures: TicketFigures;
@@ -227,10 +192,10 @@ describeEachEngine('ticket figures (read at each scrape)', (engine) => {
       ['high', 0],
       ['normal', 0],
     ]);
-    await ticketRow(e, 'u1', 'urgent');
-    await ticketRow(e, 'u2', 'urgent');
-    await ticketRow(e, 'u3', 'normal');
-    await ticketRow(e, 'u4', 'high', 'claimed');
+    await insertTicketRow(e, 'u1', { priority: 'urgent' });
+    await insertTicketRow(e, 'u2', { priority: 'urgent' });
+    await insertTicketRow(e, 'u3', { priority: 'normal' });
+    await insertTicketRow(e, 'u4', { priority: 'high', status: 'claimed' });
     expect([...(await figures.openByPriority())]).toEqual([
       ['urgent', 2],
       ['high', 0],
@@ -239,7 +204,7 @@ describeEachEngine('ticket figures (read at each scrape)', (engine) => {
   });
 
   it('counts SLA breach events by level across scrapes, each once', async () => {
-    const ticket = await ticketRow(e, 'u5', 'urgent');
+    const ticket = await insertTicketRow(e, 'u5', { priority: 'urgent' });
     expect([...(await figures.slaBreaches())]).toEqual([
       [1, 0],
       [2, 0],
@@ -263,9 +228,23 @@ describeEachEngine('ticket figures (read at each scrape)', (engine) => {
       [2, 1],
     ]);
   });
+});
 
-  it.runIf(engine.dialect === 'postgres')('counts a breach whose transaction committed after a later one was scraped', async () => {
-    const ticket = await ticketRow(e, 'u6', 'urgent');
+// Postgres only: on SQLite one writer at a time commits the ids in order, so no event can commit late.
+describeWithPostgres('ticket figures on Postgres, where ids are not committed in order', () => {
+  const engine = engineUnderTest('postgres');
+  let e: Engine;
+  let figures: TicketFigures;
+  const breach = (escalationId: number, level: 1 | 2) =>
+    e.run((db, t) => db.insert(t.escalationEvents).values({ escalationId, actor: 'system', action: 'sla breached', note: String(level), createdAt: new Date() }));
+
+  beforeAll(async () => {
+    e = await engine.open();
+    figures = new TicketFigures(e);
+  });
+
+  it('counts a breach whose transaction committed after a later one was scraped', async () => {
+    const ticket = await insertTicketRow(e, 'u6', { priority: 'urgent' });
     const before = (await figures.slaBreaches()).get(1)!;
     let commit!: () => void;
     const held = new Promise<void>((resolve) => (commit = resolve));

@@ -25,8 +25,8 @@ export function describeEachEngine(name: string, body: (engine: EngineUnderTest)
   describeWithPostgres(`${name} [postgres]`, () => body(engineUnderTest('postgres')));
 }
 
-/** Fresh databases of `dialect`, cleaned up after the enclosing suite. */
-function engineUnderTest(dialect: Dialect): EngineUnderTest {
+/** Fresh databases of `dialect`, cleaned up after the enclosing suite (call it in a `describe`; Postgres: in {@link describeWithPostgres}). */
+export function engineUnderTest(dialect: Dialect): EngineUnderTest {
   const temp = tempDir();
   const opened: Engine[] = [];
   const databases: TestPostgresDatabase[] = [];
