@@ -229,13 +229,13 @@ export class DiscordAdapter implements ChannelAdapter {
   async #answer(interaction: UserInteraction, input: { text: string; payload?: string }): Promise<void> {
     const member = interaction.member instanceof GuildMember ? interaction.member.displayName : undefined;
     const incoming = this.#incoming(interaction.user, member, { ...input, messageId: interaction.id, langHint: langOfLocale(interaction.locale) });
-    const replies = await this.context.bot.handle(incoming);
+    const replies = await acknowledgedIfSlow(interaction, this.context.bot.handle(incoming));
     const lang = languageOf(replies, incoming.langHint);
     const shared = interaction.inGuild();
     const out = renderReplies(replies);
     if (shared && (revealsSecret(replies) || belongsInDm(incoming, replies))) {
       // Acknowledge first: Discord wants an answer within 3 s, and opening a DM takes two requests.
-      if (!interaction.replied) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      if (!interaction.replied && !interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const moved = await this.#sendDm(interaction.user.id, out);
       // Nobody else sees an ephemeral message, so with DMs closed the dialogue can go on there.
       const notes: Outgoing[] = moved ? [note(say(lang, 'movedToDm'))] : [...out, note(say(lang, 'dmClosed'))];
@@ -329,6 +329,26 @@ export class DiscordAdapter implements ChannelAdapter {
     } catch (error) {
       this.context.logger.error({ channel: 'discord', ...ids, reason: (error as Error).message }, 'Discord event failed');
     }
+  }
+}
+
+/** How long the core may take before a slash command is acknowledged ("thinking…"): Discord drops an interaction not answered within 3 s. */
+const ACKNOWLEDGE_AFTER_MS = 2_000;
+
+/**
+ * Waits for `answer`; if it takes longer than {@link ACKNOWLEDGE_AFTER_MS} (a busy database), the
+ * interaction is acknowledged meanwhile with a private deferred reply, which the answer then fills.
+ */
+async function acknowledgedIfSlow<T>(interaction: UserInteraction, answer: Promise<T>): Promise<T> {
+  let acknowledging: Promise<unknown> | undefined;
+  const timer = setTimeout(() => {
+    if (!interaction.replied && !interaction.deferred) acknowledging = interaction.deferReply({ flags: MessageFlags.Ephemeral }).catch(() => undefined);
+  }, ACKNOWLEDGE_AFTER_MS);
+  try {
+    return await answer;
+  } finally {
+    clearTimeout(timer);
+    await acknowledging;
   }
 }
 
