@@ -14,7 +14,7 @@ import { ratingButtons, readRating } from '../dialogue/rating.js';
 import { chooseLang, guessLang } from '../dialogue/reply-language.js';
 import { asksAboutWaiting, isCancel, isChitChat, isDontKnow, readYesNo, saysNotSolved } from '../dialogue/short-replies.js';
 import type { Awaiting, DialogueState, PendingHandoff } from '../dialogue/state.js';
-import { ConversationStore, type ConversationRecord } from '../dialogue/store.js';
+import { ConversationStore, conversationLock, userKey, type ConversationRecord } from '../dialogue/store.js';
 import type { TicketLifecycle } from '../escalation/lifecycle.js';
 import type { TicketQueue } from '../escalation/queue.js';
 import { describeMoment, describeWait, slaTerms, type SlaPolicy } from '../escalation/sla.js';
@@ -152,7 +152,7 @@ export class SupportBot {
     const reference = redactStrings(raw.conversation);
     const message: IncomingMessage = { ...raw, conversation: reference.value, displayName: name?.text, payload: payload?.text };
     // Two updates of one user reaching two instances at once take turns: the dialogue state never forks.
-    await this.deps.engine.lock(`conversation:${message.channel}:${message.userId}`);
+    await this.deps.engine.lock(conversationLock(userKey(message.channel, message.userId)));
     const conversation = await this.#store.open(message.channel, message.userId, message.conversation, message.displayName, now);
     if (message.messageId && (await this.#store.seen(conversation.id, message.messageId))) {
       await this.#store.saveReference(conversation.id, conversation.reference, now);

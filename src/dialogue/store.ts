@@ -34,6 +34,15 @@ export function userKey(channel: ChannelName, userId: string): string {
   return `${channel}:${userId}`;
 }
 
+/**
+ * The lock ({@link Engine.lock}) every change to a user's conversation holds first: their turns, their
+ * e-mails and agents' actions on their tickets take turns, on every instance (always in this order:
+ * the conversation, then the ticket).
+ */
+export function conversationLock(key: string): string {
+  return `conversation:${key}`;
+}
+
 const p = sql.placeholder;
 /** A placeholder in an update's `set`, which drizzle types without them: bound as given (JSON as text, times by `engine.sql.time`). */
 const bound = (name: string) => sql`${p(name)}`;

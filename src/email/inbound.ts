@@ -1,5 +1,5 @@
 import type { Engine } from '../db/index.js';
-import { ConversationStore } from '../dialogue/store.js';
+import { ConversationStore, conversationLock } from '../dialogue/store.js';
 import type { TicketLifecycle } from '../escalation/lifecycle.js';
 import type { TicketQueue } from '../escalation/queue.js';
 import { redactSecrets } from '../safety/redact.js';
@@ -64,7 +64,7 @@ export class InboundMailbox {
       if (!conversation) return { kind: 'ignored', reason: 'the ticket has no conversation' };
       const messageId = mail.messageId ? `email:${mail.messageId}` : undefined;
       // The same e-mail posted twice at once (to two instances): the second waits, then finds it seen.
-      await this.engine.lock(`conversation:${conversation.userKey}`);
+      await this.engine.lock(conversationLock(conversation.userKey));
       if (messageId && (await this.#store.seen(conversation.id, messageId))) return { kind: 'ticket', number: ticket.number };
       await this.#store.append(conversation.id, { sender: 'user', text, escalationId: ticket.id, platformMessageId: messageId }, now);
       await this.parts.tickets.userWrote(ticket.id, conversation, text, now);

@@ -5,7 +5,7 @@ import { isAgent, type AgentIdentity } from '../config/index.js';
 import { redactSecrets } from '../safety/redact.js';
 import { DeskError, policyOf, type AgentActor, type AuditAction, type ChannelName, type EscalationView, type Lang, type Reply } from '../contracts/index.js';
 import { say, type MessageKey } from '../contracts/index.js';
-import type { ConversationRecord, ConversationStore } from '../dialogue/store.js';
+import { conversationLock, type ConversationRecord, type ConversationStore } from '../dialogue/store.js';
 import { actorKeys } from './actors.js';
 import { Assignees } from './assignees.js';
 import { Outbox } from './outbox.js';
@@ -340,6 +340,8 @@ export class TicketLifecycle {
   async #act(ref: number | string, agent: AgentActor, change: (row: EscalationRow) => Promise<void>): Promise<EscalationView> {
     if (!this.isAgent(agent.channel, agent.userId)) throw new DeskError({ code: 'forbidden', reason: 'not_agent', who: actorKeys.agent(agent) });
     return this.deps.engine.transaction(async () => {
+      // The user's conversation first (a turn of theirs in progress finishes), then the ticket.
+      await this.deps.engine.lock(conversationLock((await this.deps.queue.row(ref)).userId));
       const row = await this.deps.queue.rowForChange(ref);
       await change(row);
       return this.deps.queue.view(row.id);

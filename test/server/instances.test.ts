@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { eq } from 'drizzle-orm';
+import { Client } from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ConversationStore } from '../../src/dialogue/store.js';
 import { openPostgres, type PostgresHandle } from '../../src/db/postgres.js';
@@ -60,6 +61,27 @@ describeWithPostgres('two instances on one Postgres', () => {
     }
   });
 
+  it("makes an agent's action on a ticket wait while a turn of its user is in progress on another instance", async () => {
+    const visitor = await newVisitor(first.url);
+    const replies = await webSay(first.url, visitor, { text: 'my account was hacked and my USDT is gone', lang: 'en' });
+    const ticket = replies.find((reply) => reply.escalation)!.escalation!.number;
+    await second.services.desk.claim(ticket, AGENT);
+    // Another instance's turn of this user holds the conversation (as SupportBot does for a turn).
+    const turn = new Client({ connectionString: database.url });
+    await turn.connect();
+    try {
+      await turn.query('select pg_advisory_lock(hashtextextended($1, 0))', [`conversation:web:${visitor}`]);
+      let settled = false;
+      const resolving = second.services.desk.resolve(ticket, AGENT).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toBe(false);
+      await turn.query('select pg_advisory_unlock_all()');
+      expect((await resolving).status).toBe('resolved');
+    } finally {
+      await turn.end();
+    }
+  });
+
   it('keeps one conversation with every message when one user writes to both instances at once', async () => {
     const visitor = await newVisitor(first.url);
     const texts = ['I want to talk to a human', 'skip', 'skip', 'skip', 'skip', 'skip', 'skip', 'skip'];
@@ -111,7 +133,9 @@ describeWithPostgres('1,000 agent replies through two bot processes, one killed 
     const chats = Array.from({ length: USERS }, (_, user) => ({ id: 7000 + user, type: 'private' as const, first_name: `User ${user}` }));
     const [platformOfKilled, platformOfSurvivor] = await Promise.all([FakeTelegram.start({ chats }), FakeTelegram.start({ chats })]);
     fakes.push(platformOfKilled, platformOfSurvivor);
-    const common = { DATABASE_URL: database.url, TELEGRAM_BOT_TOKEN: platformOfKilled.token, AGENT_IDS: 'cli:alice', OUTBOX_LEASE_SECONDS: '1', PORT: '0', LOG_LEVEL: 'info' };
+    // A lease of 3 s: the survivor sends the killed process's rows 3 s after the kill (a lease shorter than a busy
+    // machine's pauses would let it take a row whose holder is still marking it delivered: at least once, not once).
+    const common = { DATABASE_URL: database.url, TELEGRAM_BOT_TOKEN: platformOfKilled.token, AGENT_IDS: 'cli:alice', OUTBOX_LEASE_SECONDS: '3', PORT: '0', LOG_LEVEL: 'info' };
     // The first process sends alone until its platform stalls; the second then starts beside it (so how far the
     // first gets does not depend on how fast each process happens to be).
     const { child: killed } = await startBotProcess({ ...common, TELEGRAM_API_ROOT: platformOfKilled.apiRoot, INSTANCE_ID: 'killed' });
