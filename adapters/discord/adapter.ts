@@ -37,6 +37,7 @@ import { commandInput, faqChoices, langOfLocale, slashCommands } from './command
 import { DiscordDesk } from './desk.js';
 import { belongsInDm, isPersonal, revealsSecret } from './privacy.js';
 import { languageOf, pressedButton, renderReplies, type Outgoing } from './render.js';
+import { answerInTime } from './acknowledge.js';
 
 /**
  * The gateway intents the bot asks for, and no more: guilds (channels, threads, interactions),
@@ -229,7 +230,10 @@ export class DiscordAdapter implements ChannelAdapter {
   async #answer(interaction: UserInteraction, input: { text: string; payload?: string }): Promise<void> {
     const member = interaction.member instanceof GuildMember ? interaction.member.displayName : undefined;
     const incoming = this.#incoming(interaction.user, member, { ...input, messageId: interaction.id, langHint: langOfLocale(interaction.locale) });
-    const replies = await acknowledgedIfSlow(interaction, this.context.bot.handle(incoming));
+    // A slow turn (a busy database) is acknowledged first with a private "thinking…", which the answer then fills.
+    const replies = await answerInTime(this.context.bot.handle(incoming), async () => {
+      if (!interaction.replied && !interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    });
     const lang = languageOf(replies, incoming.langHint);
     const shared = interaction.inGuild();
     const out = renderReplies(replies);
@@ -329,26 +333,6 @@ export class DiscordAdapter implements ChannelAdapter {
     } catch (error) {
       this.context.logger.error({ channel: 'discord', ...ids, reason: (error as Error).message }, 'Discord event failed');
     }
-  }
-}
-
-/** How long the core may take before a slash command is acknowledged ("thinking…"): Discord drops an interaction not answered within 3 s. */
-const ACKNOWLEDGE_AFTER_MS = 2_000;
-
-/**
- * Waits for `answer`; if it takes longer than {@link ACKNOWLEDGE_AFTER_MS} (a busy database), the
- * interaction is acknowledged meanwhile with a private deferred reply, which the answer then fills.
- */
-async function acknowledgedIfSlow<T>(interaction: UserInteraction, answer: Promise<T>): Promise<T> {
-  let acknowledging: Promise<unknown> | undefined;
-  const timer = setTimeout(() => {
-    if (!interaction.replied && !interaction.deferred) acknowledging = interaction.deferReply({ flags: MessageFlags.Ephemeral }).catch(() => undefined);
-  }, ACKNOWLEDGE_AFTER_MS);
-  try {
-    return await answer;
-  } finally {
-    clearTimeout(timer);
-    await acknowledging;
   }
 }
 

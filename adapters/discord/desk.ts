@@ -25,6 +25,7 @@ import {
 } from '../../src/core/index.js';
 import { renderCard } from './card.js';
 import { clip, plain } from './render.js';
+import { answerInTime } from './acknowledge.js';
 
 /** A message in a ticket thread starting with this is an internal note, never sent to the user. */
 const NOTE_PREFIX = /^!note\s+/i;
@@ -93,9 +94,15 @@ export class DiscordDesk {
 
   /** A press on a card's action button; non-agents get a private refusal. */
   async onButton(interaction: ButtonInteraction, action: DeskAction, ticketId: number): Promise<void> {
-    const result = await pressCardAction(this.desk, this.presenter, actorOf(interaction.member, interaction.user), action, ticketId);
-    if (result.ticket) await interaction.update(renderCard(this.presenter.card(result.ticket)));
-    else await interaction.reply({ content: result.notAgent ? result.refusal : `⚠️ ${plain(result.refusal)}`, flags: MessageFlags.Ephemeral });
+    // A slow action (a busy database) is acknowledged first; the card is then edited in place all the same.
+    const result = await answerInTime(pressCardAction(this.desk, this.presenter, actorOf(interaction.member, interaction.user), action, ticketId), () => interaction.deferUpdate());
+    if (result.ticket) {
+      const card = renderCard(this.presenter.card(result.ticket));
+      await (interaction.deferred ? interaction.editReply(card) : interaction.update(card));
+      return;
+    }
+    const refusal = { content: result.notAgent ? result.refusal : `⚠️ ${plain(result.refusal)}`, flags: MessageFlags.Ephemeral } as const;
+    await (interaction.deferred ? interaction.followUp(refusal) : interaction.reply(refusal));
   }
 
   async #open(ticket: EscalationView): Promise<void> {

@@ -502,7 +502,8 @@ export class FakeDiscord {
       return { status: 200, body: this.#store(this.#interactionChannels.get(m[2]!) ?? '0', body, m[2]) };
     }
     if (method === 'PATCH' && (m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path))) {
-      const original = [...this.messages.values()].find((message) => message.interactionToken === m![2]);
+      // A deferred reply's placeholder, or (after a deferred update) the message whose button was pressed.
+      const original = [...this.messages.values()].find((message) => message.interactionToken === m![2]) ?? this.#pressedMessage.get(m[2]!);
       if (!original) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
       Object.assign(original, pickMessageFields(body));
       return { status: 200, body: this.#apiMessage(original) };
