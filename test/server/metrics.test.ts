@@ -175,11 +175,15 @@ describe('GET /metrics', () => {
   });
 });
 
+/** An SLA breach event of `level` on a ticket, as the SLA monitor records it. */
+function recordBreach(engine: Engine, escalationId: number, level: 1 | 2) {
+  return engine.run((db, t) => db.insert(t.escalationEvents).values({ escalationId, actor: 'system', action: 'sla breached', note: String(level), createdAt: new Date() }));
+}
+
 describeEachEngine('ticket figures (read at each scrape)', (engine) => {
   let e: Engine;
   let figures: TicketFigures;
-  const breach = (escalationId: number, level: 1 | 2) =>
-    e.run((db, t) => db.insert(t.escalationEvents).values({ escalationId, actor: 'system', action: 'sla breached', note: String(level), createdAt: new Date() }));
+  const breach = (escalationId: number, level: 1 | 2) => recordBreach(e, escalationId, level);
 
   beforeAll(async () => {
     e = await engine.open();
@@ -235,8 +239,7 @@ describeWithPostgres('ticket figures on Postgres, where ids are not committed in
   const engine = engineUnderTest('postgres');
   let e: Engine;
   let figures: TicketFigures;
-  const breach = (escalationId: number, level: 1 | 2) =>
-    e.run((db, t) => db.insert(t.escalationEvents).values({ escalationId, actor: 'system', action: 'sla breached', note: String(level), createdAt: new Date() }));
+  const breach = (escalationId: number, level: 1 | 2) => recordBreach(e, escalationId, level);
 
   beforeAll(async () => {
     e = await engine.open();
