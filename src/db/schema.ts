@@ -60,8 +60,13 @@ export const messages = sqliteTable(
     index('messages_conversation_idx').on(table.conversationId, table.id),
     // The user's recent messages (the split-secret window): a range, not every message of the conversation.
     index('messages_sender_window_idx').on(table.conversationId, table.sender, table.createdAt),
-    index('messages_escalation_idx').on(table.escalationId, table.id),
-    uniqueIndex('messages_platform_idx').on(table.conversationId, table.platformMessageId),
+    // Partial: most messages have neither, and an index entry for each would be one more page a turn writes.
+    index('messages_escalation_idx')
+      .on(table.escalationId, table.id)
+      .where(sql`${table.escalationId} is not null`),
+    uniqueIndex('messages_platform_idx')
+      .on(table.conversationId, table.platformMessageId)
+      .where(sql`${table.platformMessageId} is not null`),
   ],
 );
 

@@ -44,6 +44,8 @@ export function conversationLock(key: string): string {
 }
 
 const p = sql.placeholder;
+/** How stale a user's `lastSeenAt` may be before a turn writes it again. */
+const LAST_SEEN_PRECISION_MS = 60_000;
 /** A placeholder in an update's `set`, which drizzle types without them: bound as given (JSON as text, times by `engine.sql.time`). */
 const bound = (name: string) => sql`${p(name)}`;
 
@@ -54,8 +56,13 @@ function prepareStatements(engine: Engine) {
       db
         .insert(users)
         .values({ id: p('key'), channel: p('channel'), channelUserId: p('channelUserId'), displayName: p('displayName'), lastSeenAt: p('now'), createdAt: p('now') })
-        // An empty or missing name keeps the one stored.
-        .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: sql`excluded.last_seen_at`, displayName: sql`coalesce(nullif(excluded.display_name, ''), ${users.displayName})` } }),
+        // An empty or missing name keeps the one stored. `lastSeenAt` is kept to the minute: a user who
+        // writes again within it, under the same name, leaves the row (and its page) untouched.
+        .onConflictDoUpdate({
+          target: users.id,
+          set: { lastSeenAt: sql`excluded.last_seen_at`, displayName: sql`coalesce(nullif(excluded.display_name, ''), ${users.displayName})` },
+          setWhere: sql`${users.lastSeenAt} < ${p('staleBefore')} or coalesce(nullif(excluded.display_name, ''), ${users.displayName}) is distinct from ${users.displayName}`,
+        }),
     ),
     conversationOfUser: engine.prepare('conversations_of_user', (db, { conversations }) =>
       db
@@ -185,7 +192,7 @@ export class ConversationStore {
    */
   async open(channel: ChannelName, channelUserId: string, reference: ConversationRef, displayName: string | undefined, now: Date): Promise<ConversationRecord> {
     const key = userKey(channel, channelUserId);
-    await this.#statements.upsertUser({ key, channel, channelUserId, displayName: displayName ?? null, now });
+    await this.#statements.upsertUser({ key, channel, channelUserId, displayName: displayName ?? null, now, staleBefore: this.engine.sql.time(new Date(now.getTime() - LAST_SEEN_PRECISION_MS)) });
     const [existing] = await this.#statements.stateOfUser({ key });
     if (existing) {
       return { id: existing.id, userKey: key, channel, channelUserId, displayName, reference, state: { ...INITIAL_STATE, ...(existing.state as Partial<DialogueState>) } };

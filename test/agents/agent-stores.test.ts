@@ -192,4 +192,22 @@ describeEachEngine('agents, notices and e-mail stores', (engineUnderTest) => {
     expect(await recipients.lastSeen('web:dee')).toEqual(seenAt);
     expect(await recipients.lastSeen('web:nobody')).toBeUndefined();
   });
+
+  it("keeps a user's last-seen time to the minute: a message within it leaves the row as it was, a later one or a new name updates it", async () => {
+    const recipients = new EmailRecipients(engine);
+    const store = new ConversationStore(engine);
+    const first = new Date('2031-04-02T10:00:00Z');
+    const at = (ms: number) => new Date(first.getTime() + ms);
+    const nameOf = async () => (await store.find('web', 'eve'))?.displayName;
+    await store.open('web', 'eve', { visitorId: 'eve' }, 'Eve', first);
+    await store.open('web', 'eve', { visitorId: 'eve' }, undefined, at(59_000));
+    expect(await recipients.lastSeen('web:eve')).toEqual(first);
+    expect(await nameOf()).toBe('Eve');
+    await store.open('web', 'eve', { visitorId: 'eve' }, 'Eve B.', at(59_500));
+    expect(await nameOf()).toBe('Eve B.');
+    expect(await recipients.lastSeen('web:eve')).toEqual(at(59_500));
+    await store.open('web', 'eve', { visitorId: 'eve' }, '', at(59_500 + MINUTE + 1));
+    expect(await recipients.lastSeen('web:eve')).toEqual(at(59_500 + MINUTE + 1));
+    expect(await nameOf()).toBe('Eve B.');
+  });
 });

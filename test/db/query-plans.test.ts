@@ -41,6 +41,7 @@ describe('query plans of the hot queries', () => {
     // The next turn of the escalated user: their conversation, their ticket and its place in the queue.
     const escalated = await store.find('web', 'visitor-1');
     await queue.activeFor(escalated!.id);
+    await queue.transcript(1);
     await outbox.claimDue(['web', 'telegram'], now, { leaseMs: 1000, limit: 10 });
   });
   afterAll(async () => {
@@ -96,6 +97,16 @@ describe('query plans of the hot queries', () => {
     const plan = planOf('select count(*) from "escalations"');
     expect(plan.join('\n')).toContain('USING COVERING INDEX escalations_queue_idx (status=?)');
     expect(scans(plan)).toEqual([]);
+  });
+
+  it("reads a ticket's transcript from the escalation index, which holds only messages that belong to a ticket", () => {
+    const plan = planOf('from "messages" where "messages"."escalation_id" = ?');
+    expect(plan.join('\n')).toContain('USING INDEX messages_escalation_idx (escalation_id=?)');
+    expect(scans(plan)).toEqual([]);
+    // Partial: a message outside any ticket, or without a platform id (most of them), adds no entry to either.
+    const definition = (index: string) => (handle.sqlite.prepare('select sql from sqlite_master where name = ?').get(index) as { sql: string }).sql;
+    expect(definition('messages_escalation_idx')).toMatch(/WHERE "messages"."escalation_id" is not null$/);
+    expect(definition('messages_platform_idx')).toMatch(/WHERE "messages"."platform_message_id" is not null$/);
   });
 
   it("attaches a new ticket's transcript in one statement over the conversation's index", () => {
